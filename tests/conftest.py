@@ -1,0 +1,54 @@
+"""Shared fixtures. Qt runs offscreen; every window is built by a factory that qtbot owns."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT.parent / "shared" / "seeds" / "000_32c79920fd745abc.txt"
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    if not SEED.is_file():
+        pytest.fail(f"the record's source page is missing: {SEED}")
+    return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def settings_file(tmp_path) -> Path:
+    return tmp_path / "settings.ini"
+
+
+@pytest.fixture
+def make_window(qtbot, settings_file):
+    """Builds a MainWindow over the bundled record (or another) with settings in a temp file."""
+    from viewer.main_window import MainWindow
+    from viewer.resources import bundled_record
+    from viewer.settings import Settings
+
+    def make(record=None, section_id=None, settings_path=settings_file):
+        window = MainWindow(record or bundled_record(), Settings(str(settings_path)), section_id=section_id)
+        qtbot.addWidget(window)
+        window.show()
+        window.activateWindow()  # shortcuts and focus need the active window, as for a user
+        qtbot.waitUntil(window.isActiveWindow)
+        return window
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _clear_clipboard_after(request):
+    """Offscreen Qt can crash at exit (rc 139) holding a Python-made QMimeData: empty it after each test."""
+    yield
+    from PySide6.QtWidgets import QApplication
+
+    if QApplication.instance() is not None:
+        from viewer import clipboard
+        clipboard.clear()

@@ -1,0 +1,87 @@
+"""The command-line contract: output on stdout, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from viewer import citation
+from viewer.app import main
+from viewer.resources import bundled_record, resource_path
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_sections_lists_ids_and_indented_headings(capsys):
+    code, out, _ = run(capsys, "sections")
+    lines = out.splitlines()
+    assert code == 0
+    assert lines[0] == "details\tRecord details"
+    assert "cooperation-national\t    Interagency cooperation at the national level" in lines
+    assert len(lines) == len(bundled_record().section_ids())
+
+
+def test_show_prints_heading_and_text(capsys):
+    code, out, _ = run(capsys, "show", "child-protocols")
+    assert code == 0
+    assert out.startswith("Child victim protocols in destination countries\n")
+    assert "The focus is on child victim protocols in destination countries" in out
+
+
+def test_show_details_has_the_fields(capsys):
+    _, out, _ = run(capsys, "show", "details")
+    assert "NCJ Number:" in out and "203234" in out and "Author" not in out
+
+
+def test_cite_prints_the_citation(capsys):
+    code, out, _ = run(capsys, "cite")
+    assert code == 0
+    assert out.strip() == citation.render(bundled_record(), citation.DEFAULT_STYLE).text.strip()
+    _, html, _ = run(capsys, "cite", "--format", "html", "--in-text")
+    assert html.strip() == citation.render(bundled_record(), citation.DEFAULT_STYLE, in_text=True).html.strip()
+
+
+@pytest.mark.parametrize("argv, needle", [
+    (["show", "nope"], "unknown section 'nope' (choose from details, annotation"),
+    (["--section", "nope"], "unknown section 'nope'"),
+    (["cite", "--style", "nope"], "invalid choice: 'nope' (choose from"),
+    (["cite", "--format", "pdf"], "invalid choice: 'pdf'"),
+    (["--bogus"], "unrecognized arguments: --bogus"),
+    (["frobnicate"], "invalid choice: 'frobnicate'"),
+])
+def test_bad_invocations_exit_2_with_one_line(capsys, argv, needle):
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and needle in err and "Traceback" not in err
+
+
+def test_broken_record_file_is_one_line_exit_1(capsys, tmp_path):
+    bad = tmp_path / "r.json"
+    bad.write_text("{")
+    code, _, err = run(capsys, "sections", "--file", str(bad))
+    assert code == 1 and err.count("\n") == 1 and str(bad) in err and "not valid JSON" in err
+
+
+def test_another_record_file(capsys, tmp_path):
+    data = json.loads(resource_path("records", "ncj-203234.json").read_text())
+    data.update(id="x", ncj_number="1", title="Another Title", outline=[])
+    path = tmp_path / "x.json"
+    path.write_text(json.dumps(data))
+    _, out, _ = run(capsys, "show", "details", "--file", str(path))
+    assert "Another Title" in out
+
+
+def test_console_script_version_and_help():
+    exe = [sys.executable, "-m", "viewer"]
+    version = subprocess.run([*exe, "--version"], capture_output=True, text=True, check=True)
+    assert version.stdout.startswith("ncjrs-viewer ")
+    help_text = subprocess.run([*exe, "--help"], capture_output=True, text=True, check=True).stdout
+    for word in ("sections", "show", "cite", "--section"):
+        assert word in help_text

@@ -1,0 +1,5 @@
+import sys
+
+from viewer.app import main
+
+sys.exit(main())

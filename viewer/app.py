@@ -1,0 +1,188 @@
+"""Command line, QApplication and settings: the program's entry point (``ncjrs-viewer``).
+
+Subcommands print to stdout and need no display; with none, the window opens.
+Every failure a user can cause ends in one line on stderr (exit 2 for a bad
+invocation, 1 for bad data), never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import NoReturn, Sequence
+
+from viewer import APP_NAME, __version__
+from viewer.record import Record, RecordError, load_record_file
+
+PROG = "ncjrs-viewer"
+ORGANIZATION = "NCJRS Reference Viewer"
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # One line naming the problem (argparse's own message names the valid choices).
+        raise UsageError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from viewer import citation  # light: the bundled citations are plain data
+
+    parser = _Parser(prog=PROG, description="Read and cite records of the NCJRS Virtual Library offline.")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument("--file", metavar="FILE", help="read this record file instead of the bundled record")
+    parser.add_argument("--section", metavar="ID", help="open the window at this section (see 'sections')")
+    parser.add_argument("--settings", metavar="FILE", help=argparse.SUPPRESS)  # tests, portable use
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.add_parser("sections", help="list the record's sections: id, tab, heading (indented by depth)")
+    show = sub.add_parser("show", help="print one section's heading and text")
+    show.add_argument("id", metavar="ID")
+    cite = sub.add_parser("cite", help="print the record's citation")
+    cite.add_argument("--style", default=citation.DEFAULT_STYLE, choices=citation.style_ids(), metavar="ID",
+                      help=f"citation style: {', '.join(citation.style_ids())} (default: %(default)s)")
+    cite.add_argument("--in-text", action="store_true", help="the in-text citation instead of the bibliography entry")
+    cite.add_argument("--format", default="text", choices=["text", "html"], help="text (default) or html")
+    for subparser in sub.choices.values():
+        subparser.add_argument("--file", metavar="FILE", default=argparse.SUPPRESS,
+                               help="read this record file instead of the bundled record")
+    return parser
+
+
+def _load(args: argparse.Namespace) -> Record:
+    if args.file:
+        return load_record_file(args.file)
+    from viewer.resources import bundled_record
+    return bundled_record()
+
+
+def _section_or_fail(record: Record, section_id: str) -> None:
+    if record.section(section_id) is None:
+        raise UsageError(f"unknown section '{section_id}' (choose from {', '.join(record.section_ids())})")
+
+
+def run_command(args: argparse.Namespace, out=None) -> int:
+    out = out or sys.stdout
+    record = _load(args)
+    if args.command == "sections":
+        for depth, section in record.walk():
+            print(f"{section.id}\t{'  ' * depth}{section.heading}", file=out)
+    elif args.command == "show":
+        from viewer.section_text import section_plain
+        _section_or_fail(record, args.id)
+        print(section_plain(record, record.section(args.id)), file=out)
+    elif args.command == "cite":
+        from viewer import citation
+        cite = citation.render(record, args.style, in_text=args.in_text)
+        print(cite.html if args.format == "html" else cite.text, file=out)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command:
+            return run_command(args)
+        if args.section:
+            _section_or_fail(_load_quietly(args), args.section)
+        return run_gui(args)
+    except UsageError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 2
+    except RecordError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+def _load_quietly(args: argparse.Namespace) -> Record:
+    """The record for validating --section; a broken --file is reported by the window instead."""
+    try:
+        return _load(args)
+    except RecordError:
+        from viewer.resources import bundled_record
+        return bundled_record()
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from viewer import clipboard
+    from viewer.main_window import MainWindow
+    from viewer.resources import bundled_record, resource_path
+    from viewer.settings import Settings
+
+    app = QApplication.instance() or QApplication([PROG])
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(PROG)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("io.github.ncjrs_viewer")
+    icon = resource_path("icons", "ncjrs-viewer.svg")
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
+
+    problems: list[str] = []
+    record = bundled_record()
+    if args.file:
+        try:
+            record = load_record_file(args.file)
+        except RecordError as exc:
+            problems.append(f"The record file could not be opened.\n\n{exc}\n\n"
+                            f"Showing the bundled record instead.")
+    settings = Settings(args.settings)
+    window = MainWindow(record, settings, section_id=args.section)
+    window.show()
+    for warning in settings.warnings:
+        window.statusBar().showMessage(warning, 10000)
+        print(f"{PROG}: warning: {warning}", file=sys.stderr)
+    for problem in problems:
+        QMessageBox.warning(window, APP_NAME, problem)
+
+    if os.environ.get("NCJRS_VIEWER_EXIT_AFTER_PAINT") == "1":
+        # For start-up benchmarks: quit as soon as the window has painted once.
+        class _FirstPaint(QObject):
+            def eventFilter(self, obj, event):  # noqa: N802 - Qt override
+                if event.type() == QEvent.Type.Paint:
+                    obj.removeEventFilter(self)
+                    QTimer.singleShot(0, window.close)
+                return False
+
+        first_paint = _FirstPaint(window)
+        window.pane.viewport().installEventFilter(first_paint)
+
+    if app.platformName() == "offscreen":
+        # Offscreen Qt can crash at exit holding Python-made clipboard data; there is no
+        # user clipboard to keep there, so empty it first. A real desktop keeps the copy.
+        app.aboutToQuit.connect(clipboard.clear)
+    sys.excepthook = _report_unexpected
+    return app.exec()
+
+
+def _report_unexpected(kind, value, tb) -> None:
+    """An unexpected error: say so in a dialog with a copyable report, and keep running."""
+    import traceback
+
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    report = "".join(traceback.format_exception(kind, value, tb))
+    print(report, file=sys.stderr)
+    box = QMessageBox(QMessageBox.Icon.Critical, APP_NAME,
+                      "Something went wrong. The program is still running; your data is unchanged.",
+                      QMessageBox.StandardButton.Ok, QApplication.activeWindow())
+    box.setInformativeText(f"{kind.__name__}: {value}")
+    box.setDetailedText(f"{APP_NAME} {__version__}\n{report}")
+    box.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,98 @@
+"""A read-only QAbstractItemModel over a Record's section tree.
+
+The model is thin: the sections stay plain data in :mod:`viewer.record`; the model only
+maps them to indexes. The backing :class:`Section` is exposed through ``SectionRole`` so
+views behind a proxy model can still reach it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+
+from viewer.record import Record, Section
+
+SectionRole = Qt.ItemDataRole.UserRole + 1
+SectionIdRole = Qt.ItemDataRole.UserRole + 2
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class OutlineModel(QAbstractItemModel):
+    def __init__(self, record: Record, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._record = record
+        # Frozen dataclasses compare by value, so parents are keyed by object identity.
+        self._parent_of: dict[int, Section | None] = {}
+        self._row_of: dict[int, int] = {}
+        self._index_tree(None, record.sections)
+
+    def _index_tree(self, parent: Section | None, children: tuple[Section, ...]) -> None:
+        for row, child in enumerate(children):
+            self._parent_of[id(child)] = parent
+            self._row_of[id(child)] = row
+            self._index_tree(child, child.children)
+
+    @property
+    def record(self) -> Record:
+        return self._record
+
+    def section(self, index: _Index) -> Section | None:
+        return index.internalPointer() if index.isValid() else None
+
+    def _children(self, index: _Index) -> tuple[Section, ...]:
+        node = self.section(index)
+        return node.children if node is not None else self._record.sections
+
+    # --- QAbstractItemModel ---
+
+    def index(self, row: int, column: int, parent: _Index = QModelIndex()) -> QModelIndex:
+        children = self._children(parent)
+        if column != 0 or not 0 <= row < len(children):
+            return QModelIndex()
+        return self.createIndex(row, 0, children[row])
+
+    def parent(self, index: _Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]
+        node = self.section(index)
+        if node is None:
+            return QModelIndex()
+        parent = self._parent_of.get(id(node))
+        if parent is None:
+            return QModelIndex()
+        return self.createIndex(self._row_of[id(parent)], 0, parent)
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+        if parent.column() > 0:
+            return 0
+        return len(self._children(parent))
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+        return 1
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        node = self.section(index)
+        if node is None:
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return node.heading
+        if role == SectionRole:
+            return node
+        if role == SectionIdRole:
+            return node.id
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and section == 0:
+            return self.tr("Sections")
+        return None
+
+    def index_of(self, section_id: str) -> QModelIndex:
+        """The index of the section with this id, or an invalid index."""
+        node = self._record.section(section_id)
+        if node is None:
+            return QModelIndex()
+        return self.createIndex(self._row_of[id(node)], 0, node)

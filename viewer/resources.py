@@ -1,0 +1,38 @@
+"""The one way to reach bundled files (record data, CSL styles, icons).
+
+From a source tree or an editable install they are the top-level ``resources/``
+folder; a wheel and the frozen executable carry the same tree as ``viewer/_resources``
+next to this module. Nothing is resolved against the working directory.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from viewer.record import Record, load_record_file
+
+_HERE = Path(__file__).resolve().parent
+
+
+@cache
+def resource_root() -> Path:
+    packaged = _HERE / "_resources"
+    return packaged if packaged.is_dir() else _HERE.parent / "resources"
+
+
+def resource_path(*parts: str) -> Path:
+    return resource_root().joinpath(*parts)
+
+
+def read_text(*parts: str) -> str:
+    return resource_path(*parts).read_text(encoding="utf-8")
+
+
+BUNDLED_RECORD_ID = "ncj-203234"
+
+
+@cache
+def bundled_record() -> Record:
+    """The record that ships with the program (loaded once; raises RecordError if damaged)."""
+    return load_record_file(resource_path("records", f"{BUNDLED_RECORD_ID}.json"))
