@@ -85,3 +85,20 @@ def test_console_script_version_and_help():
     help_text = subprocess.run([*exe, "--help"], capture_output=True, text=True, check=True).stdout
     for word in ("sections", "show", "cite", "--section"):
         assert word in help_text
+
+
+def test_window_reports_a_broken_record_file_and_keeps_the_bundled_record(qapp, monkeypatch, tmp_path):
+    from PySide6.QtWidgets import QMessageBox
+
+    from viewer import main_window
+    shown, windows = [], []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
+    monkeypatch.setattr(main_window.MainWindow, "show",
+                        lambda self: windows.append(self) or main_window.QMainWindow.show(self))
+    monkeypatch.setenv("NCJRS_VIEWER_EXIT_AFTER_PAINT", "1")
+    bad = tmp_path / "broken.json"
+    bad.write_text('{"schema": "ncjrs-viewer.record", "schema_version": 1}')
+    code = main(["--file", str(bad), "--settings", str(tmp_path / "s.ini")])
+    assert code == 0
+    assert len(shown) == 1 and str(bad) in shown[0] and "missing field 'id'" in shown[0]
+    assert windows[0].record.ncj_number == "203234"
