@@ -38,7 +38,7 @@ def test_keyboard_navigation_updates_the_pane(make_window, qtbot):
 
 def test_mouse_click_selects_a_section(make_window, qtbot):
     window = make_window()
-    index = window.model.index_of("empowerment")
+    index = window.tree_index("empowerment")
     rect = window.tree.visualRect(index)
     qtbot.mouseClick(window.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert window.current_section_id() == "empowerment"
@@ -81,7 +81,9 @@ def test_copy_copies_the_selected_text(make_window, qtbot):
 def test_standard_shortcuts(make_window):
     actions = make_window().actions
     assert actions.copy.shortcut() == QKeySequence(QKeySequence.StandardKey.Copy)
-    assert actions.quit.shortcut() == QKeySequence(QKeySequence.StandardKey.Quit)
+    assert QKeySequence("Ctrl+Q") in actions.quit.shortcuts()
+    assert actions.find.shortcut() == QKeySequence(QKeySequence.StandardKey.Find)
+    assert actions.back.shortcut() == QKeySequence(QKeySequence.StandardKey.Back)
 
 
 def test_geometry_splitter_and_last_section_are_restored(make_window, settings_file):

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 
 StandardKey = QKeySequence.StandardKey
+Shortcut = StandardKey | str | list
 
 
 class Actions(QObject):
@@ -13,25 +14,70 @@ class Actions(QObject):
 
     def __init__(self, parent: QObject) -> None:
         super().__init__(parent)
-        self.copy = self._make(self.tr("&Copy"), StandardKey.Copy,
-                               tip=self.tr("Copy the selected text"))
-        self.copy_citation = self._make(self.tr("Copy C&itation"), QKeySequence("Ctrl+Shift+C"),
-                                        tip=self.tr("Copy the citation of this record"))
-        self.open_source = self._make(self.tr("Open Record &Page in Browser"),
-                                      tip=self.tr("Open the record's page in the NCJRS Virtual Library"))
-        self.quit = self._make(self.tr("&Quit"), StandardKey.Quit, role=QAction.MenuRole.QuitRole)
-        self.about = self._make(self.tr("&About NCJRS Reference Viewer"), role=QAction.MenuRole.AboutRole)
-        self.about_qt = self._make(self.tr("About &Qt"), role=QAction.MenuRole.AboutQtRole)
+        make = self._make
+        # File
+        self.export = make(self.tr("&Export Record…"), "Ctrl+E",
+                           self.tr("Save the record as RIS, BibTeX or CSL-JSON"))
+        self.export_pdf = make(self.tr("Export as &PDF…"), "Ctrl+Shift+P",
+                               self.tr("Save the current section or the whole record as a PDF"))
+        self.print = make(self.tr("&Print…"), StandardKey.Print,
+                          self.tr("Print the current section or the whole record"))
+        self.open_source = make(self.tr("Open Record Page in &Browser"), "",
+                                self.tr("Open the record's page in the NCJRS Virtual Library"))
+        # Some platforms map no key to StandardKey.Quit; Ctrl+Q is what users expect there.
+        self.quit = make(self.tr("&Quit"), [StandardKey.Quit, "Ctrl+Q"], role=QAction.MenuRole.QuitRole)
+        # Edit
+        self.copy = make(self.tr("&Copy"), StandardKey.Copy, self.tr("Copy the selected text"))
+        self.copy_citation = make(self.tr("Copy C&itation"), "Ctrl+Shift+C",
+                                  self.tr("Copy the bibliography entry in the chosen style"))
+        self.copy_in_text = make(self.tr("Copy In-&text Citation"), "Ctrl+Shift+A",
+                                 self.tr("Copy the in-text citation in the chosen style"))
+        self.copy_quotation = make(self.tr("Copy &Quotation with Citation"), "Ctrl+Alt+C",
+                                   self.tr("Copy the selected passage with its in-text citation and source"))
+        self.find = make(self.tr("&Find…"), StandardKey.Find, self.tr("Find text in the section"))
+        self.find_next = make(self.tr("Find &Next"), StandardKey.FindNext)
+        self.find_previous = make(self.tr("Find Pre&vious"), StandardKey.FindPrevious)
+        self.filter = make(self.tr("&Search Sections"), "Ctrl+Shift+F",
+                           self.tr("Narrow the outline to sections that hold the words you type"))
+        # View
+        self.zoom_in = make(self.tr("Zoom &In"), [StandardKey.ZoomIn, "Ctrl+="])
+        self.zoom_out = make(self.tr("Zoom &Out"), StandardKey.ZoomOut)
+        self.zoom_reset = make(self.tr("&Actual Size"), "Ctrl+0")
+        self.appearance = QActionGroup(self)
+        self.appearance_system = make(self.tr("Follow &System"), checkable=True, group=self.appearance)
+        self.appearance_light = make(self.tr("&Light"), checkable=True, group=self.appearance)
+        self.appearance_dark = make(self.tr("&Dark"), checkable=True, group=self.appearance)
+        self.show_citation_panel = make(self.tr("&Citation Panel"), "F9",
+                                        self.tr("Show or hide the citation panel"), checkable=True)
+        self.next_pane = make(self.tr("Next &Pane"), ["F6", "Ctrl+Tab"])
+        self.previous_pane = make(self.tr("Previous Pa&ne"), ["Shift+F6", "Ctrl+Shift+Tab"])
+        self.reset_layout = make(self.tr("&Reset Layout"), "",
+                                 self.tr("Restore the window's size, panes, outline and zoom to their defaults"))
+        # Go
+        self.back = make(self.tr("&Back"), StandardKey.Back, self.tr("Go back to the previous section"))
+        self.forward = make(self.tr("&Forward"), StandardKey.Forward, self.tr("Go forward again"))
+        # Help
+        self.about = make(self.tr("&About NCJRS Reference Viewer"), role=QAction.MenuRole.AboutRole)
+        self.about_qt = make(self.tr("About &Qt"), role=QAction.MenuRole.AboutQtRole)
 
-    def _make(self, text: str, shortcut=None, tip: str = "",
-              role: QAction.MenuRole = QAction.MenuRole.NoRole) -> QAction:
+    def _make(self, text: str, shortcut: Shortcut = "", tip: str = "",
+              role: QAction.MenuRole = QAction.MenuRole.NoRole, checkable: bool = False,
+              group: QActionGroup | None = None) -> QAction:
         action = QAction(text, self.parent())
-        if shortcut is not None:
-            action.setShortcut(shortcut if isinstance(shortcut, QKeySequence) else QKeySequence(shortcut))
+        keys = shortcut if isinstance(shortcut, list) else [shortcut] if shortcut else []
+        sequences: list[QKeySequence] = []
+        for key in keys:
+            seq = QKeySequence(key)
+            if not seq.isEmpty() and seq not in sequences:
+                sequences.append(seq)
+        action.setShortcuts(sequences)
         if tip:
             action.setStatusTip(tip)
             action.setToolTip(tip)
         action.setMenuRole(role)
+        action.setCheckable(checkable)
+        if group is not None:
+            group.addAction(action)
         return action
 
     def all(self) -> dict[str, QAction]:

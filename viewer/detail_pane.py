@@ -2,43 +2,143 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QTextBrowser, QWidget
+from PySide6.QtCore import QEvent, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QFont, QFontMetricsF, QPalette, QTextCharFormat
+from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
 from viewer.record import Record, Section
 from viewer.section_text import section_html
 
-STYLE_SHEET = """
-p.record { color: palette(placeholder-text); font-size: 90%; margin-bottom: 0; }
-h1 { font-size: 150%; font-weight: 600; margin-top: 4px; margin-bottom: 12px; }
-p.text { line-height: 140%; }
-p.note { color: palette(placeholder-text); font-size: 90%; margin-top: 18px; }
-table.fields th { padding-right: 18px; font-weight: 600; }
-span.emphasis { background-color: rgba(255, 214, 0, 90); }
+# Browser-like zoom steps, in percent.
+ZOOM_STEPS = (50, 67, 75, 80, 90, 100, 110, 125, 150, 175, 200, 250, 300)
+# A comfortable reading measure: at most this many average characters a line.
+LINE_LENGTH = 78
+
+
+def _style_sheet(palette: QPalette, dark: bool) -> str:
+    muted = palette.color(QPalette.ColorRole.PlaceholderText).name()
+    link = palette.color(QPalette.ColorRole.Link).name()
+    # The emphasised phrase: a warm marker colour that keeps the text readable in both schemes.
+    marker = "#5b4a12" if dark else "#fff0a8"
+    return f"""
+p.record {{ color: {muted}; font-size: 90%; margin-bottom: 0; }}
+h1 {{ font-size: 150%; font-weight: 600; margin-top: 4px; margin-bottom: 12px; }}
+p.text {{ line-height: 145%; }}
+p.note {{ color: {muted}; font-size: 90%; margin-top: 18px; }}
+table.fields th {{ padding-right: 18px; font-weight: 600; }}
+span.emphasis {{ background-color: {marker}; }}
+a {{ color: {link}; }}
 """
 
 
 class DetailPane(QTextBrowser):
     """Renders a section; never loads anything a record names, and hands links to the browser."""
 
+    zoom_changed = Signal(int)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("detailPane")
         self.setAccessibleName(self.tr("Section text"))
+        self.setAccessibleDescription(self.tr("The text of the selected section of the record"))
         self.setOpenLinks(False)  # links leave the app only through anchorClicked below
-        self.document().setDefaultStyleSheet(STYLE_SHEET)
         self.document().setDocumentMargin(16)
         self.anchorClicked.connect(self._open_link)
+        self._record: Record | None = None
         self._section: Section | None = None
+        self._terms: list[str] = []
+        self._zoom = 100
+        self._base_point_size = self.font().pointSizeF()
+        self._apply_style()
 
     @property
     def section(self) -> Section | None:
         return self._section
 
-    def show_section(self, record: Record, section: Section) -> None:
-        self._section = section
-        self.setHtml(section_html(record, section))
+    def show_section(self, record: Record, section: Section, highlight: list[str] | None = None) -> None:
+        self._record, self._section = record, section
+        self._terms = list(highlight or [])
+        self._render()
+
+    def _render(self) -> None:
+        if self._record is None or self._section is None:
+            return
+        self.setHtml(section_html(self._record, self._section))
+        self._fit_measure()
+        self._highlight_terms()
+
+    def _highlight_terms(self) -> None:
+        """Marks the words of the tree filter in the text, so the reader sees why it matched."""
+        selections = []
+        fmt = QTextCharFormat()
+        fmt.setBackground(self.palette().color(QPalette.ColorRole.Highlight))
+        fmt.setForeground(self.palette().color(QPalette.ColorRole.HighlightedText))
+        for term in self._terms:
+            cursor = self.document().find(term)
+            while not cursor.isNull():
+                sel = QTextEdit.ExtraSelection()
+                sel.cursor, sel.format = cursor, fmt
+                selections.append(sel)
+                cursor = self.document().find(term, cursor)
+        self.setExtraSelections(selections)
+
+    # --- zoom ---
+
+    @property
+    def zoom(self) -> int:
+        return self._zoom
+
+    def set_zoom(self, percent: int) -> None:
+        percent = min(max(percent, ZOOM_STEPS[0]), ZOOM_STEPS[-1])
+        font = QFont(self.font())
+        font.setPointSizeF(self._base_point_size * percent / 100)
+        self.document().setDefaultFont(font)
+        self._zoom = percent
+        self._fit_measure()
+        self.zoom_changed.emit(percent)
+
+    def zoom_in(self) -> None:
+        self.set_zoom(next((z for z in ZOOM_STEPS if z > self._zoom), ZOOM_STEPS[-1]))
+
+    def zoom_out(self) -> None:
+        self.set_zoom(next((z for z in reversed(ZOOM_STEPS) if z < self._zoom), ZOOM_STEPS[0]))
+
+    def wheelEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            steps = event.angleDelta().y()
+            if steps > 0:
+                self.zoom_in()
+            elif steps < 0:
+                self.zoom_out()
+            event.accept()
+            return
+        super().wheelEvent(event)
+
+    # --- layout and colours ---
+
+    def _fit_measure(self) -> None:
+        """Centres a column no wider than LINE_LENGTH characters of the current font."""
+        char = QFontMetricsF(self.document().defaultFont()).averageCharWidth()
+        spare = max(self.viewport().width() - char * LINE_LENGTH, 0.0)
+        root = self.document().rootFrame()
+        fmt = root.frameFormat()
+        fmt.setLeftMargin(spare / 2)
+        fmt.setRightMargin(spare / 2)
+        root.setFrameFormat(fmt)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._fit_measure()
+
+    def _apply_style(self) -> None:
+        dark = self.palette().color(QPalette.ColorRole.Base).lightness() < 128
+        self.document().setDefaultStyleSheet(_style_sheet(self.palette(), dark))
+        self._render()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._apply_style()
 
     def loadResource(self, type: int, name: QUrl):  # noqa: A002 - Qt's signature
         # Records are text: no image, style sheet or other resource is ever fetched for them.

@@ -7,12 +7,14 @@ views behind a proxy model can still reach it.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex,
+                            QSortFilterProxyModel, Qt)
 
 from viewer.record import Record, Section
 
 SectionRole = Qt.ItemDataRole.UserRole + 1
 SectionIdRole = Qt.ItemDataRole.UserRole + 2
+SearchTextRole = Qt.ItemDataRole.UserRole + 3  # heading and text, lower-cased, for filtering
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -78,7 +80,15 @@ class OutlineModel(QAbstractItemModel):
             return node
         if role == SectionIdRole:
             return node.id
+        if role == SearchTextRole:
+            return self._search_text(node)
         return None
+
+    def _search_text(self, node: Section) -> str:
+        words = [node.heading, *node.text]
+        if node.kind == "details":
+            words += [value for _, value in self._record.fields()]
+        return " ".join(words).lower()
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not index.isValid():
@@ -96,3 +106,33 @@ class OutlineModel(QAbstractItemModel):
         if node is None:
             return QModelIndex()
         return self.createIndex(self._row_of[id(node)], 0, node)
+
+
+class SectionFilterModel(QSortFilterProxyModel):
+    """Narrows the tree to sections whose heading or text holds every typed word.
+
+    Ancestors of a match stay visible (recursive filtering), so the tree keeps its shape.
+    """
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.setRecursiveFilteringEnabled(True)
+        self._terms: list[str] = []
+
+    @property
+    def terms(self) -> list[str]:
+        return list(self._terms)
+
+    def set_filter_text(self, text: str) -> None:
+        terms = text.lower().split()
+        if terms != self._terms:
+            self.beginFilterChange()
+            self._terms = terms
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
+        if not self._terms:
+            return True
+        index = self.sourceModel().index(source_row, 0, source_parent)
+        text = index.data(SearchTextRole) or ""
+        return all(term in text for term in self._terms)

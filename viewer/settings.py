@@ -14,8 +14,14 @@ from PySide6.QtCore import QByteArray, QCoreApplication, QSettings
 GEOMETRY = "window/geometry"
 WINDOW_STATE = "window/state"
 SPLITTER = "window/splitter"
+EXPANDED = "window/expanded_sections"
 LAST_SECTION = "reading/last_section"
+ZOOM = "reading/zoom_percent"
+APPEARANCE = "reading/appearance"
+FIND_CASE_SENSITIVE = "find/case_sensitive"
 CITATION_STYLE = "citation/style"
+
+_UNSET = object()
 
 
 @dataclass(frozen=True)
@@ -23,15 +29,41 @@ class _Key:
     name: str
     kind: type
     default: object
+    choices: tuple = ()
 
 
 _KEYS = {k.name: k for k in (
     _Key(GEOMETRY, QByteArray, QByteArray()),
     _Key(WINDOW_STATE, QByteArray, QByteArray()),
     _Key(SPLITTER, QByteArray, QByteArray()),
+    _Key(EXPANDED, list, None),  # None: never saved, so everything starts expanded
     _Key(LAST_SECTION, str, ""),
+    _Key(ZOOM, int, 100),
+    _Key(APPEARANCE, str, "system", ("system", "light", "dark")),
+    _Key(FIND_CASE_SENSITIVE, bool, False),
     _Key(CITATION_STYLE, str, "apa"),
 )}
+
+
+def _coerce(value, kind: type):
+    """The value as ``kind``, or _UNSET when it cannot honestly be read as one."""
+    if kind is QByteArray:
+        return value if isinstance(value, QByteArray) else _UNSET
+    if kind is bool:
+        if isinstance(value, bool):
+            return value
+        return {"true": True, "false": False}.get(str(value).lower(), _UNSET)
+    if kind is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        return int(value) if isinstance(value, str) and value.strip().lstrip("-").isdigit() else _UNSET
+    if kind is list:
+        if isinstance(value, str):  # INI stores a one-item list as a plain string
+            return [value]
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return value
+        return _UNSET
+    return value if isinstance(value, kind) else _UNSET
 
 
 class Settings:
@@ -45,7 +77,7 @@ class Settings:
         self.warnings: list[str] = []
         if self._qs.status() == QSettings.Status.FormatError:
             self.warnings.append(f"The settings file {self._qs.fileName()} is damaged; defaults are used.")
-        if self._qs.status() == QSettings.Status.AccessError:
+        elif self._qs.status() == QSettings.Status.AccessError:
             self.warnings.append(f"The settings file {self._qs.fileName()} cannot be read; defaults are used.")
 
     @property
@@ -54,20 +86,25 @@ class Settings:
 
     def get(self, name: str):
         key = _KEYS[name]
+        if not self._qs.contains(name):
+            return key.default
         try:
-            value = self._qs.value(name, key.default)
+            value = _coerce(self._qs.value(name), key.kind)
         except Exception:  # noqa: BLE001 - a damaged value must never stop start-up
-            value = key.default
-        if not isinstance(value, key.kind):
-            if value is not None and value != key.default:
-                self.warnings.append(f"Ignored a damaged setting '{name}'.")
+            value = _UNSET
+        if value is _UNSET or (key.choices and value not in key.choices):
+            self.warnings.append(f"Ignored a damaged setting '{name}'.")
             return key.default
         return value
 
     def set(self, name: str, value) -> None:
-        if not isinstance(value, _KEYS[name].kind):
-            raise TypeError(f"setting {name} takes {_KEYS[name].kind.__name__}")
+        key = _KEYS[name]
+        if _coerce(value, key.kind) is _UNSET:
+            raise TypeError(f"setting {name} takes {key.kind.__name__}")
         self._qs.setValue(name, value)
+
+    def remove(self, name: str) -> None:
+        self._qs.remove(_KEYS[name].name)
 
     def sync(self) -> str:
         """Write to disk; returns a message when the settings could not be saved."""
@@ -75,4 +112,3 @@ class Settings:
         if self._qs.status() == QSettings.Status.AccessError:
             return f"Settings could not be saved to {self._qs.fileName()}."
         return ""
-

@@ -1,0 +1,145 @@
+"""Citations of a record in the offered CSL styles. No Qt widgets here.
+
+Every citation is citeproc-js output (the reference CSL processor, the engine inside Zotero):
+
+- For a bundled record it is read from ``resources/citations/<record id>.json``, which
+  ``scripts/render_citations.py`` renders with citeproc-js under Node when the resources are built
+  (a test re-renders and compares). Nothing here loads a style for it, so the first copy costs a
+  JSON read and later ones a dictionary look-up.
+- For any other record (or one whose CSL item no longer matches what was stored) the same
+  citeproc-js runs inside Qt's ``QJSEngine`` (:mod:`viewer.csl_engine`, imported only then).
+  Building a style's engine takes seconds; call that path from a worker thread in the UI.
+
+``Citation.html`` is a fragment for the clipboard's ``text/html`` (citeproc-js markup: ``<i>``,
+``<b>``, small caps as ``<span style=...>``, IEEE's number in ``<div class="csl-left-margin">``);
+``Citation.text`` is the plain form. A style with no bibliography (Bluebook) gives its full
+citation (the first note) as the bibliography entry.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from viewer.csl_item import csl_item
+from viewer.record import Record
+from viewer.resources import resource_path
+
+
+class CitationError(Exception):
+    """A citation that cannot be made; the message says why."""
+
+
+class UnknownStyleError(CitationError, KeyError):
+    """A style id that is not offered (also a KeyError, as a look-up miss)."""
+
+    def __str__(self) -> str:  # KeyError would print the repr of its argument
+        return str(self.args[0]) if self.args else ""
+
+
+@dataclass(frozen=True)
+class Style:
+    id: str  # the CSL style's id, also its file name under resources/csl/styles/
+    name: str
+
+
+# The offered styles in display order (issue 3). Every id is an independent CSL style file.
+STYLES: list[Style] = [
+    Style("apa", "APA 7th edition"),
+    Style("modern-language-association", "MLA 9th edition"),
+    Style("chicago-author-date", "Chicago 18th edition (author-date)"),
+    Style("chicago-notes-bibliography", "Chicago 18th edition (notes and bibliography)"),
+    Style("harvard-cite-them-right", "Harvard \u2013 Cite Them Right 12th edition"),
+    Style("american-sociological-association", "American Sociological Association 6th/7th edition"),
+    Style("bluebook-law-review", "Bluebook law review"),
+    Style("ieee", "IEEE"),
+]
+DEFAULT_STYLE = "apa"
+_BY_ID = {style.id: style for style in STYLES}
+
+CITATIONS_SCHEMA = "ncjrs-viewer.citations"
+CITATIONS_SCHEMA_VERSION = 1
+_SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+@dataclass(frozen=True)
+class Citation:
+    text: str
+    html: str
+
+
+def style_ids() -> list[str]:
+    return [style.id for style in STYLES]
+
+
+def style(style_id: str) -> Style:
+    """The offered style with this id; :class:`UnknownStyleError` names the valid ones."""
+    try:
+        return _BY_ID[style_id]
+    except (KeyError, TypeError):
+        raise UnknownStyleError(
+            f"unknown citation style {style_id!r}; choose one of: {', '.join(style_ids())}"
+        ) from None
+
+
+def style_file(style_id: str) -> str:
+    """Path of the bundled ``.csl`` file of an offered style."""
+    return str(resource_path("csl", "styles", f"{style(style_id).id}.csl"))
+
+
+def render(record: Record, style_id: str, in_text: bool = False) -> Citation:
+    """The bibliography entry (or, with ``in_text``, the in-text citation) of ``record``.
+
+    Pre-rendered for bundled records (instant); otherwise rendered by :mod:`viewer.csl_engine`,
+    which blocks while the style's engine is built the first time (seconds).
+    """
+    style(style_id)
+    entry = _prerendered_entry(record, style_id)
+    if entry is None:
+        from viewer import csl_engine  # only records without pre-rendered citations need it
+
+        entry = csl_engine.render_item(csl_item(record, style_id), style_id)
+    part = entry["citation" if in_text else "bibliography"]
+    return Citation(text=part["text"], html=part["html"])
+
+
+def is_prerendered(record: Record, style_id: str) -> bool:
+    """True when ``render(record, style_id)`` needs no engine (the UI can skip the worker)."""
+    style(style_id)
+    return _prerendered_entry(record, style_id) is not None
+
+
+def _prerendered_entry(record: Record, style_id: str) -> dict[str, Any] | None:
+    stored = _load_prerendered(record.id)
+    if stored is None:
+        return None
+    entry = stored["styles"].get(style_id)
+    # The stored item is the one it was rendered from: a changed record is rendered afresh.
+    if entry is None or entry.get("item") != csl_item(record, style_id):
+        return None
+    return entry
+
+
+@cache
+def _load_prerendered(record_id: str) -> dict[str, Any] | None:
+    if not _SAFE_ID.match(record_id):
+        return None
+    path = resource_path("citations", f"{record_id}.json")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        raise CitationError(f"{path}: pre-rendered citations cannot be read ({exc})") from None
+    if (
+        not isinstance(data, dict)
+        or data.get("schema") != CITATIONS_SCHEMA
+        or data.get("schema_version") != CITATIONS_SCHEMA_VERSION
+        or data.get("record_id") != record_id
+        or not isinstance(data.get("styles"), dict)
+    ):
+        raise CitationError(f"{path}: not a {CITATIONS_SCHEMA} v{CITATIONS_SCHEMA_VERSION} file for {record_id}")
+    return data

@@ -1,0 +1,150 @@
+"""A record exported as RIS, BibTeX or CSL-JSON. No Qt here.
+
+Only what the record holds is written: no author, publisher or place unless the record names one.
+RIS goes through rispy, BibTeX through bibtexparser 2, CSL-JSON is the canonical item of
+:mod:`viewer.csl_item` (title as published) plus the abstract.
+"""
+
+from __future__ import annotations
+
+import calendar
+import json
+import re
+from typing import Any
+
+import bibtexparser
+import rispy
+from bibtexparser.model import Entry, Field
+from rispy.writer import RisWriter
+
+from viewer.csl_item import csl_item, csl_name
+from viewer.record import Record
+
+FORMATS: dict[str, str] = {  # id -> file name extension
+    "ris": "ris",
+    "bibtex": "bib",
+    "csl-json": "json",
+}
+
+
+class ExportError(ValueError):
+    """An unknown export format; the message names the valid ones."""
+
+
+def formats() -> list[str]:
+    return list(FORMATS)
+
+
+def export(record: Record, fmt: str) -> str:
+    """``record`` as text in ``fmt`` (one of :func:`formats`)."""
+    if fmt == "ris":
+        return to_ris(record)
+    if fmt == "bibtex":
+        return to_bibtex(record)
+    if fmt == "csl-json":
+        return to_csl_json(record)
+    raise ExportError(f"unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+
+
+# --- RIS ---------------------------------------------------------------------------------
+
+
+class _PlainRisWriter(RisWriter):
+    """rispy's writer without the "1." line it puts before each TY by default."""
+
+    def set_header(self, count: int) -> str:
+        return ""
+
+
+def ris_fields(record: Record) -> dict[str, Any]:
+    """The rispy dictionary for ``record`` (keys are rispy's names for the RIS tags)."""
+    ref: dict[str, Any] = {"type_of_reference": "RPRT", "title": record.title}
+    if record.authors:
+        # RIS writes persons as "Family, Given"; a corporate name as it stands.
+        ref["authors"] = [" ".join(a.split()) for a in record.authors]
+    if record.issued_year is not None:
+        ref["year"] = str(record.issued_year)
+        month = f"{record.issued_month:02d}" if record.issued_month else ""
+        ref["date"] = f"{record.issued_year}/{month}/"  # RIS DA: YYYY/MM/DD/other
+    if record.pages is not None:
+        ref["start_page"] = str(record.pages)  # SP: number of pages of a whole report (as Zotero)
+    ref["accession_number"] = f"NCJ {record.ncj_number}"
+    if record.provenance is not None:
+        ref["name_of_database"] = record.provenance.library
+        if record.provenance.url:
+            ref["urls"] = [record.provenance.url]
+    if record.abstract:
+        ref["abstract"] = record.abstract
+    return ref
+
+
+def to_ris(record: Record) -> str:
+    return rispy.dumps([ris_fields(record)], implementation=_PlainRisWriter)
+
+
+# --- BibTeX ------------------------------------------------------------------------------
+
+_LATEX_SPECIALS = re.compile(r"([&%$#_{}~^\\])")
+_LATEX_REPLACEMENTS = {"~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "\\": r"\textbackslash{}"}
+
+
+def latex_escape(text: str) -> str:
+    """Escape the characters that mean something to (La)TeX; UTF-8 letters stay as they are."""
+    return _LATEX_SPECIALS.sub(lambda m: _LATEX_REPLACEMENTS.get(m.group(1), "\\" + m.group(1)), text)
+
+
+def bibtex_name(name: str) -> str:
+    """A BibTeX name: "Family, Given" for a person, a braced ``{Name}`` for a corporate body
+    (unbraced, BibTeX would split "United Nations" into a given and a family name)."""
+    csl = csl_name(name)
+    if "literal" in csl:
+        return "{" + latex_escape(csl["literal"]) + "}"
+    return f"{latex_escape(csl['family'])}, {latex_escape(csl['given'])}"
+
+
+def bibtex_key(record: Record) -> str:
+    return re.sub(r"[^A-Za-z0-9_:-]", "", f"ncj{record.ncj_number}") or "ncjrs"
+
+
+def bibtex_fields(record: Record) -> list[tuple[str, str]]:
+    """(field, value as written, with its braces) for ``record``."""
+    fields: list[tuple[str, str]] = []
+    if record.authors:
+        fields.append(("author", "{" + " and ".join(bibtex_name(a) for a in record.authors) + "}"))
+    # Double braces keep the published capitalisation from BibTeX styles that re-case titles.
+    fields.append(("title", "{{" + latex_escape(record.title) + "}}"))
+    if record.issued_year is not None:
+        fields.append(("year", "{" + str(record.issued_year) + "}"))
+        if record.issued_month:
+            fields.append(("month", calendar.month_abbr[record.issued_month].lower()))  # BibTeX macro
+    if record.pages is not None:
+        fields.append(("pagetotal", "{" + str(record.pages) + "}"))  # biblatex; BibTeX ignores it
+    # NCJRS accession number and database: biblatex has no accession field; a note keeps both.
+    library = record.provenance.library if record.provenance else "NCJRS Virtual Library"
+    fields.append(("note", "{" + latex_escape(f"{library}, NCJ {record.ncj_number}") + "}"))
+    if record.provenance is not None and record.provenance.url:
+        fields.append(("url", "{" + record.provenance.url + "}"))
+    if record.abstract:
+        fields.append(("abstract", "{" + latex_escape(record.abstract) + "}"))
+    return fields
+
+
+def to_bibtex(record: Record) -> str:
+    entry = Entry("techreport", bibtex_key(record), [Field(k, v) for k, v in bibtex_fields(record)])
+    library = bibtexparser.Library([entry])
+    # Values above are written exactly as they should appear: no middleware re-encloses them.
+    return bibtexparser.write_string(library, unparse_stack=[])
+
+
+# --- CSL-JSON ----------------------------------------------------------------------------
+
+
+def csl_json_item(record: Record) -> dict[str, Any]:
+    item = csl_item(record)  # the title as published
+    if record.abstract:
+        item["abstract"] = record.abstract
+    return item
+
+
+def to_csl_json(record: Record) -> str:
+    return json.dumps([csl_json_item(record)], ensure_ascii=False, indent=2) + "\n"
