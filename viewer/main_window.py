@@ -147,7 +147,7 @@ class MainWindow(QMainWindow):
         a.appearance_system.triggered.connect(lambda: self.set_appearance("system"))
         a.appearance_light.triggered.connect(lambda: self.set_appearance("light"))
         a.appearance_dark.triggered.connect(lambda: self.set_appearance("dark"))
-        a.show_citation_panel.triggered.connect(self.citation_panel.setVisible)
+        a.show_citation_panel.triggered.connect(lambda checked: self.citation_panel.setVisible(checked))
         a.next_pane.triggered.connect(lambda: self.cycle_focus(1))
         a.previous_pane.triggered.connect(lambda: self.cycle_focus(-1))
         a.reset_layout.triggered.connect(self.reset_layout)

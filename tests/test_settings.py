@@ -1,0 +1,43 @@
+"""Settings read defensively: damaged values fall back to defaults with a warning."""
+
+from __future__ import annotations
+
+from viewer import settings as keys
+from viewer.settings import Settings
+
+
+def test_round_trip(settings_file):
+    s = Settings(str(settings_file))
+    s.set(keys.ZOOM, 150)
+    s.set(keys.FIND_CASE_SENSITIVE, True)
+    s.set(keys.EXPANDED, ["abstract"])
+    s.set(keys.APPEARANCE, "dark")
+    assert s.sync() == ""
+    again = Settings(str(settings_file))
+    assert (again.get(keys.ZOOM), again.get(keys.FIND_CASE_SENSITIVE)) == (150, True)
+    assert again.get(keys.EXPANDED) == ["abstract"] and again.get(keys.APPEARANCE) == "dark"
+    assert again.warnings == []
+
+
+def test_damaged_values_fall_back_with_warnings(settings_file):
+    settings_file.write_text("[reading]\nzoom_percent=huge\nappearance=purple\n"
+                             "[find]\ncase_sensitive=maybe\n")
+    s = Settings(str(settings_file))
+    assert s.get(keys.ZOOM) == 100
+    assert s.get(keys.APPEARANCE) == "system"
+    assert s.get(keys.FIND_CASE_SENSITIVE) is False
+    assert len(s.warnings) == 3
+
+
+def test_unset_values_are_defaults_without_warnings(settings_file):
+    s = Settings(str(settings_file))
+    assert s.get(keys.EXPANDED) is None and s.get(keys.CITATION_STYLE) == "apa"
+    assert s.warnings == []
+
+
+def test_unwritable_settings_say_so(tmp_path):
+    blocked = tmp_path / "dir-not-file"
+    blocked.mkdir()
+    s = Settings(str(blocked))  # a directory where the file should be
+    s.set(keys.ZOOM, 120)
+    assert "could not be saved" in s.sync()
