@@ -102,3 +102,20 @@ def test_window_reports_a_broken_record_file_and_keeps_the_bundled_record(qapp, 
     assert code == 0
     assert len(shown) == 1 and str(bad) in shown[0] and "missing field 'id'" in shown[0]
     assert windows[0].record.ncj_number == "203234"
+
+
+def test_pdf_needs_no_display(tmp_path):
+    import os
+    out = tmp_path / "annotation.pdf"
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    done = subprocess.run([sys.executable, "-m", "viewer", "pdf", "-o", str(out), "--section", "annotation"],
+                          env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes().startswith(b"%PDF-")
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    assert "In response to requests from the United Nations" in " ".join(text.split())
+
+
+def test_pdf_unknown_section_exits_2(capsys, tmp_path):
+    code, _, err = run(capsys, "pdf", "-o", str(tmp_path / "x.pdf"), "--section", "nope")
+    assert code == 2 and "unknown section 'nope'" in err and not (tmp_path / "x.pdf").exists()

@@ -155,3 +155,30 @@ def test_accessible_names(make_window):
         assert widget.accessibleName()
     for widget in (window.tree, window.pane, window.filter_edit):
         assert widget.accessibleDescription()
+
+
+def test_find_bar_through_the_window(make_window, qtbot, settings_file):
+    window = make_window()
+    window.select_section("victims-justice")
+    bar = window.find_bar
+    assert not bar.isVisible()
+    qtbot.keyClick(window.tree, Qt.Key.Key_F, CTRL)
+    assert bar.isVisible() and QApplication.focusWidget() is bar.line_edit
+    qtbot.keyClicks(bar.line_edit, "criminal")
+    assert bar.count_label.text() == "1 of 3"
+    qtbot.keyClick(bar.line_edit, Qt.Key.Key_Return)
+    assert bar.count_label.text() == "2 of 3"
+    qtbot.keyClick(bar.line_edit, Qt.Key.Key_Return, SHIFT)
+    assert bar.count_label.text() == "1 of 3"
+    qtbot.keyClick(bar.line_edit, Qt.Key.Key_F3)
+    assert bar.count_label.text() == "2 of 3"
+    assert window.pane.textCursor().selectedText().lower() == "criminal"
+    qtbot.keyClick(bar.line_edit, Qt.Key.Key_F6)  # the bar is one of the panes F6 visits
+    assert QApplication.focusWidget() is window.tree
+    qtbot.keyClick(window.tree, Qt.Key.Key_F, CTRL)
+    qtbot.keyClick(bar.line_edit, Qt.Key.Key_Escape)
+    assert not bar.isVisible() and QApplication.focusWidget() is window.pane
+    # The find options are remembered.
+    bar.case_box.click()
+    window.close()
+    assert make_window(settings_path=settings_file).find_bar.options()["case_sensitive"] is True

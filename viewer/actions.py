@@ -18,10 +18,13 @@ class Actions(QObject):
         # File
         self.export = make(self.tr("&Export Record…"), "Ctrl+E",
                            self.tr("Save the record as RIS, BibTeX or CSL-JSON"))
-        self.export_pdf = make(self.tr("Export as &PDF…"), "Ctrl+Shift+P",
-                               self.tr("Save the current section or the whole record as a PDF"))
-        self.print = make(self.tr("&Print…"), StandardKey.Print,
-                          self.tr("Print the current section or the whole record"))
+        self.export_pdf = make(self.tr("Export Section as &PDF…"), "Ctrl+Shift+P",
+                               self.tr("Save the current section as a PDF"))
+        self.export_pdf_whole = make(self.tr("Export &Whole Record as PDF…"), "",
+                                     self.tr("Save every section of the record as one PDF"))
+        self.print = make(self.tr("&Print Section…"), StandardKey.Print, self.tr("Print the current section"))
+        self.print_whole = make(self.tr("Print W&hole Record…"), "Ctrl+Shift+Alt+P",
+                                self.tr("Print every section of the record"))
         self.open_source = make(self.tr("Open Record Page in &Browser"), "",
                                 self.tr("Open the record's page in the NCJRS Virtual Library"))
         # Some platforms map no key to StandardKey.Quit; Ctrl+Q is what users expect there.

@@ -46,6 +46,13 @@ def build_parser() -> argparse.ArgumentParser:
                       help=f"citation style: {', '.join(citation.style_ids())} (default: %(default)s)")
     cite.add_argument("--in-text", action="store_true", help="the in-text citation instead of the bibliography entry")
     cite.add_argument("--format", default="text", choices=["text", "html"], help="text (default) or html")
+    pdf = sub.add_parser("pdf", help="write the record, or one section, as a PDF (no display needed)")
+    pdf.add_argument("-o", "--output", required=True, metavar="FILE")
+    pdf.add_argument("--section", metavar="ID", default=argparse.SUPPRESS,  # keeps a top-level --section
+                     help="only this section (see 'sections'); default: the whole record")
+    pdf.add_argument("--style", default=citation.DEFAULT_STYLE, choices=citation.style_ids(), metavar="ID",
+                     help="citation style for the 'Cite as' line")
+    pdf.add_argument("--page-size", default="letter", choices=["letter", "a4"])
     for subparser in sub.choices.values():
         subparser.add_argument("--file", metavar="FILE", default=argparse.SUPPRESS,
                                help="read this record file instead of the bundled record")
@@ -74,6 +81,16 @@ def run_command(args: argparse.Namespace, out=None) -> int:
         from viewer.section_text import section_plain
         _section_or_fail(record, args.id)
         print(section_plain(record, record.section(args.id)), file=out)
+    elif args.command == "pdf":
+        from viewer import printing
+        if args.section:
+            _section_or_fail(record, args.section)
+        try:
+            printing.pdf_command(record, args.output, section_id=args.section or None,
+                                 style_id=args.style, page_size=args.page_size)
+        except printing.PdfError as exc:
+            print(f"{PROG}: error: {exc}", file=sys.stderr)
+            return 1
     elif args.command == "cite":
         from viewer import citation
         cite = citation.render(record, args.style, in_text=args.in_text)

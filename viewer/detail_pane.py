@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QFont, QFontMetricsF, QPalette, QTextCharFormat
+from PySide6.QtGui import QColor, QDesktopServices, QFont, QFontMetricsF, QPalette, QTextCharFormat
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
 from viewer.record import Record, Section
@@ -71,8 +71,10 @@ class DetailPane(QTextBrowser):
         """Marks the words of the tree filter in the text, so the reader sees why it matched."""
         selections = []
         fmt = QTextCharFormat()
-        fmt.setBackground(self.palette().color(QPalette.ColorRole.Highlight))
-        fmt.setForeground(self.palette().color(QPalette.ColorRole.HighlightedText))
+        # Blue, unlike the find bar's yellow matches and the selection, so the two never blur.
+        dark = self.palette().color(QPalette.ColorRole.Base).lightness() < 128
+        fmt.setBackground(QColor("#1f4a6e" if dark else "#cfe8ff"))
+        fmt.setForeground(QColor("#ffffff" if dark else "#000000"))
         for term in self._terms:
             cursor = self.document().find(term)
             while not cursor.isNull():

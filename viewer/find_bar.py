@@ -1,9 +1,10 @@
 """An inline find bar for a QTextEdit or QTextBrowser (the detail pane).
 
-Every match is highlighted with an ``ExtraSelection``; the current one has its own colour and is
-also the editor's selection (so Copy takes it) and is scrolled into view. The colours are two fixed
-pairs, each with its own dark text, so they read the same on a light and a dark palette:
-other matches pale yellow, the current match orange (as in Firefox and Chromium).
+Every match is highlighted with an ``ExtraSelection``. The current one is also the editor's
+selection (so Copy takes it and a screen reader follows it) and is scrolled into view; it is drawn
+in the editor palette's Highlight / HighlightedText colours, which follow the light or dark theme.
+The other matches are a fixed pale yellow with their own black text, readable on either palette
+(as Qt Creator and Firefox do it).
 
 The bar only adds and removes its own extra selections (tagged with a format property), so other
 highlights set on the same editor survive a search.
@@ -11,14 +12,14 @@ highlights set on the same editor survive a search.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QIcon, QKeyEvent, QKeySequence, QTextCharFormat, QTextCursor, QTextDocument, QTextFormat
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import (QAction, QColor, QIcon, QKeyEvent, QKeySequence, QPalette, QTextCharFormat, QTextCursor,
+                           QTextDocument, QTextFormat)
 from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QTextEdit, QToolButton,
                                QWidget)
 
-MATCH_BACKGROUND = QColor("#ffe970")  # pale yellow: every match
-CURRENT_BACKGROUND = QColor("#ff9632")  # orange: the current match
-MATCH_FOREGROUND = QColor("#000000")  # dark text on both, whatever the palette's text colour
+MATCH_BACKGROUND = QColor("#ffe970")  # pale yellow: every match but the current one
+MATCH_FOREGROUND = QColor("#000000")  # with black text, whatever the palette's text colour
 MAX_MATCHES = 5000  # a bound on the work per keystroke; records are far smaller
 
 # Marks the extra selections that belong to the find bar.
@@ -42,6 +43,13 @@ class FindBar(QWidget):
         self._matches: list[QTextCursor] = []
         self._current = -1
         self._stale = True  # the matches need a search before use
+        self._searched_text = ""  # the editor's text when the matches were found
+        self._current_start = 0  # where the current match starts
+        # The editor's text changes in several steps (setHtml, then its layout): search once, after.
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(0)
+        self._refresh_timer.timeout.connect(self._refresh)
 
         self.setObjectName("findBar")
         self.setAccessibleName(self.tr("Find in section"))
@@ -58,6 +66,7 @@ class FindBar(QWidget):
         self.line_edit.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.line_edit.setMinimumWidth(180)
         label.setBuddy(self.line_edit)
+        self.setFocusProxy(self.line_edit)  # focusing the bar (F6) focuses its field
 
         self.previous_button = self._button(
             "findPrevious", QIcon.ThemeIcon.GoUp, "\u25b2", self.tr("Previous match"),
@@ -114,7 +123,8 @@ class FindBar(QWidget):
         self._show_count()
         self.hide()
 
-    def _button(self, name: str, theme_icon: QIcon.ThemeIcon, fallback: str, text: str, description: str) -> QToolButton:
+    def _button(self, name: str, theme_icon: QIcon.ThemeIcon, fallback: str, text: str,
+                description: str) -> QToolButton:
         button = QToolButton()
         button.setObjectName(name)
         icon = QIcon.fromTheme(theme_icon)
@@ -222,11 +232,18 @@ class FindBar(QWidget):
         self._text_edited(self.text())
 
     def _document_changed(self) -> None:
-        # A new section: search it from the top (while open), or on the next opening.
+        # Also emitted for layout-only changes (the pane's measure on resize) and re-renders.
         if self.isHidden():
             self._forget()
         else:
-            self._search(anchor=0)
+            self._refresh_timer.start()
+
+    def _refresh(self) -> None:
+        """Search again: a new section from the top; the same text (re-rendered) from the current match."""
+        if self.isHidden():
+            return
+        same = self.editor.toPlainText() == self._searched_text
+        self._search(anchor=self._current_start if same else 0)
 
     def _forget(self) -> None:
         """Drop the matches (searched again when the bar is next used)."""
@@ -235,9 +252,11 @@ class FindBar(QWidget):
         self._current = -1
 
     def _search(self, anchor: int, select: bool = True) -> None:
+        self._refresh_timer.stop()
         self._stale = False
         self._matches = []
         self._current = -1
+        self._searched_text = self.editor.toPlainText()
         needle = self.text()
         if needle:
             flags = QTextDocument.FindFlag(0)
@@ -264,6 +283,7 @@ class FindBar(QWidget):
 
     def _show_current(self) -> None:
         match = self._matches[self._current]
+        self._current_start = match.selectionStart()
         self.editor.setTextCursor(match)
         self.editor.ensureCursorVisible()
         selections = []
@@ -275,11 +295,15 @@ class FindBar(QWidget):
         self._set_highlights(selections)
         self._show_count()
 
-    @staticmethod
-    def _format(current: bool) -> QTextCharFormat:
+    def _format(self, current: bool) -> QTextCharFormat:
         fmt = QTextCharFormat()
-        fmt.setBackground(CURRENT_BACKGROUND if current else MATCH_BACKGROUND)
-        fmt.setForeground(MATCH_FOREGROUND)
+        if current:  # as the selection over it: marked the same while the editor's cursor is elsewhere
+            palette = self.editor.palette()
+            fmt.setBackground(palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.Highlight))
+            fmt.setForeground(palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.HighlightedText))
+        else:
+            fmt.setBackground(MATCH_BACKGROUND)
+            fmt.setForeground(MATCH_FOREGROUND)
         fmt.setProperty(FIND_PROPERTY, True)
         return fmt
 

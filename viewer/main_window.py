@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from html import escape
+from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QSaveFile, Qt, QUrl
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QSaveFile, QStandardPaths, Qt, QUrl
 from PySide6.QtGui import QCloseEvent, QDesktopServices
 from PySide6.QtWidgets import (QFileDialog, QLabel, QLineEdit, QMainWindow, QMessageBox, QSplitter,
                                QTreeView, QVBoxLayout, QWidget)
 
-from viewer import APP_NAME, __version__, appearance, citation, clipboard, settings as keys
+from viewer import APP_NAME, __version__, appearance, citation, clipboard, printing, settings as keys
 from viewer.actions import Actions
 from viewer.citation_panel import CitationPanel
 from viewer.detail_pane import DetailPane
+from viewer.find_bar import FindBar
 from viewer.history import History
 from viewer.outline_model import OutlineModel, SearchTextRole, SectionFilterModel, SectionRole
 from viewer.quotation import quotation
@@ -83,6 +85,8 @@ class MainWindow(QMainWindow):
         self.right_column.setContentsMargins(0, 0, 0, 0)
         self.right_column.setSpacing(0)
         self.right_column.addWidget(self.pane)
+        self.find_bar = FindBar(self.pane)
+        self.right_column.addWidget(self.find_bar)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("splitter")
@@ -102,11 +106,13 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.zoom_label)
         self.setTabOrder(self.filter_edit, self.tree)
         self.setTabOrder(self.tree, self.pane)
+        self.setTabOrder(self.pane, self.find_bar)  # the bar forwards focus to its field
 
     def _build_menus(self) -> None:
         a = self.actions
         menus = {
-            self.tr("&File"): [a.export, a.export_pdf, a.print, None, a.open_source, None, a.quit],
+            self.tr("&File"): [a.export, a.export_pdf, a.export_pdf_whole, None, a.print, a.print_whole, None,
+                               a.open_source, None, a.quit],
             self.tr("&Edit"): [a.copy, a.copy_citation, a.copy_in_text, a.copy_quotation, None,
                                a.find, a.find_next, a.find_previous, a.filter],
             self.tr("&View"): [a.zoom_in, a.zoom_out, a.zoom_reset, None, "appearance", None,
@@ -138,6 +144,15 @@ class MainWindow(QMainWindow):
         a.copy_in_text.triggered.connect(lambda: self.copy_citation(in_text=True))
         a.copy_quotation.triggered.connect(self.copy_quotation)
         a.export.triggered.connect(self.export_record)
+        a.export_pdf.triggered.connect(lambda: self.export_pdf(whole=False))
+        a.export_pdf_whole.triggered.connect(lambda: self.export_pdf(whole=True))
+        a.print.triggered.connect(lambda: self.print_record(whole=False))
+        a.print_whole.triggered.connect(lambda: self.print_record(whole=True))
+        a.find.triggered.connect(self.find_bar.activate)
+        a.find_next.triggered.connect(self.find_bar.find_next)
+        a.find_previous.triggered.connect(self.find_bar.find_previous)
+        self.find_bar.options_changed.connect(
+            lambda: self.settings.set(keys.FIND_CASE_SENSITIVE, self.find_bar.options()["case_sensitive"]))
         a.filter.triggered.connect(self.focus_filter)
         a.open_source.triggered.connect(self.open_source)
         a.quit.triggered.connect(self.close)
@@ -165,6 +180,7 @@ class MainWindow(QMainWindow):
         if expanded is not None:
             self._set_expanded(set(expanded))
         self.pane.set_zoom(s.get(keys.ZOOM))
+        self.find_bar.set_options(case_sensitive=s.get(keys.FIND_CASE_SENSITIVE))
         self.set_appearance(s.get(keys.APPEARANCE))
         self.citation_panel.set_style(s.get(keys.CITATION_STYLE))
         self.citation_panel.show_record(self.record)
@@ -250,7 +266,7 @@ class MainWindow(QMainWindow):
         panes[(position + step) % len(panes)].setFocus()
 
     def _panes(self) -> list[QWidget]:
-        return [self.tree, self.pane]
+        return [self.tree, self.pane, self.find_bar]
 
     def update_actions(self) -> None:
         a = self.actions
@@ -351,6 +367,32 @@ class MainWindow(QMainWindow):
             return True
         QMessageBox.warning(self, APP_NAME, self.tr("Could not save {0}:\n{1}").format(path, out.errorString()))
         return False
+
+    # --- output ---
+
+    def _output_section(self, whole: bool) -> str | None:
+        return None if whole else (self.current_section_id() or None)
+
+    def print_record(self, whole: bool = False) -> None:
+        printing.print_document(self, self.record, self._output_section(whole), self._style())
+
+    def export_pdf(self, whole: bool = False) -> None:
+        section_id = self._output_section(whole)
+        docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        dialog = QFileDialog(self, self.tr("Export as PDF"),
+                             str(Path(docs) / printing.suggested_file_name(self.record, section_id)),
+                             self.tr("PDF documents (*.pdf)"))
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setDefaultSuffix("pdf")  # keeps the overwrite confirmation
+        if not dialog.exec():
+            return
+        path = dialog.selectedFiles()[0]
+        try:
+            printing.write_pdf(self.record, path, section_id, style_id=self._style())
+        except printing.PdfError as exc:
+            QMessageBox.warning(self, APP_NAME, str(exc))
+            return
+        self.statusBar().showMessage(self.tr("Saved {0}").format(path), 5000)
 
     # --- other ---
 

@@ -1,0 +1,208 @@
+"""Print and PDF: one section or the whole record, ending with its citation and source.
+
+The document is built from :func:`viewer.section_text.section_html`, the same HTML the detail pane
+shows, so the printed text is the text on screen. Rendering (:func:`record_document`,
+:func:`render_to`, :func:`write_pdf`) is apart from the dialog (:func:`print_document`), and
+:func:`pdf_command` runs without a display for ``ncjrs-viewer pdf``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from html import escape
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF
+from PySide6.QtGui import QFont, QGuiApplication, QPageLayout, QPageSize, QPagedPaintDevice, QPdfWriter, QTextDocument
+
+from viewer import APP_NAME, citation
+from viewer.record import Record, Section
+from viewer.section_text import section_html
+
+PAGE_SIZES = {"letter": QPageSize.PageSizeId.Letter, "a4": QPageSize.PageSizeId.A4}
+DEFAULT_PAGE_SIZE = "letter"  # US Department of Justice material
+# Added to the page by the printer; QTextDocument.print_() adds its own 2 cm inside, with the page number.
+PAGE_MARGINS_MM = 5.0
+BODY_POINT_SIZE = 10.5
+
+# Fixed print colours: paper is white whatever the screen's theme.
+STYLE_SHEET = """
+p.record { color: #555555; font-size: 90%; margin-bottom: 0; }
+h1 { font-size: 14pt; font-weight: 600; margin-top: 18px; margin-bottom: 8px; }
+h1.title { font-size: 18pt; margin-top: 0; margin-bottom: 4px; }
+p.text { line-height: 130%; }
+p.note { color: #555555; font-size: 90%; margin-top: 10px; }
+table.fields th { padding-right: 18px; font-weight: 600; }
+span.emphasis { background-color: #fff0a8; }
+a { color: #0645ad; }
+p.end, div.end { margin-top: 6px; }
+"""
+
+# section_html opens with the record line ("<title> · NCJ <n>"); the whole record shows it once.
+_RECORD_LINE = re.compile(r'\A<p class="record">[^<]*</p>\n')
+
+_offscreen_app: QGuiApplication | None = None  # pdf_command's, when it had to make one
+
+
+class PdfError(Exception):
+    """A PDF that cannot be written; the message names the file and the reason."""
+
+
+def sections_to_print(record: Record, section_id: str | None = None) -> list[Section]:
+    """The one section asked for, or every section in outline order."""
+    if section_id is None:
+        return [section for _, section in record.walk()]
+    section = record.section(section_id)
+    if section is None:
+        raise ValueError(f"unknown section '{section_id}' (choose from {', '.join(record.section_ids())})")
+    return [section]
+
+
+def footer_html(record: Record, style_id: str = citation.DEFAULT_STYLE) -> str:
+    """The closing block: "Cite as: ..." in the given style and "Source: ..." from the provenance."""
+    cite = citation.render(record, style_id)
+    parts = ["<hr/>",
+             f'<div class="end"><b>Cite as:</b> {_inline(cite.html)}</div>']
+    p = record.provenance
+    if p:
+        source = ", ".join(escape(x) for x in (p.library, p.agency) if x)
+        if p.url:
+            url = escape(p.url, quote=True)
+            source += f'. <a href="{url}">{escape(p.url)}</a>'
+        parts.append(f'<p class="end"><b>Source:</b> {source}</p>')
+    return "\n".join(parts)
+
+
+def _inline(fragment: str) -> str:
+    """citeproc-js markup as one paragraph (IEEE puts its number and entry in two divs)."""
+    fragment = re.sub(r"</div>\s*<div[^>]*>", " ", fragment)
+    return re.sub(r"</?div[^>]*>", "", fragment)
+
+
+def record_html(record: Record, section_id: str | None = None, style_id: str = citation.DEFAULT_STYLE) -> str:
+    sections = sections_to_print(record, section_id)
+    if section_id is not None:
+        body = [section_html(record, sections[0])]
+    else:
+        body = [f'<h1 class="title">{escape(record.title)}</h1>',
+                f'<p class="record">NCJ {escape(record.ncj_number)}</p>']
+        body += [_RECORD_LINE.sub("", section_html(record, section), count=1) for section in sections]
+    return "\n".join(body + [footer_html(record, style_id)])
+
+
+def record_document(record: Record, section_id: str | None = None,
+                    style_id: str = citation.DEFAULT_STYLE) -> QTextDocument:
+    """A document of one section (``section_id``) or of the whole record, with the citation at the end.
+
+    Needs a QGuiApplication (fonts). The caller owns the document.
+    """
+    html = record_html(record, section_id, style_id)
+    document = QTextDocument()
+    document.setMetaInformation(QTextDocument.MetaInformation.DocumentTitle, record.title)
+    document.setDefaultStyleSheet(STYLE_SHEET)
+    font = QFont(QGuiApplication.font())
+    font.setPointSizeF(BODY_POINT_SIZE)
+    # No ligature glyphs: a PDF maps "ffi" drawn as one glyph to U+FB03, and then the copied or
+    # searched text differs from the record's ("trafficking" would not be found).
+    for tag in ("liga", "clig", "dlig"):
+        font.setFeature(QFont.Tag(tag), 0)
+    document.setDefaultFont(font)
+    document.setHtml(html)
+    return document
+
+
+def page_layout(page_size: str = DEFAULT_PAGE_SIZE) -> QPageLayout:
+    try:
+        size = PAGE_SIZES[page_size.lower()]
+    except KeyError:
+        raise ValueError(f"unknown page size '{page_size}' (choose from {', '.join(PAGE_SIZES)})") from None
+    margin = PAGE_MARGINS_MM
+    return QPageLayout(QPageSize(size), QPageLayout.Orientation.Portrait,
+                       QMarginsF(margin, margin, margin, margin), QPageLayout.Unit.Millimeter)
+
+
+def render_to(device: QPagedPaintDevice, record: Record, section_id: str | None = None,
+              style_id: str = citation.DEFAULT_STYLE) -> None:
+    """Prints onto a QPrinter or QPdfWriter as it is set up (pages numbered, 2 cm margins inside)."""
+    document = record_document(record, section_id, style_id)
+    document.print_(device)
+
+
+def write_pdf(record: Record, path: str | os.PathLike, section_id: str | None = None,
+              style_id: str = citation.DEFAULT_STYLE, page_size: str = DEFAULT_PAGE_SIZE) -> Path:
+    """Writes the PDF (selectable text, title metadata = record title); replaces ``path`` only when done."""
+    path = Path(path)
+    layout = page_layout(page_size)
+    sections_to_print(record, section_id)  # an unknown section fails before any file is touched
+    try:
+        handle, part = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent or ".")
+        os.close(handle)
+    except OSError as exc:
+        raise PdfError(f"{path}: cannot be written ({exc.strerror or exc})") from None
+    try:
+        writer = QPdfWriter(part)
+        writer.setPageLayout(layout)
+        writer.setTitle(record.title)
+        writer.setCreator(APP_NAME)
+        writer.setResolution(600)
+        render_to(writer, record, section_id, style_id)
+        del writer  # finishes the file
+        with open(part, "rb") as written:
+            if written.read(5) != b"%PDF-":
+                raise PdfError(f"{path}: Qt could not write the PDF")
+        os.replace(part, path)
+    except OSError as exc:
+        raise PdfError(f"{path}: cannot be written ({exc.strerror or exc})") from None
+    finally:
+        if os.path.exists(part):
+            os.unlink(part)
+    return path
+
+
+def suggested_file_name(record: Record, section_id: str | None = None) -> str:
+    """A file name for "Export as PDF…": ``NCJ-203234.pdf`` or ``NCJ-203234-annotation.pdf``."""
+    name = f"NCJ-{record.ncj_number}"
+    if section_id:
+        name += "-" + re.sub(r"[^A-Za-z0-9._-]+", "-", section_id)
+    return name + ".pdf"
+
+
+def print_document(parent, record: Record, section_id: str | None = None,
+                   style_id: str = citation.DEFAULT_STYLE) -> bool:
+    """Print one section (``section_id``) or the whole record (None) through the system's print dialog.
+
+    Returns True when something was sent to the printer, False when the dialog was cancelled.
+    """
+    from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
+
+    sections_to_print(record, section_id)
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setPageLayout(page_layout(DEFAULT_PAGE_SIZE))
+    printer.setDocName(record.title)
+    printer.setCreator(APP_NAME)
+    dialog = QPrintDialog(printer, parent)
+    dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintSelection, False)
+    dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintCurrentPage, False)
+    try:
+        if dialog.exec() != QPrintDialog.DialogCode.Accepted:
+            return False
+        render_to(printer, record, section_id, style_id)  # honours the page range chosen
+        return True
+    finally:
+        dialog.deleteLater()  # it points at the printer, which goes with this function
+
+
+def pdf_command(record: Record, output_path: str | os.PathLike, section_id: str | None = None,
+                style_id: str = citation.DEFAULT_STYLE, page_size: str = DEFAULT_PAGE_SIZE) -> None:
+    """``ncjrs-viewer pdf``: write the PDF with no display needed (Qt's offscreen platform).
+
+    Raises PdfError (unwritable path) or ValueError (unknown section or page size).
+    """
+    global _offscreen_app
+    if QGuiApplication.instance() is None:
+        # "-platform offscreen" wins over QT_QPA_PLATFORM: a script never needs (or waits for) a display.
+        # Kept for the life of the process, so a second call does not build another application.
+        _offscreen_app = QGuiApplication(["ncjrs-viewer", "-platform", "offscreen"])
+    write_pdf(record, output_path, section_id, style_id, page_size)
