@@ -9,6 +9,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from viewer.main_window import MainWindow
@@ -16,9 +18,25 @@ from viewer.resources import bundled_record
 from viewer.settings import Settings
 
 
-def scenes():
-    """(file name, section to open); more scenes join as features land."""
-    yield "main-window.png", "cooperation-national"
+def _find(window: MainWindow, words: str) -> None:
+    window.actions.find.trigger()
+    QTest.keyClicks(window.find_bar.line_edit, words)
+    QTest.keyClick(window.find_bar.line_edit, Qt.Key.Key_Return)
+
+
+def _filter(window: MainWindow, words: str) -> None:
+    window.actions.filter.trigger()
+    QTest.keyClicks(window.filter_edit, words)
+
+
+# (file name, appearance, section, what to do before the picture)
+SCENES = [
+    ("main-window.png", "light", "cooperation-national", None),
+    ("dark.png", "dark", "victims-justice", None),
+    ("find-bar.png", "light", "victims-justice", lambda w: _find(w, "criminal justice")),
+    ("filtered.png", "light", "details", lambda w: _filter(w, "civil society")),
+    ("citation-panel.png", "light", "details", lambda w: w.actions.show_citation_panel.trigger()),
+]
 
 
 def main() -> int:
@@ -27,11 +45,16 @@ def main() -> int:
     app = QApplication(sys.argv[:1])
     app.setApplicationName("ncjrs-viewer")
     with tempfile.TemporaryDirectory() as tmp:
-        for name, section_id in scenes():
-            window = MainWindow(bundled_record(), Settings(str(Path(tmp) / "s.ini")), section_id=section_id)
+        for name, mode, section_id, action in SCENES:
+            window = MainWindow(bundled_record(), Settings(str(Path(tmp) / f"{name}.ini")), section_id=section_id)
+            window.set_appearance(mode)
             window.resize(1100, 640)
             window.show()
-            for _ in range(5):
+            window.activateWindow()
+            QTest.qWaitForWindowActive(window)
+            if action:
+                action(window)
+            for _ in range(10):
                 app.processEvents()
             window.grab().save(str(out / name))
             print(out / name)

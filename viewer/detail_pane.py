@@ -16,7 +16,11 @@ LINE_LENGTH = 78
 
 
 def _style_sheet(palette: QPalette, dark: bool) -> str:
-    muted = palette.color(QPalette.ColorRole.PlaceholderText).name()
+    # Muted text: halfway between text and background (a placeholder colour may rely on alpha,
+    # which HTML colours here would drop).
+    text, base = palette.color(QPalette.ColorRole.Text), palette.color(QPalette.ColorRole.Base)
+    muted = QColor((text.red() + base.red()) // 2, (text.green() + base.green()) // 2,
+                   (text.blue() + base.blue()) // 2).name()
     link = palette.color(QPalette.ColorRole.Link).name()
     # The emphasised phrase: a warm marker colour that keeps the text readable in both schemes.
     marker = "#5b4a12" if dark else "#fff0a8"
