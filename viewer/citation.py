@@ -94,14 +94,17 @@ def render(record: Record, style_id: str, in_text: bool = False) -> Citation:
     """The bibliography entry (or, with ``in_text``, the in-text citation) of ``record``.
 
     Pre-rendered for bundled records (instant); otherwise rendered by :mod:`viewer.csl_engine`,
-    which blocks while the style's engine is built the first time (seconds).
+    which blocks while citeproc-js loads and the style is built the first time (up to about a second).
     """
     style(style_id)
     entry = _prerendered_entry(record, style_id)
     if entry is None:
         from viewer import csl_engine  # only records without pre-rendered citations need it
 
-        entry = csl_engine.render_item(csl_item(record, style_id), style_id)
+        try:
+            entry = csl_engine.render_item(csl_item(record, style_id), style_id)
+        except csl_engine.CslEngineError as exc:
+            raise CitationError(f"{style(style_id).name}: {exc}") from exc
     part = entry["citation" if in_text else "bibliography"]
     return Citation(text=part["text"], html=part["html"])
 

@@ -1,0 +1,114 @@
+"""Benchmark what a copy of the bundled record's citation costs, and what importing viewer.citation costs.
+
+    python scripts/bench_copy.py [-n 200] [--engine]
+
+Prints, each measured in fresh interpreters so nothing is cached by an earlier step:
+- import of viewer.citation (median of several runs);
+- the first render() (reads resources/citations/<id>.json) and later ones (median of N);
+- with --engine, the run-time QJSEngine path: loading citeproc-js, building each style, rendering.
+A benchmark, not a test: figures depend on the machine and its load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+IMPORT_PROBE = """
+import time
+t = time.perf_counter()
+import viewer.citation
+print(json.dumps({"import_ms": (time.perf_counter() - t) * 1000}))
+"""
+
+RENDER_PROBE = """
+import time, statistics, sys
+from viewer.resources import bundled_record
+record = bundled_record()
+import viewer.citation as citation
+t = time.perf_counter()
+citation.render(record, citation.DEFAULT_STYLE)
+first = (time.perf_counter() - t) * 1000
+warm = {}
+for style_id in citation.style_ids():
+    samples = []
+    for i in range(N):
+        t = time.perf_counter()
+        citation.render(record, style_id, in_text=bool(i % 2))
+        samples.append((time.perf_counter() - t) * 1000)
+    warm[style_id] = statistics.median(samples)
+print(json.dumps({"first_ms": first, "warm_ms": warm, "engine_imported": "viewer.csl_engine" in sys.modules}))
+"""
+
+ENGINE_PROBE = """
+import time
+from PySide6.QtCore import QCoreApplication
+app = QCoreApplication([])
+from viewer.citation import style_ids
+from viewer.csl_engine import CslEngine
+from viewer.csl_item import csl_item
+from viewer.resources import bundled_record
+out = {}
+for keep_sort in (False,) + ((True,) if FULL else ()):
+    t = time.perf_counter()
+    engine = CslEngine(keep_sort=keep_sort)
+    row = {"load_s": time.perf_counter() - t, "styles": {}}
+    for style_id in style_ids():
+        item = csl_item(bundled_record(), style_id)
+        build = engine.build(style_id)
+        t = time.perf_counter(); engine.render(item, style_id); first = time.perf_counter() - t
+        t = time.perf_counter(); engine.render(item, style_id); again = time.perf_counter() - t
+        row["styles"][style_id] = {"build_s": build, "first_render_ms": first * 1000, "render_ms": again * 1000}
+    out["full style" if keep_sort else "style without <sort>"] = row
+print(json.dumps(out))
+"""
+
+
+def run_probe(body: str, **constants) -> dict:
+    header = "import json\n" + "".join(f"{k} = {v!r}\n" for k, v in constants.items())
+    proc = subprocess.run([sys.executable, "-c", header + body], cwd=ROOT, capture_output=True, text=True,
+                          env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin",
+                               "PYTHONPATH": str(ROOT)})
+    if proc.returncode != 0:
+        raise SystemExit(f"probe failed:\n{proc.stderr}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("-n", type=int, default=200, help="renders per style for the warm median")
+    parser.add_argument("--runs", type=int, default=7, help="fresh interpreters for the import and first-render figures")
+    parser.add_argument("--engine", action="store_true", help="also time the run-time QJSEngine engine")
+    parser.add_argument("--full", action="store_true", help="with --engine: also build full styles (slow: minutes)")
+    args = parser.parse_args(argv)
+
+    imports = [run_probe(IMPORT_PROBE)["import_ms"] for _ in range(args.runs)]
+    renders = [run_probe(RENDER_PROBE, N=args.n) for _ in range(args.runs)]
+    print(f"import viewer.citation: median {statistics.median(imports):.1f} ms "
+          f"(min {min(imports):.1f}, max {max(imports):.1f}; {args.runs} fresh interpreters)")
+    firsts = [r["first_ms"] for r in renders]
+    print(f"first render() of the bundled record (reads the stored citations): median {statistics.median(firsts):.2f} ms "
+          f"(max {max(firsts):.2f})")
+    print(f"later render(), median of {args.n} per style:")
+    for style_id, ms in renders[-1]["warm_ms"].items():
+        print(f"  {style_id:36} {ms * 1000:8.1f} µs")
+    print(f"engine imported by render(): {any(r['engine_imported'] for r in renders)}")
+
+    if args.engine:
+        result = run_probe(ENGINE_PROBE, FULL=args.full)
+        for label, row in result.items():
+            print(f"run-time engine ({label}): citeproc-js loaded in {row['load_s']:.2f} s")
+            for style_id, s in row["styles"].items():
+                print(f"  {style_id:36} build {s['build_s']:6.2f} s, first render {s['first_render_ms']:6.1f} ms, "
+                      f"then {s['render_ms']:5.1f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
