@@ -119,3 +119,29 @@ def test_pdf_needs_no_display(tmp_path):
 def test_pdf_unknown_section_exits_2(capsys, tmp_path):
     code, _, err = run(capsys, "pdf", "-o", str(tmp_path / "x.pdf"), "--section", "nope")
     assert code == 2 and "unknown section 'nope'" in err and not (tmp_path / "x.pdf").exists()
+
+
+def test_styles_lists_ids_and_names(capsys):
+    code, out, _ = run(capsys, "styles")
+    assert code == 0
+    assert [line.split("\t")[0] for line in out.splitlines()] == citation.style_ids()
+    assert "apa\tAPA 7th edition" in out.splitlines()
+
+
+@pytest.mark.parametrize("fmt, needle", [("ris", "TY  - RPRT"), ("bibtex", "@techreport{"),
+                                         ("csl-json", '"type": "report"')])
+def test_export_to_stdout_and_file(capsys, tmp_path, fmt, needle):
+    from viewer import exports
+    code, out, _ = run(capsys, "export", "--format", fmt)
+    assert code == 0 and needle in out
+    assert out.rstrip("\n") == exports.export(bundled_record(), fmt).rstrip("\n")
+    target = tmp_path / f"out.{fmt}"
+    assert run(capsys, "export", "--format", fmt, "-o", str(target))[0] == 0
+    assert target.read_text(encoding="utf-8").rstrip("\n") == out.rstrip("\n")
+
+
+def test_export_bad_format_and_unwritable_target(capsys, tmp_path):
+    code, _, err = run(capsys, "export", "--format", "endnote")
+    assert code == 2 and "invalid choice: 'endnote' (choose from 'ris', 'bibtex', 'csl-json')" in err
+    code, _, err = run(capsys, "export", "--format", "ris", "-o", str(tmp_path / "no" / "such" / "dir.ris"))
+    assert code == 2 and "cannot write" in err and err.count("\n") == 1

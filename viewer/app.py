@@ -30,7 +30,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from viewer import citation  # light: the bundled citations are plain data
+    from viewer import citation, exports  # light: the bundled citations are plain data
 
     parser = _Parser(prog=PROG, description="Read and cite records of the NCJRS Virtual Library offline.")
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
@@ -38,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--section", metavar="ID", help="open the window at this section (see 'sections')")
     parser.add_argument("--settings", metavar="FILE", help=argparse.SUPPRESS)  # tests, portable use
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.add_parser("styles", help="list the citation styles: id, tab, name")
     sub.add_parser("sections", help="list the record's sections: id, tab, heading (indented by depth)")
     show = sub.add_parser("show", help="print one section's heading and text")
     show.add_argument("id", metavar="ID")
@@ -46,6 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help=f"citation style: {', '.join(citation.style_ids())} (default: %(default)s)")
     cite.add_argument("--in-text", action="store_true", help="the in-text citation instead of the bibliography entry")
     cite.add_argument("--format", default="text", choices=["text", "html"], help="text (default) or html")
+    export = sub.add_parser("export", help="write the record as RIS, BibTeX or CSL-JSON")
+    export.add_argument("--format", required=True, choices=list(exports.FORMATS), help=", ".join(exports.FORMATS))
+    export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     pdf = sub.add_parser("pdf", help="write the record, or one section, as a PDF (no display needed)")
     pdf.add_argument("-o", "--output", required=True, metavar="FILE")
     pdf.add_argument("--section", metavar="ID", default=argparse.SUPPRESS,  # keeps a top-level --section
@@ -74,6 +78,11 @@ def _section_or_fail(record: Record, section_id: str) -> None:
 def run_command(args: argparse.Namespace, out=None) -> int:
     out = out or sys.stdout
     record = _load(args)
+    if args.command == "styles":
+        from viewer import citation
+        for style in citation.STYLES:
+            print(f"{style.id}\t{style.name}", file=out)
+        return 0
     if args.command == "sections":
         for depth, section in record.walk():
             print(f"{section.id}\t{'  ' * depth}{section.heading}", file=out)
@@ -81,6 +90,13 @@ def run_command(args: argparse.Namespace, out=None) -> int:
         from viewer.section_text import section_plain
         _section_or_fail(record, args.id)
         print(section_plain(record, record.section(args.id)), file=out)
+    elif args.command == "export":
+        from viewer import exports
+        text = exports.export(record, args.format)
+        if args.output:
+            _write_atomically(args.output, text)
+        else:
+            out.write(text if text.endswith("\n") else text + "\n")
     elif args.command == "pdf":
         from viewer import printing
         if args.section:
@@ -96,6 +112,20 @@ def run_command(args: argparse.Namespace, out=None) -> int:
         cite = citation.render(record, args.style, in_text=args.in_text)
         print(cite.html if args.format == "html" else cite.text, file=out)
     return 0
+
+
+def _write_atomically(path: str, text: str) -> None:
+    """Replaces ``path`` only once the whole text is written (a failure leaves the old file)."""
+    target = os.path.abspath(path)
+    temp = f"{target}.part-{os.getpid()}"
+    try:
+        with open(temp, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.replace(temp, target)
+    except OSError as exc:
+        if os.path.exists(temp):
+            os.unlink(temp)
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:

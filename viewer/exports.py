@@ -12,11 +12,6 @@ import json
 import re
 from typing import Any
 
-import bibtexparser
-import rispy
-from bibtexparser.model import Entry, Field
-from rispy.writer import RisWriter
-
 from viewer.csl_item import csl_item, csl_name
 from viewer.record import Record
 
@@ -49,13 +44,6 @@ def export(record: Record, fmt: str) -> str:
 # --- RIS ---------------------------------------------------------------------------------
 
 
-class _PlainRisWriter(RisWriter):
-    """rispy's writer without the "1." line it puts before each TY by default."""
-
-    def set_header(self, count: int) -> str:
-        return ""
-
-
 def ris_fields(record: Record) -> dict[str, Any]:
     """The rispy dictionary for ``record`` (keys are rispy's names for the RIS tags)."""
     ref: dict[str, Any] = {"type_of_reference": "RPRT", "title": record.title}
@@ -79,7 +67,17 @@ def ris_fields(record: Record) -> dict[str, Any]:
 
 
 def to_ris(record: Record) -> str:
-    return rispy.dumps([ris_fields(record)], implementation=_PlainRisWriter)
+    # rispy and bibtexparser are imported on use: start-up only needs the format names.
+    import rispy
+    from rispy.writer import RisWriter
+
+    class PlainRisWriter(RisWriter):
+        """rispy's writer without the "1." line it puts before each TY by default."""
+
+        def set_header(self, count: int) -> str:
+            return ""
+
+    return rispy.dumps([ris_fields(record)], implementation=PlainRisWriter)
 
 
 # --- BibTeX ------------------------------------------------------------------------------
@@ -130,6 +128,9 @@ def bibtex_fields(record: Record) -> list[tuple[str, str]]:
 
 
 def to_bibtex(record: Record) -> str:
+    import bibtexparser
+    from bibtexparser.model import Entry, Field
+
     entry = Entry("techreport", bibtex_key(record), [Field(k, v) for k, v in bibtex_fields(record)])
     library = bibtexparser.Library([entry])
     # Values above are written exactly as they should appear: no middleware re-encloses them.
