@@ -5,6 +5,7 @@
 Prints, each measured in fresh interpreters so nothing is cached by an earlier step:
 - import of viewer.citation (median of several runs);
 - the first render() (reads resources/citations/<id>.json) and later ones (median of N);
+- Ctrl+Shift+C in the real window, from the key event to both formats on the clipboard;
 - with --engine, the run-time QJSEngine path: loading citeproc-js, building each style, rendering.
 A benchmark, not a test: figures depend on the machine and its load.
 """
@@ -44,6 +45,30 @@ for style_id in citation.style_ids():
         samples.append((time.perf_counter() - t) * 1000)
     warm[style_id] = statistics.median(samples)
 print(json.dumps({"first_ms": first, "warm_ms": warm, "engine_imported": "viewer.csl_engine" in sys.modules}))
+"""
+
+KEYSTROKE_PROBE = """
+import statistics, tempfile, time
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from viewer.main_window import MainWindow
+from viewer.resources import bundled_record
+from viewer.settings import Settings
+window = MainWindow(bundled_record(), Settings(tempfile.mktemp(suffix=".ini")))
+window.show(); window.activateWindow(); QTest.qWaitForWindowActive(window)
+mods = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+samples = []
+for i in range(N):
+    QGuiApplication.clipboard().clear()
+    t = time.perf_counter()
+    QTest.keyClick(window.tree, Qt.Key.Key_C, mods)  # the real shortcut, through the event loop
+    assert QGuiApplication.clipboard().mimeData().hasHtml()
+    samples.append((time.perf_counter() - t) * 1000)
+QGuiApplication.clipboard().clear()
+print(json.dumps({"first_ms": samples[0], "median_ms": statistics.median(samples), "max_ms": max(samples)}))
 """
 
 ENGINE_PROBE = """
@@ -99,6 +124,9 @@ def main(argv: list[str] | None = None) -> int:
     for style_id, ms in renders[-1]["warm_ms"].items():
         print(f"  {style_id:36} {ms * 1000:8.1f} µs")
     print(f"engine imported by render(): {any(r['engine_imported'] for r in renders)}")
+    keys = run_probe(KEYSTROKE_PROBE, N=50)
+    print(f"Ctrl+Shift+C keystroke to clipboard in the window (offscreen): first {keys['first_ms']:.2f} ms, "
+          f"median {keys['median_ms']:.2f} ms, max {keys['max_ms']:.2f} ms (50 copies)")
 
     if args.engine:
         result = run_probe(ENGINE_PROBE, FULL=args.full)
