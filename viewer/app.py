@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 from typing import NoReturn, Sequence
 
 from viewer import APP_NAME, __version__
@@ -159,11 +160,12 @@ def _load_quietly(args: argparse.Namespace) -> Record:
 
 
 def run_gui(args: argparse.Namespace) -> int:
-    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtCore import QEvent, QObject, QStandardPaths, QTimer
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from viewer import clipboard
+    from viewer.citation_service import CitationService
     from viewer.main_window import MainWindow
     from viewer.resources import bundled_record, resource_path
     from viewer.settings import Settings
@@ -187,8 +189,11 @@ def run_gui(args: argparse.Namespace) -> int:
             problems.append(f"The record file could not be opened.\n\n{exc}\n\n"
                             f"Showing the bundled record instead.")
     settings = Settings(args.settings)
-    window = MainWindow(record, settings, section_id=args.section)
+    cache = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.CacheLocation)
+    citations = CitationService(Path(cache) / "citations" if cache else None)
+    window = MainWindow(record, settings, section_id=args.section, citations=citations)
     window.show()
+    QTimer.singleShot(0, window.warm_citations)  # once the event loop runs; the work is in a thread
     for warning in settings.warnings:
         window.statusBar().showMessage(warning, 10000)
         print(f"{PROG}: warning: {warning}", file=sys.stderr)

@@ -105,6 +105,16 @@ def render(record: Record, style_id: str, in_text: bool = False) -> Citation:
             entry = csl_engine.render_item(csl_item(record, style_id), style_id)
         except csl_engine.CslEngineError as exc:
             raise CitationError(f"{style(style_id).name}: {exc}") from exc
+    return from_entry(entry, in_text)
+
+
+def stored_entry(record: Record, style_id: str) -> dict[str, Any] | None:
+    """The stored citeproc-js entry of a bundled record, or None when it must be rendered."""
+    style(style_id)
+    return _prerendered_entry(record, style_id)
+
+
+def from_entry(entry: dict[str, Any], in_text: bool = False) -> Citation:
     part = entry["citation" if in_text else "bibliography"]
     return Citation(text=part["text"], html=part["html"])
 

@@ -7,7 +7,6 @@ from PySide6.QtWidgets import (QComboBox, QDockWidget, QFormLayout, QLabel, QTex
                                QVBoxLayout, QWidget)
 
 from viewer import citation
-from viewer.record import Record
 
 
 class CitationPanel(QDockWidget):
@@ -41,7 +40,7 @@ class CitationPanel(QDockWidget):
         layout.addStretch(1)
         self.setWidget(body)
         self.style_box.currentIndexChanged.connect(lambda _: self.style_changed.emit(self.style_id()))
-        self._record: Record | None = None
+        self._lookup = None
 
     def _preview(self, name: str) -> QTextBrowser:
         view = _Preview()
@@ -58,16 +57,22 @@ class CitationPanel(QDockWidget):
         if index >= 0:
             self.style_box.setCurrentIndex(index)
 
-    def show_record(self, record: Record) -> None:
-        self._record = record
+    def set_lookup(self, lookup) -> None:
+        """``lookup(style_id)`` gives the citeproc entry, or None while it is being prepared."""
+        self._lookup = lookup
         self.refresh()
 
     def refresh(self) -> None:
-        if self._record is None or not self.isVisible():
+        if self._lookup is None or not self.isVisible():
             return
-        style = self.style_id()
-        self.entry_view.setHtml(citation.render(self._record, style).html)
-        self.in_text_view.setHtml(citation.render(self._record, style, in_text=True).html)
+        entry = self._lookup(self.style_id())
+        if entry is None:
+            waiting = self.tr("<i>Preparing the citation…</i>")
+            self.entry_view.setHtml(waiting)
+            self.in_text_view.setHtml(waiting)
+            return
+        self.entry_view.setHtml(citation.from_entry(entry).html)
+        self.in_text_view.setHtml(citation.from_entry(entry, in_text=True).html)
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QFileDialog, QLabel, QLineEdit, QMainWindow, QMes
 from viewer import APP_NAME, __version__, appearance, citation, clipboard, printing, settings as keys
 from viewer.actions import Actions
 from viewer.citation_panel import CitationPanel
+from viewer.citation_service import CitationService
 from viewer.detail_pane import DetailPane
 from viewer.find_bar import FindBar
 from viewer.history import History
@@ -26,10 +27,13 @@ DEFAULT_SPLIT = [360, 680]
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, record: Record, settings: Settings, section_id: str | None = None) -> None:
+    def __init__(self, record: Record, settings: Settings, section_id: str | None = None,
+                 citations: CitationService | None = None) -> None:
         super().__init__()
         self.record = record
         self.settings = settings
+        self.citations = citations or CitationService(parent=self)
+        self._waiting: dict[str, list] = {}  # style id -> what to do once its citation is ready
         self.history = History()
         self._navigating = False
         self.setWindowTitle(f"{record.title} — NCJ {record.ncj_number} — {APP_NAME}")
@@ -138,6 +142,8 @@ class MainWindow(QMainWindow):
         self.pane.copyAvailable.connect(self.update_actions)
         self.pane.zoom_changed.connect(self._zoom_changed)
         self.citation_panel.style_changed.connect(self._style_changed)
+        self.citations.ready.connect(self._citation_ready)
+        self.citations.failed.connect(self._citation_failed)
         self.citation_panel.visibilityChanged.connect(a.show_citation_panel.setChecked)
         a.copy.triggered.connect(self.pane.copy)
         a.copy_citation.triggered.connect(lambda: self.copy_citation(in_text=False))
@@ -183,7 +189,7 @@ class MainWindow(QMainWindow):
         self.find_bar.set_options(case_sensitive=s.get(keys.FIND_CASE_SENSITIVE))
         self.set_appearance(s.get(keys.APPEARANCE))
         self.citation_panel.set_style(s.get(keys.CITATION_STYLE))
-        self.citation_panel.show_record(self.record)
+        self.citation_panel.set_lookup(lambda style: self.citations.lookup(self.record, style))
         wanted = section_id or s.get(keys.LAST_SECTION)
         if not (wanted and self.select_section(wanted)):
             self.select_section_index(self.proxy.index(0, 0))
@@ -330,22 +336,55 @@ class MainWindow(QMainWindow):
         else:
             self.statusBar().showMessage(self.tr("No clipboard is available: nothing was copied."), 8000)
 
-    def copy_citation(self, in_text: bool = False) -> None:
+    def _with_citation(self, then) -> None:
+        """Calls ``then(entry, style)`` now if the citation is at hand, else once the worker has it."""
         style = self._style()
-        cite = citation.render(self.record, style, in_text=in_text)
+        entry = self.citations.lookup(self.record, style)
+        if entry is not None:
+            then(entry, style)
+            return
+        self._waiting.setdefault(style, []).append(then)
+        self.statusBar().showMessage(self.tr("Preparing the citation ({0})…").format(citation.style(style).name))
+        self.citations.request(self.record, style)
+
+    def _citation_ready(self, record_id: str, style: str) -> None:
+        if record_id != self.record.id:
+            return
+        self.citation_panel.refresh()
+        entry = self.citations.lookup(self.record, style)
+        for then in self._waiting.pop(style, []):
+            then(entry, style)
+
+    def _citation_failed(self, record_id: str, style: str, message: str) -> None:
+        if record_id == self.record.id and self._waiting.pop(style, None) is not None:
+            QMessageBox.warning(self, APP_NAME, self.tr("The citation could not be made:\n{0}").format(message))
+
+    def copy_citation(self, in_text: bool = False) -> None:
         kind = self.tr("in-text citation") if in_text else self.tr("citation")
-        self._put_on_clipboard(cite.html, cite.text,
-                               self.tr("Copied the {0} ({1}).").format(kind, citation.style(style).name))
+
+        def copy(entry, style):
+            cite = citation.from_entry(entry, in_text)
+            self._put_on_clipboard(cite.html, cite.text,
+                                   self.tr("Copied the {0} ({1}).").format(kind, citation.style(style).name))
+
+        self._with_citation(copy)
 
     def copy_quotation(self) -> None:
         passage = self.pane.textCursor().selectedText().replace("\u2029", " ")
         if not passage.strip():
             return
-        style = self._style()
-        html, text = quotation(passage, citation.render(self.record, style, in_text=True),
-                               citation.render(self.record, style))
-        self._put_on_clipboard(html, text, self.tr("Copied the quotation with its citation ({0}).")
-                               .format(citation.style(style).name))
+
+        def copy(entry, style):
+            html, text = quotation(passage, citation.from_entry(entry, True), citation.from_entry(entry))
+            self._put_on_clipboard(html, text, self.tr("Copied the quotation with its citation ({0}).")
+                                   .format(citation.style(style).name))
+
+        self._with_citation(copy)
+
+    def warm_citations(self) -> None:
+        """After the window is shown: build the chosen style's engine if this record needs it."""
+        if self.citations.lookup(self.record, self._style()) is None:
+            self.citations.warm(self._style())
 
     def export_record(self) -> None:
         from viewer import exports
@@ -422,4 +461,5 @@ class MainWindow(QMainWindow):
         problem = s.sync()
         if problem:
             self.statusBar().showMessage(problem)
+        self.citations.shutdown()
         super().closeEvent(event)

@@ -1,0 +1,79 @@
+"""Records without stored citations: rendered in a worker thread, cached on disk, window never blocked."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+
+from viewer import citation
+from viewer.citation_service import CitationService
+from viewer.csl_item import csl_item
+from viewer.resources import bundled_record
+
+CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+
+
+def other_record():
+    return dataclasses.replace(bundled_record(), id="other", ncj_number="1", title="A Report on Courts & Juries",
+                               title_sentence_case="A report on courts & juries", authors=("Doe, Jane",))
+
+
+@pytest.fixture
+def make_service():
+    """Services whose worker threads are always stopped, even when a test fails."""
+    made = []
+
+    def make(cache_dir=None):
+        made.append(CitationService(cache_dir))
+        return made[-1]
+
+    yield make
+    for service in made:
+        service.shutdown()
+
+
+def test_bundled_record_needs_no_worker(make_service):
+    service = make_service()
+    assert service.lookup(bundled_record(), "apa") is not None
+    assert service._thread is None  # nothing started
+
+
+def test_other_record_renders_in_the_worker_and_is_cached_on_disk(qtbot, tmp_path, make_service):
+    record = other_record()
+    service = make_service(tmp_path)
+    assert service.lookup(record, "ieee") is None
+    with qtbot.waitSignal(service.ready, timeout=60000) as ready:
+        service.request(record, "ieee")
+    assert ready.args == ["other", "ieee"]
+    entry = service.lookup(record, "ieee")
+    assert "A report on courts &#38; juries" in entry["bibliography"]["html"]  # citeproc-js escaping
+    assert "J. Doe" in entry["bibliography"]["text"]
+    service.shutdown()
+    again = make_service(tmp_path)  # a later launch: served from disk, no engine
+    assert again.lookup(record, "ieee") == entry
+    assert again._thread is None
+
+
+def test_damaged_cache_file_is_a_miss(tmp_path, make_service):
+    record = other_record()
+    service = make_service(tmp_path)
+    key = service._key(csl_item(record, "apa"), "apa")
+    (tmp_path / f"{key}.json").write_text("{not json")
+    assert service.lookup(record, "apa") is None
+
+
+def test_copy_for_another_record_waits_for_the_worker(make_window, qtbot, tmp_path):
+    window = make_window(record=other_record())
+    window.citations._cache_dir = tmp_path
+    with qtbot.waitSignal(window.citations.ready, timeout=60000):
+        qtbot.keyClick(window.tree, Qt.Key.Key_C, CTRL_SHIFT)
+        assert "Preparing the citation" in window.statusBar().currentMessage()
+    mime = QGuiApplication.clipboard().mimeData()
+    expected = citation.from_entry(window.citations.lookup(window.record, "apa"))
+    assert (mime.html(), mime.text()) == (expected.html, expected.text)
+    assert "Doe, J." in mime.text()
+    assert window.statusBar().currentMessage() == "Copied the citation (APA 7th edition)."
