@@ -101,3 +101,19 @@ def test_broken_files_give_clear_errors(tmp_path):
         parse_record("[1, 2]")
     with pytest.raises(RecordError, match="nested too deeply"):
         parse_record("[" * 100000)
+
+
+def test_records_not_from_ncjrs_have_no_ncj_number_and_keep_citation_fields():
+    from viewer.csl_item import csl_item
+    data = record_json()
+    data.update(id="ref-1", ncj_number="", provenance=None, outline=[], authors=["Doe, Jane"],
+                citation={"type": "article-journal", "container-title": "Journal of Tests", "volume": "3"})
+    del data["provenance"]
+    record = parse_record(json.dumps(data))
+    assert record.ncj_number == "" and ("NCJ Number", "") not in record.fields()
+    item = csl_item(record, "apa")
+    assert item["type"] == "article-journal" and item["container-title"] == "Journal of Tests"
+    assert "archive_location" not in item and "archive" not in item
+    assert item["author"] == [{"family": "Doe", "given": "Jane"}]
+    with pytest.raises(RecordError, match="expected an object"):
+        parse_record(json.dumps({**data, "citation": [1]}))

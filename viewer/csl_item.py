@@ -63,8 +63,15 @@ def csl_item(record: Record, style_id: str | None = None) -> dict[str, Any]:
         item["issued"] = {"date-parts": [parts]}
     if record.pages is not None:
         item["number-of-pages"] = record.pages
-    item["archive"] = record.provenance.library if record.provenance else ARCHIVE
-    item["archive_location"] = f"NCJ {record.ncj_number}"
+    if record.ncj_number:
+        item["archive"] = record.provenance.library if record.provenance else ARCHIVE
+        item["archive_location"] = f"NCJ {record.ncj_number}"
     if record.provenance is not None and record.provenance.url:
         item["URL"] = record.provenance.url
+    # What an imported file said beyond the record's fields: its item type and structured names
+    # are better than the defaults; anything else only fills a gap.
+    for key, value in record.citation.items():
+        if key in ("type", "author") or key not in item:
+            if key not in ("id", "title", "issued", "number-of-pages"):
+                item[key] = value
     return item

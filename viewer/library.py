@@ -64,7 +64,7 @@ import re
 import sqlite3
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
@@ -257,15 +257,7 @@ def _section_to_data(section: Section) -> dict[str, Any]:
 
 def record_from_json(text: str, source: str = "<library>") -> Record:
     """Read a stored record, checked as a record file is (raises RecordError)."""
-    if not _EMPTY_NCJ.search(text):
-        return parse_record(text, source)
-    # The record file format wants digits; a record that is not from NCJRS has none.
-    data = json.loads(text)
-    data["ncj_number"] = "0"
-    return replace(parse_record(json.dumps(data), source), ncj_number="")
-
-
-_EMPTY_NCJ = re.compile(r'"ncj_number"\s*:\s*""')
+    return parse_record(text, source)
 
 
 def _dumps(data: Mapping[str, Any]) -> str:
@@ -583,7 +575,7 @@ class Library:
         source = f"{self.path or 'library'} (record {record_id})"
         try:
             record = record_from_json(row[0], source)
-            citation = json.loads(row[0]).get("citation") or {}
+            citation = record.citation
         except (RecordError, ValueError, AttributeError) as exc:
             raise DamagedRecordError(self.path, f"record {record_id} cannot be read ({exc})") from None
         return record, citation

@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from types import MappingProxyType
+from typing import Any, Iterator, Mapping
 
 SCHEMA_NAME = "ncjrs-viewer.record"
 SCHEMA_VERSION = 1
@@ -81,6 +82,9 @@ class Record:
     authors: tuple[str, ...] = ()
     provenance: Provenance | None = None
     sections: tuple[Section, ...] = field(default=(), repr=False)
+    # CSL-JSON variables an imported file gave that the fields above cannot hold (container
+    # title, publisher, DOI, structured names, item type...). Used for citations, never shown as text.
+    citation: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}), repr=False, compare=False)
 
     def walk(self) -> Iterator[tuple[int, Section]]:
         for section in self.sections:
@@ -96,7 +100,7 @@ class Record:
         """The record's details as (label, value) pairs, omitting what the source does not give."""
         rows = [
             ("Title", self.title),
-            ("NCJ Number", self.ncj_number),
+            ("NCJ Number", self.ncj_number),  # dropped below when the record has none
             ("Date Published", self.date_published),
             ("Length", self.length),
         ]
@@ -187,8 +191,9 @@ class _Validator:
             raise self.fail("schema_version", f"unknown version {version}")
 
         record_id = self.text(data, "id", "")
-        ncj = self.text(data, "ncj_number", "")
-        if not ncj.isdigit():
+        # Records from NCJRS carry their NCJ number; others (imported references) may not.
+        ncj = self.text(data, "ncj_number", "", required=False)
+        if ncj and not ncj.isdigit():
             raise self.fail("ncj_number", f"expected digits, found {json.dumps(ncj)}")
         title = self.text(data, "title", "")
         annotation = self.text(data, "annotation", "", required=False)
@@ -219,6 +224,10 @@ class _Validator:
             if provenance.url and not provenance.url.startswith(("https://", "http://")):
                 raise self.fail("provenance.url", "expected an http(s) address")
 
+        citation = self.get(data, "citation", dict, "", required=False) or {}
+        if not all(isinstance(k, str) for k in citation):
+            raise self.fail("citation", "expected CSL-JSON variable names as keys")
+
         fields = {"annotation": annotation, "abstract": abstract}
         outline = self.get(data, "outline", list, "", required=False) or []
         topics = tuple(self.section(item, f"outline[{i}]", fields, 0) for i, item in enumerate(outline))
@@ -242,6 +251,7 @@ class _Validator:
             authors=tuple(authors),
             provenance=provenance,
             sections=standard_sections(annotation, abstract, topics),
+            citation=MappingProxyType(dict(citation)),
         )
 
     def section(self, item: Any, where: str, fields: dict[str, str], depth: int) -> Section:
