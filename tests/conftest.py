@@ -51,8 +51,9 @@ def make_window(qtbot, settings_file):
 def _clear_clipboard_after(request):
     """Offscreen Qt can crash at exit (rc 139) holding a Python-made QMimeData: empty it after each test."""
     yield
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtGui import QGuiApplication
 
-    if QApplication.instance() is not None:
+    # Only a GUI application has a clipboard (the CLI's citation engine may make a core one).
+    if isinstance(QGuiApplication.instance(), QGuiApplication):
         from viewer import clipboard
         clipboard.clear()

@@ -21,7 +21,11 @@ ORGANIZATION = "NCJRS Reference Viewer"
 
 
 class UsageError(Exception):
-    pass
+    """A bad invocation: exit 2."""
+
+
+class DataError(Exception):
+    """Data that cannot be used (a library, a file to import): exit 1."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -37,6 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     parser.add_argument("--file", metavar="FILE", help="read this record file instead of the bundled record")
     parser.add_argument("--section", metavar="ID", help="open the window at this section (see 'sections')")
+    parser.add_argument("--record", metavar="ID", help="a record of the library instead of the bundled one")
+    parser.add_argument("--library", metavar="DIR", help="the library folder (default: the user's data folder)")
     parser.add_argument("--settings", metavar="FILE", help=argparse.SUPPRESS)  # tests, portable use
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.add_parser("styles", help="list the citation styles: id, tab, name")
@@ -51,6 +57,13 @@ def build_parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="write the record as RIS, BibTeX or CSL-JSON")
     export.add_argument("--format", required=True, choices=list(exports.FORMATS), help=", ".join(exports.FORMATS))
     export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    imp = sub.add_parser("import", help="import records from RIS, BibTeX, CSL-JSON or record files")
+    imp.add_argument("files", nargs="+", metavar="FILE")
+    imp.add_argument("--all-or-none", action="store_true",
+                     help="import nothing from a file that has a bad entry (default: import the good ones)")
+    search = sub.add_parser("search", help="search the library: one hit a line, record id, tab, title")
+    search.add_argument("query", metavar="QUERY")
+    search.add_argument("--limit", type=_positive, default=20, metavar="N", help="at most N hits (default: 20)")
     pdf = sub.add_parser("pdf", help="write the record, or one section, as a PDF (no display needed)")
     pdf.add_argument("-o", "--output", required=True, metavar="FILE")
     pdf.add_argument("--section", metavar="ID", default=argparse.SUPPRESS,  # keeps a top-level --section
@@ -58,15 +71,48 @@ def build_parser() -> argparse.ArgumentParser:
     pdf.add_argument("--style", default=citation.DEFAULT_STYLE, choices=citation.style_ids(), metavar="ID",
                      help="citation style for the 'Cite as' line")
     pdf.add_argument("--page-size", default="letter", choices=["letter", "a4"])
+    # The record options work before or after the subcommand.
     for subparser in sub.choices.values():
-        subparser.add_argument("--file", metavar="FILE", default=argparse.SUPPRESS,
-                               help="read this record file instead of the bundled record")
+        subparser.add_argument("--library", metavar="DIR", default=argparse.SUPPRESS, help="the library folder")
+        if subparser.prog.split()[-1] in ("sections", "show", "cite", "export", "pdf"):
+            subparser.add_argument("--file", metavar="FILE", default=argparse.SUPPRESS,
+                                   help="read this record file instead of the bundled record")
+            subparser.add_argument("--record", metavar="ID", default=argparse.SUPPRESS,
+                                   help="a record of the library instead of the bundled one")
     return parser
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number above 0, found {text!r}")
+    return int(text)
+
+
+def library_dir(args: argparse.Namespace) -> Path:
+    """--library, or the user's data folder (QStandardPaths; needs no QApplication)."""
+    if args.library:
+        return Path(args.library)
+    from PySide6.QtCore import QStandardPaths
+    return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
+
+
+def open_library(args: argparse.Namespace):
+    from viewer.library import Library, LibraryError
+    try:
+        return Library.open(library_dir(args))
+    except LibraryError as exc:
+        raise DataError(str(exc)) from None
 
 
 def _load(args: argparse.Namespace) -> Record:
     if args.file:
         return load_record_file(args.file)
+    if args.record:
+        with open_library(args) as library:
+            try:
+                return library.get(args.record)
+            except KeyError:
+                raise UsageError(f"unknown record '{args.record}' (see 'ncjrs-viewer search')") from None
     from viewer.resources import bundled_record
     return bundled_record()
 
@@ -78,6 +124,13 @@ def _section_or_fail(record: Record, section_id: str) -> None:
 
 def run_command(args: argparse.Namespace, out=None) -> int:
     out = out or sys.stdout
+    if args.command == "import":
+        return _import(args, out)
+    if args.command == "search":
+        with open_library(args) as library:
+            for hit in library.search(args.query, limit=args.limit, exact=True):
+                print(f"{hit.id}\t{hit.title}", file=out)
+        return 0
     record = _load(args)
     if args.command == "styles":
         from viewer import citation
@@ -115,6 +168,31 @@ def run_command(args: argparse.Namespace, out=None) -> int:
     return 0
 
 
+def _import(args: argparse.Namespace, out) -> int:
+    """Prints one line a record imported or skipped, and one a bad entry (on stderr)."""
+    from viewer.importers import ImportFileError
+    rejected = 0
+    with open_library(args) as library:
+        for path in args.files:
+            try:
+                outcome = library.import_file(path, all_or_none=args.all_or_none)
+            except ImportFileError as exc:
+                print(f"{PROG}: rejected: {exc}", file=sys.stderr)
+                rejected += 1
+                continue
+            for bad in outcome.report.bad:
+                print(f"{PROG}: rejected: {bad.file} at {bad.where}: {bad.reason}", file=sys.stderr)
+            rejected += len(outcome.report.bad)
+            if not outcome.written:
+                print(f"{path}: nothing imported (--all-or-none, {len(outcome.report.bad)} bad entries)", file=out)
+                continue
+            for record_id in outcome.result.added:
+                print(f"imported\t{record_id}", file=out)
+            for record_id in outcome.result.duplicates:
+                print(f"already there\t{record_id}", file=out)
+    return 1 if rejected else 0
+
+
 def _write_atomically(path: str, text: str) -> None:
     """Replaces ``path`` only once the whole text is written (a failure leaves the old file)."""
     target = os.path.abspath(path)
@@ -131,6 +209,10 @@ def _write_atomically(path: str, text: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    from PySide6.QtCore import QCoreApplication
+    # Set before anything asks QStandardPaths or QSettings where the user's files live.
+    QCoreApplication.setOrganizationName(ORGANIZATION)
+    QCoreApplication.setApplicationName(PROG)
     try:
         args = build_parser().parse_args(argv)
         if args.command:
@@ -141,7 +223,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 2
-    except RecordError as exc:
+    except (RecordError, DataError) as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 1
     except BrokenPipeError:

@@ -26,6 +26,10 @@ ARCHIVE = "NCJRS Virtual Library"
 SENTENCE_CASE_STYLES = frozenset({"apa", "harvard-cite-them-right", "ieee"})
 
 
+# Variables an import file may carry the NCJ number in (see viewer/importers.py).
+_NCJ_CARRIERS = frozenset({"number", "note", "call-number", "archive_location", "accessionNumber"})
+
+
 def csl_name(name: str) -> dict[str, str]:
     """A CSL name for one author string: "Family, Given" is a person, anything else a body.
 
@@ -71,6 +75,8 @@ def csl_item(record: Record, style_id: str | None = None) -> dict[str, Any]:
     # What an imported file said beyond the record's fields: its item type and structured names
     # are better than the defaults; anything else only fills a gap.
     for key, value in record.citation.items():
+        if record.ncj_number and key in _NCJ_CARRIERS and record.ncj_number in str(value):
+            continue  # the importer read the NCJ number from here; it is cited once, as above
         if key in ("type", "author") or key not in item:
             if key not in ("id", "title", "issued", "number-of-pages"):
                 item[key] = value
