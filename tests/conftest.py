@@ -36,8 +36,9 @@ def make_window(qtbot, settings_file):
     from viewer.resources import bundled_record
     from viewer.settings import Settings
 
-    def make(record=None, section_id=None, settings_path=settings_file):
-        window = MainWindow(record or bundled_record(), Settings(str(settings_path)), section_id=section_id)
+    def make(record=None, section_id=None, settings_path=settings_file, library=None):
+        window = MainWindow(record or bundled_record(), Settings(str(settings_path)), section_id=section_id,
+                            library=library)
         qtbot.addWidget(window)
         window.show()
         window.activateWindow()  # shortcuts and focus need the active window, as for a user

@@ -114,7 +114,9 @@ def test_f6_and_ctrl_tab_move_between_panes(make_window, qtbot):
     assert QApplication.focusWidget() is window.tree
     qtbot.keyClick(window.tree, Qt.Key.Key_F6)
     assert QApplication.focusWidget() is window.pane
-    qtbot.keyClick(window.pane, Qt.Key.Key_F6)
+    qtbot.keyClick(window.pane, Qt.Key.Key_F6)  # round to the library, then the outline again
+    assert QApplication.focusWidget() is window.library_panel.list
+    qtbot.keyClick(window.library_panel.list, Qt.Key.Key_F6)
     assert QApplication.focusWidget() is window.tree
     qtbot.keyClick(window.tree, Qt.Key.Key_Tab, CTRL)
     assert QApplication.focusWidget() is window.pane
@@ -174,7 +176,7 @@ def test_find_bar_through_the_window(make_window, qtbot, settings_file):
     assert bar.count_label.text() == "2 of 3"
     assert window.pane.textCursor().selectedText().lower() == "criminal"
     qtbot.keyClick(bar.line_edit, Qt.Key.Key_F6)  # the bar is one of the panes F6 visits
-    assert QApplication.focusWidget() is window.tree
+    assert QApplication.focusWidget() is window.library_panel.list
     qtbot.keyClick(window.tree, Qt.Key.Key_F, CTRL)
     qtbot.keyClick(bar.line_edit, Qt.Key.Key_Escape)
     assert not bar.isVisible() and QApplication.focusWidget() is window.pane

@@ -16,8 +16,12 @@ class Actions(QObject):
         super().__init__(parent)
         make = self._make
         # File
-        self.export = make(self.tr("&Export Record…"), "Ctrl+E",
-                           self.tr("Save the record as RIS, BibTeX or CSL-JSON"))
+        self.open = make(self.tr("&Open Record File…"), StandardKey.Open,
+                         self.tr("Add a record file to your library and open it"))
+        self.import_files = make(self.tr("&Import…"), "Ctrl+Shift+I",
+                                 self.tr("Import records from RIS, BibTeX or CSL-JSON files into your library"))
+        self.export = make(self.tr("&Export…"), "Ctrl+E",
+                           self.tr("Save the selected records as RIS, BibTeX or CSL-JSON"))
         self.export_pdf = make(self.tr("Export Section as &PDF…"), "Ctrl+Shift+P",
                                self.tr("Save the current section as a PDF"))
         self.export_pdf_whole = make(self.tr("Export &Whole Record as PDF…"), "",
@@ -30,9 +34,13 @@ class Actions(QObject):
         # Some platforms map no key to StandardKey.Quit; Ctrl+Q is what users expect there.
         self.quit = make(self.tr("&Quit"), [StandardKey.Quit, "Ctrl+Q"], role=QAction.MenuRole.QuitRole)
         # Edit
+        self.undo = make(self.tr("&Undo"), StandardKey.Undo)
+        self.redo = make(self.tr("&Redo"), StandardKey.Redo)
+        self.remove = make(self.tr("&Remove from Library"), StandardKey.Delete,
+                           self.tr("Remove the selected records from your library (Undo brings them back)"))
         self.copy = make(self.tr("&Copy"), StandardKey.Copy, self.tr("Copy the selected text"))
         self.copy_citation = make(self.tr("Copy C&itation"), "Ctrl+Shift+C",
-                                  self.tr("Copy the bibliography entry in the chosen style"))
+                                  self.tr("Copy the bibliography entry (of every selected record) in the chosen style"))
         self.copy_in_text = make(self.tr("Copy In-&text Citation"), "Ctrl+Shift+A",
                                  self.tr("Copy the in-text citation in the chosen style"))
         self.copy_quotation = make(self.tr("Copy &Quotation with Citation"), "Ctrl+Alt+C",
@@ -40,6 +48,8 @@ class Actions(QObject):
         self.find = make(self.tr("&Find…"), StandardKey.Find, self.tr("Find text in the section"))
         self.find_next = make(self.tr("Find &Next"), StandardKey.FindNext)
         self.find_previous = make(self.tr("Find Pre&vious"), StandardKey.FindPrevious)
+        self.search_library = make(self.tr("Search &Library"), "Ctrl+K",
+                                   self.tr("Search your records as you type"))
         self.filter = make(self.tr("&Search Sections"), "Ctrl+Shift+F",
                            self.tr("Narrow the outline to sections that hold the words you type"))
         # View

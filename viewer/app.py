@@ -246,8 +246,9 @@ def run_gui(args: argparse.Namespace) -> int:
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from viewer import clipboard
+    from viewer import clipboard, settings as keys
     from viewer.citation_service import CitationService
+    from viewer.library import LibraryError
     from viewer.main_window import MainWindow
     from viewer.resources import bundled_record, resource_path
     from viewer.settings import Settings
@@ -263,6 +264,8 @@ def run_gui(args: argparse.Namespace) -> int:
         app.setWindowIcon(QIcon(str(icon)))
 
     problems: list[str] = []
+    settings = Settings(args.settings)
+    library = _open_library_for_window(args, problems)
     record = bundled_record()
     if args.file:
         try:
@@ -270,10 +273,16 @@ def run_gui(args: argparse.Namespace) -> int:
         except RecordError as exc:
             problems.append(f"The record file could not be opened.\n\n{exc}\n\n"
                             f"Showing the bundled record instead.")
-    settings = Settings(args.settings)
+    else:
+        wanted = args.record or settings.get(keys.LAST_RECORD)
+        try:
+            record = library.get(wanted) if wanted else record
+        except (KeyError, LibraryError):
+            if args.record:
+                problems.append(f"The library has no record '{args.record}'. Showing the bundled record instead.")
     cache = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.CacheLocation)
     citations = CitationService(Path(cache) / "citations" if cache else None)
-    window = MainWindow(record, settings, section_id=args.section, citations=citations)
+    window = MainWindow(record, settings, section_id=args.section, citations=citations, library=library)
     window.show()
     QTimer.singleShot(0, window.warm_citations)  # once the event loop runs; the work is in a thread
     for warning in settings.warnings:
@@ -300,6 +309,35 @@ def run_gui(args: argparse.Namespace) -> int:
         app.aboutToQuit.connect(clipboard.clear)
     sys.excepthook = _report_unexpected
     return app.exec()
+
+
+def _open_library_for_window(args: argparse.Namespace, problems: list[str]):
+    """The user's library; a damaged or newer one is set aside untouched and a new one begun, and a
+    folder that cannot be used gives a library in memory. Each case is told to the user."""
+    from viewer.library import CorruptLibraryError, ForeignDatabaseError, Library, LibraryError, NewerLibraryError, set_aside
+
+    directory = library_dir(args)
+    try:
+        library = Library.open(directory)
+    except (CorruptLibraryError, NewerLibraryError, ForeignDatabaseError) as exc:
+        try:
+            kept = set_aside(directory, "newer" if isinstance(exc, NewerLibraryError) else "damaged")
+            library = Library.open(directory)
+            problems.append(f"Your library could not be opened: {exc}\n\nIt was kept, untouched, as {kept}. "
+                            f"A new library was started.")
+        except (OSError, LibraryError) as again:
+            problems.append(f"Your library could not be opened: {exc}\n\n({again}) "
+                            f"Only the bundled record is available, and imports are not saved this session.")
+            return Library.open(None)
+    except LibraryError as exc:
+        problems.append(f"The library folder cannot be used: {exc}\n\n"
+                        f"Only the bundled record is available, and imports are not saved this session.")
+        return Library.open(None)
+    try:
+        library.purge_removed()  # removals of earlier sessions: no undo can reach them now
+    except LibraryError:
+        pass
+    return library
 
 
 def _report_unexpected(kind, value, tb) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar
 import json
 import re
-from typing import Any
+from typing import Any, Sequence
 
 from viewer.csl_item import csl_item, csl_name
 from viewer.record import Record
@@ -32,12 +32,17 @@ def formats() -> list[str]:
 
 def export(record: Record, fmt: str) -> str:
     """``record`` as text in ``fmt`` (one of :func:`formats`)."""
+    return export_many([record], fmt)
+
+
+def export_many(records: Sequence[Record], fmt: str) -> str:
+    """Several records in one file, in the order given."""
     if fmt == "ris":
-        return to_ris(record)
+        return to_ris(records)
     if fmt == "bibtex":
-        return to_bibtex(record)
+        return to_bibtex(records)
     if fmt == "csl-json":
-        return to_csl_json(record)
+        return to_csl_json(records)
     raise ExportError(f"unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}")
 
 
@@ -56,7 +61,8 @@ def ris_fields(record: Record) -> dict[str, Any]:
         ref["date"] = f"{record.issued_year}/{month}/"  # RIS DA: YYYY/MM/DD/other
     if record.pages is not None:
         ref["start_page"] = str(record.pages)  # SP: number of pages of a whole report (as Zotero)
-    ref["accession_number"] = f"NCJ {record.ncj_number}"
+    if record.ncj_number:
+        ref["accession_number"] = f"NCJ {record.ncj_number}"
     if record.provenance is not None:
         ref["name_of_database"] = record.provenance.library
         if record.provenance.url:
@@ -66,7 +72,7 @@ def ris_fields(record: Record) -> dict[str, Any]:
     return ref
 
 
-def to_ris(record: Record) -> str:
+def to_ris(records: Sequence[Record]) -> str:
     # rispy and bibtexparser are imported on use: start-up only needs the format names.
     import rispy
     from rispy.writer import RisWriter
@@ -77,7 +83,7 @@ def to_ris(record: Record) -> str:
         def set_header(self, count: int) -> str:
             return ""
 
-    return rispy.dumps([ris_fields(record)], implementation=PlainRisWriter)
+    return rispy.dumps([ris_fields(r) for r in records], implementation=PlainRisWriter)
 
 
 # --- BibTeX ------------------------------------------------------------------------------
@@ -101,7 +107,8 @@ def bibtex_name(name: str) -> str:
 
 
 def bibtex_key(record: Record) -> str:
-    return re.sub(r"[^A-Za-z0-9_:-]", "", f"ncj{record.ncj_number}") or "ncjrs"
+    base = f"ncj{record.ncj_number}" if record.ncj_number else record.id
+    return re.sub(r"[^A-Za-z0-9_:-]", "", base) or "ncjrs"
 
 
 def bibtex_fields(record: Record) -> list[tuple[str, str]]:
@@ -118,8 +125,9 @@ def bibtex_fields(record: Record) -> list[tuple[str, str]]:
     if record.pages is not None:
         fields.append(("pagetotal", "{" + str(record.pages) + "}"))  # biblatex; BibTeX ignores it
     # NCJRS accession number and database: biblatex has no accession field; a note keeps both.
-    library = record.provenance.library if record.provenance else "NCJRS Virtual Library"
-    fields.append(("note", "{" + latex_escape(f"{library}, NCJ {record.ncj_number}") + "}"))
+    if record.ncj_number:
+        library = record.provenance.library if record.provenance else "NCJRS Virtual Library"
+        fields.append(("note", "{" + latex_escape(f"{library}, NCJ {record.ncj_number}") + "}"))
     if record.provenance is not None and record.provenance.url:
         fields.append(("url", "{" + record.provenance.url + "}"))
     if record.abstract:
@@ -127,12 +135,19 @@ def bibtex_fields(record: Record) -> list[tuple[str, str]]:
     return fields
 
 
-def to_bibtex(record: Record) -> str:
+def to_bibtex(records: Sequence[Record]) -> str:
     import bibtexparser
     from bibtexparser.model import Entry, Field
 
-    entry = Entry("techreport", bibtex_key(record), [Field(k, v) for k, v in bibtex_fields(record)])
-    library = bibtexparser.Library([entry])
+    entries, used = [], set()
+    for record in records:
+        key, n = bibtex_key(record), 1
+        while key in used:  # keys must be unique within a file
+            n += 1
+            key = f"{bibtex_key(record)}-{n}"
+        used.add(key)
+        entries.append(Entry("techreport", key, [Field(k, v) for k, v in bibtex_fields(record)]))
+    library = bibtexparser.Library(entries)
     # Values above are written exactly as they should appear: no middleware re-encloses them.
     return bibtexparser.write_string(library, unparse_stack=[])
 
@@ -147,5 +162,5 @@ def csl_json_item(record: Record) -> dict[str, Any]:
     return item
 
 
-def to_csl_json(record: Record) -> str:
-    return json.dumps([csl_json_item(record)], ensure_ascii=False, indent=2) + "\n"
+def to_csl_json(records: Sequence[Record]) -> str:
+    return json.dumps([csl_json_item(r) for r in records], ensure_ascii=False, indent=2) + "\n"

@@ -1,19 +1,24 @@
-"""Back and forward through visited sections, as in a browser. Plain data, no Qt."""
+"""Back and forward through visited places, as in a browser. Plain data, no Qt.
+
+A place is any hashable value; the window uses (record id, section id).
+"""
 
 from __future__ import annotations
+
+from typing import Hashable
 
 
 class History:
     def __init__(self) -> None:
-        self._entries: list[str] = []
+        self._entries: list[Hashable] = []
         self._pos = -1
 
-    def visit(self, section_id: str) -> None:
+    def visit(self, place: Hashable) -> None:
         """Records a visit; going somewhere new drops the forward entries."""
-        if self._pos >= 0 and self._entries[self._pos] == section_id:
+        if self._pos >= 0 and self._entries[self._pos] == place:
             return
         del self._entries[self._pos + 1:]
-        self._entries.append(section_id)
+        self._entries.append(place)
         self._pos = len(self._entries) - 1
 
     def can_go_back(self) -> bool:
@@ -22,13 +27,13 @@ class History:
     def can_go_forward(self) -> bool:
         return self._pos < len(self._entries) - 1
 
-    def back(self) -> str | None:
+    def back(self) -> Hashable | None:
         if not self.can_go_back():
             return None
         self._pos -= 1
         return self._entries[self._pos]
 
-    def forward(self) -> str | None:
+    def forward(self) -> Hashable | None:
         if not self.can_go_forward():
             return None
         self._pos += 1

@@ -1,14 +1,13 @@
-"""The main window: assembles the outline, the detail pane, the panels, the actions and the menus."""
+"""The main window: assembles the library, the outline, the detail pane, panels, actions and menus."""
 
 from __future__ import annotations
 
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QSaveFile, QStandardPaths, Qt, QUrl
-from PySide6.QtGui import QCloseEvent, QDesktopServices
-from PySide6.QtWidgets import (QFileDialog, QLabel, QLineEdit, QMainWindow, QMessageBox, QSplitter,
-                               QTreeView, QVBoxLayout, QWidget)
+from PySide6.QtCore import QByteArray, QStandardPaths, Qt, QUrl
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
 
 from viewer import APP_NAME, __version__, appearance, citation, clipboard, printing, settings as keys
 from viewer.actions import Actions
@@ -17,84 +16,85 @@ from viewer.citation_service import CitationService
 from viewer.detail_pane import DetailPane
 from viewer.find_bar import FindBar
 from viewer.history import History
-from viewer.outline_model import OutlineModel, SearchTextRole, SectionFilterModel, SectionRole
+from viewer.import_flow import ImportFlow
+from viewer.library import Library, LibraryError
+from viewer.library_model import LibraryModel
+from viewer.library_panel import LibraryPanel
+from viewer.outline_panel import OutlinePanel
 from viewer.quotation import quotation
-from viewer.record import Record
+from viewer.record import Record, Section
+from viewer.resources import BUNDLED_RECORD_ID
 from viewer.settings import Settings
 
-DEFAULT_SIZE = (1040, 680)
-DEFAULT_SPLIT = [360, 680]
+DEFAULT_SIZE = (1100, 700)
+DEFAULT_SPLIT = [380, 720]
+DEFAULT_LEFT_SPLIT = [260, 440]
+IMPORT_FILTERS = ("Reference files (*.ris *.bib *.bibtex *.json);;RIS (*.ris);;BibTeX (*.bib *.bibtex);;"
+                  "CSL-JSON or record files (*.json);;All files (*)")
+
+
+class _RemoveRecords(QUndoCommand):
+    def __init__(self, window: "MainWindow", ids: list[str]) -> None:
+        super().__init__(window.tr("Remove {0} record(s)").format(len(ids)))
+        self._window, self._ids = window, ids
+
+    def redo(self) -> None:
+        self._ids = list(self._window.library.remove(self._ids))
+        self._window.library_changed()
+
+    def undo(self) -> None:
+        self._window.library.restore(self._ids)
+        self._window.library_changed(select=self._ids[0] if self._ids else "")
 
 
 class MainWindow(QMainWindow):
     def __init__(self, record: Record, settings: Settings, section_id: str | None = None,
-                 citations: CitationService | None = None) -> None:
+                 citations: CitationService | None = None, library: Library | None = None) -> None:
         super().__init__()
         self.record = record
         self.settings = settings
         self.citations = citations or CitationService(parent=self)
+        self.library = library or Library.open(None)  # in memory: the bundled record only
         self._waiting: dict[str, list] = {}  # style id -> what to do once its citation is ready
         self.history = History()
         self._navigating = False
-        self.setWindowTitle(f"{record.title} — NCJ {record.ncj_number} — {APP_NAME}")
-
-        self.model = OutlineModel(record, self)
-        self.proxy = SectionFilterModel(self)
-        self.proxy.setSourceModel(self.model)
+        self.undo_stack = QUndoStack(self)
         self.actions = Actions(self)
+        self.imports = ImportFlow(self.library, self)
         self._build_widgets()
         self._build_menus()
         self._connect()
         self._restore(section_id)
+        self.setAcceptDrops(True)
         self.update_actions()
 
     # --- assembly ---
 
     def _build_widgets(self) -> None:
-        self.filter_edit = QLineEdit()
-        self.filter_edit.setObjectName("sectionFilter")
-        self.filter_edit.setPlaceholderText(self.tr("Search sections"))
-        self.filter_edit.setClearButtonEnabled(True)
-        self.filter_edit.setAccessibleName(self.tr("Search sections"))
-        self.filter_edit.setAccessibleDescription(
-            self.tr("Narrows the outline to sections whose heading or text holds every word typed"))
+        self.library_model = LibraryModel(self.library, self)
+        self.library_panel = LibraryPanel(self.library_model)
+        self.outline = OutlinePanel(self.record)
+        # Short names for the parts other code and the tests reach most.
+        self.tree, self.filter_edit = self.outline.tree, self.outline.filter_edit
 
-        self.tree = QTreeView()
-        self.tree.setObjectName("outline")
-        self.tree.setAccessibleName(self.tr("Report sections"))
-        self.tree.setAccessibleDescription(self.tr("The outline of the record; the selected section is shown beside it"))
-        self.tree.setModel(self.proxy)
-        self.tree.setHeaderHidden(True)
-        self.tree.setUniformRowHeights(True)
-        self.tree.expandAll()
-
-        outline_note = QLabel(self.tr("Outline derived from the abstract"))
-        outline_note.setObjectName("outlineNote")
-        outline_note.setToolTip(self.tr("The report's own table of contents is not part of the record; "
-                                        "these sections follow what its abstract describes."))
-        outline_note.setContentsMargins(6, 2, 6, 4)
-        outline_note.setEnabled(False)  # drawn in the muted colour of the style
-
-        left = QWidget()
-        column = QVBoxLayout(left)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(2)
-        column.addWidget(self.filter_edit)
-        column.addWidget(self.tree)
-        column.addWidget(outline_note)
+        self.left_splitter = QSplitter(Qt.Orientation.Vertical)
+        self.left_splitter.setObjectName("leftSplitter")
+        self.left_splitter.addWidget(self.library_panel)
+        self.left_splitter.addWidget(self.outline)
+        self.left_splitter.setSizes(DEFAULT_LEFT_SPLIT)
 
         self.pane = DetailPane()
-        right = QWidget()
-        self.right_column = QVBoxLayout(right)
-        self.right_column.setContentsMargins(0, 0, 0, 0)
-        self.right_column.setSpacing(0)
-        self.right_column.addWidget(self.pane)
         self.find_bar = FindBar(self.pane)
-        self.right_column.addWidget(self.find_bar)
+        right = QWidget()
+        column = QVBoxLayout(right)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.pane)
+        column.addWidget(self.find_bar)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("splitter")
-        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.left_splitter)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes(DEFAULT_SPLIT)
@@ -108,6 +108,8 @@ class MainWindow(QMainWindow):
         self.zoom_label = QLabel()
         self.zoom_label.setAccessibleName(self.tr("Zoom level"))
         self.statusBar().addPermanentWidget(self.zoom_label)
+        self.setTabOrder(self.library_panel.search_edit, self.library_panel.list)
+        self.setTabOrder(self.library_panel.list, self.filter_edit)
         self.setTabOrder(self.filter_edit, self.tree)
         self.setTabOrder(self.tree, self.pane)
         self.setTabOrder(self.pane, self.find_bar)  # the bar forwards focus to its field
@@ -115,10 +117,11 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         a = self.actions
         menus = {
-            self.tr("&File"): [a.export, a.export_pdf, a.export_pdf_whole, None, a.print, a.print_whole, None,
-                               a.open_source, None, a.quit],
-            self.tr("&Edit"): [a.copy, a.copy_citation, a.copy_in_text, a.copy_quotation, None,
-                               a.find, a.find_next, a.find_previous, a.filter],
+            self.tr("&File"): [a.open, a.import_files, a.export, None, a.export_pdf, a.export_pdf_whole, None,
+                               a.print, a.print_whole, None, a.open_source, None, a.quit],
+            self.tr("&Edit"): [a.undo, a.redo, None, a.copy, a.copy_citation, a.copy_in_text, a.copy_quotation,
+                               None, a.find, a.find_next, a.find_previous, a.filter, a.search_library, None,
+                               a.remove],
             self.tr("&View"): [a.zoom_in, a.zoom_out, a.zoom_reset, None, "appearance", None,
                                a.show_citation_panel, None, a.next_pane, a.previous_pane, None, a.reset_layout],
             self.tr("&Go"): [a.back, a.forward],
@@ -130,149 +133,162 @@ class MainWindow(QMainWindow):
                 if entry is None:
                     menu.addSeparator()
                 elif entry == "appearance":
-                    sub = menu.addMenu(self.tr("&Appearance"))
-                    sub.addActions(a.appearance.actions())
+                    menu.addMenu(self.tr("&Appearance")).addActions(a.appearance.actions())
                 else:
                     menu.addAction(entry)
 
     def _connect(self) -> None:
         a = self.actions
-        self.tree.selectionModel().currentChanged.connect(self._current_changed)
-        self.filter_edit.textChanged.connect(self._filter_changed)
+        self.outline.section_changed.connect(self._section_changed)
+        self.outline.filter_applied.connect(self._filter_applied)
+        self.library_panel.current_record_changed.connect(self.open_record)
+        self.library_panel.selection_changed.connect(self.update_actions)
         self.pane.copyAvailable.connect(self.update_actions)
         self.pane.zoom_changed.connect(self._zoom_changed)
         self.citation_panel.style_changed.connect(self._style_changed)
+        self.citation_panel.visibilityChanged.connect(a.show_citation_panel.setChecked)
         self.citations.ready.connect(self._citation_ready)
         self.citations.failed.connect(self._citation_failed)
-        self.citation_panel.visibilityChanged.connect(a.show_citation_panel.setChecked)
-        a.copy.triggered.connect(self.pane.copy)
-        a.copy_citation.triggered.connect(lambda: self.copy_citation(in_text=False))
-        a.copy_in_text.triggered.connect(lambda: self.copy_citation(in_text=True))
-        a.copy_quotation.triggered.connect(self.copy_quotation)
-        a.export.triggered.connect(self.export_record)
-        a.export_pdf.triggered.connect(lambda: self.export_pdf(whole=False))
-        a.export_pdf_whole.triggered.connect(lambda: self.export_pdf(whole=True))
-        a.print.triggered.connect(lambda: self.print_record(whole=False))
-        a.print_whole.triggered.connect(lambda: self.print_record(whole=True))
-        a.find.triggered.connect(self.find_bar.activate)
-        a.find_next.triggered.connect(self.find_bar.find_next)
-        a.find_previous.triggered.connect(self.find_bar.find_previous)
+        self.imports.finished.connect(self._imported)
+        self.undo_stack.canUndoChanged.connect(a.undo.setEnabled)
+        self.undo_stack.canRedoChanged.connect(a.redo.setEnabled)
         self.find_bar.options_changed.connect(
             lambda: self.settings.set(keys.FIND_CASE_SENSITIVE, self.find_bar.options()["case_sensitive"]))
-        a.filter.triggered.connect(self.focus_filter)
-        a.open_source.triggered.connect(self.open_source)
-        a.quit.triggered.connect(self.close)
-        a.zoom_in.triggered.connect(self.pane.zoom_in)
-        a.zoom_out.triggered.connect(self.pane.zoom_out)
-        a.zoom_reset.triggered.connect(lambda: self.pane.set_zoom(100))
-        a.appearance_system.triggered.connect(lambda: self.set_appearance("system"))
-        a.appearance_light.triggered.connect(lambda: self.set_appearance("light"))
-        a.appearance_dark.triggered.connect(lambda: self.set_appearance("dark"))
+        for action, slot in (
+            (a.open, self.open_files), (a.import_files, self.import_dialog), (a.export, self.export_records),
+            (a.export_pdf, lambda: self.export_pdf(whole=False)), (a.export_pdf_whole, lambda: self.export_pdf(whole=True)),
+            (a.print, lambda: self.print_record(whole=False)), (a.print_whole, lambda: self.print_record(whole=True)),
+            (a.open_source, self.open_source), (a.quit, self.close),
+            (a.undo, self.undo_stack.undo), (a.redo, self.undo_stack.redo), (a.remove, self.remove_selected),
+            (a.copy, self.pane.copy), (a.copy_citation, lambda: self.copy_citation(in_text=False)),
+            (a.copy_in_text, lambda: self.copy_citation(in_text=True)), (a.copy_quotation, self.copy_quotation),
+            (a.find, self.find_bar.activate), (a.find_next, self.find_bar.find_next),
+            (a.find_previous, self.find_bar.find_previous), (a.filter, self.outline.focus_filter),
+            (a.search_library, self.focus_library_search),
+            (a.zoom_in, self.pane.zoom_in), (a.zoom_out, self.pane.zoom_out),
+            (a.zoom_reset, lambda: self.pane.set_zoom(100)),
+            (a.appearance_system, lambda: self.set_appearance("system")),
+            (a.appearance_light, lambda: self.set_appearance("light")),
+            (a.appearance_dark, lambda: self.set_appearance("dark")),
+            (a.next_pane, lambda: self.cycle_focus(1)), (a.previous_pane, lambda: self.cycle_focus(-1)),
+            (a.reset_layout, self.reset_layout),
+            (a.back, lambda: self._go(self.history.back())), (a.forward, lambda: self._go(self.history.forward())),
+            (a.about, self.show_about), (a.about_qt, lambda: QMessageBox.aboutQt(self)),
+        ):
+            action.triggered.connect(slot)
         a.show_citation_panel.triggered.connect(lambda checked: self.citation_panel.setVisible(checked))
-        a.next_pane.triggered.connect(lambda: self.cycle_focus(1))
-        a.previous_pane.triggered.connect(lambda: self.cycle_focus(-1))
-        a.reset_layout.triggered.connect(self.reset_layout)
-        a.back.triggered.connect(lambda: self._go(self.history.back()))
-        a.forward.triggered.connect(lambda: self._go(self.history.forward()))
-        a.about.triggered.connect(self.show_about)
-        a.about_qt.triggered.connect(lambda: QMessageBox.aboutQt(self))
 
     def _restore(self, section_id: str | None) -> None:
         s = self.settings
         self.restoreGeometry(s.get(keys.GEOMETRY))
         self.restoreState(s.get(keys.WINDOW_STATE))
         self.splitter.restoreState(s.get(keys.SPLITTER))
-        expanded = s.get(keys.EXPANDED)
-        if expanded is not None:
-            self._set_expanded(set(expanded))
+        self.left_splitter.restoreState(s.get(keys.LEFT_SPLITTER))
         self.pane.set_zoom(s.get(keys.ZOOM))
         self.find_bar.set_options(case_sensitive=s.get(keys.FIND_CASE_SENSITIVE))
         self.set_appearance(s.get(keys.APPEARANCE))
         self.citation_panel.set_style(s.get(keys.CITATION_STYLE))
         self.citation_panel.set_lookup(lambda style: self.citations.lookup(self.record, style))
-        wanted = section_id or s.get(keys.LAST_SECTION)
-        if not (wanted and self.select_section(wanted)):
-            self.select_section_index(self.proxy.index(0, 0))
+        # The record given at start-up (the bundled one, or --file/--record) is the one shown; the
+        # remembered section applies when it is the record that was open last time.
+        same_record = s.get(keys.LAST_RECORD) in ("", self.record.id)
+        expanded = s.get(keys.EXPANDED)
+        if expanded is not None and same_record:
+            self.outline.set_expanded(set(expanded))
+        self.library_panel.blockSignals(True)
+        self.library_panel.select_record(self.record.id)
+        self.library_panel.blockSignals(False)
+        wanted = section_id or (s.get(keys.LAST_SECTION) if same_record else "")
+        if not (wanted and self.outline.select_section(wanted)):
+            self.outline.select_first()
         self.tree.setFocus()
 
-    # --- navigation ---
+    # --- records and sections ---
 
-    def select_section_index(self, index: QModelIndex) -> None:
-        self.tree.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
-        self.tree.scrollTo(index)
-
-    def tree_index(self, section_id: str) -> QModelIndex:
-        """The tree's (filtered) index of a section; invalid when absent or filtered out."""
-        return self.proxy.mapFromSource(self.model.index_of(section_id))
-
-    def select_section(self, section_id: str) -> bool:
-        index = self.tree_index(section_id)
-        if index.isValid():
-            self.select_section_index(index)
-        return index.isValid()
-
-    def _go(self, section_id: str | None) -> None:
-        if section_id is None:
+    def open_record(self, record_id: str, section_id: str = "") -> None:
+        """Shows a record of the library (from the list, history or an import)."""
+        if record_id == self.record.id:
+            if section_id:
+                self.outline.select_section(section_id)
             return
-        if not self.tree_index(section_id).isValid():
-            self.filter_edit.clear()  # history may lead to a section the filter hides
-        self._navigating = True
         try:
-            self.select_section(section_id)
-        finally:
-            self._navigating = False
-
-    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        section = current.data(SectionRole)
-        if section is not None:
-            self.pane.show_section(self.record, section, highlight=self.proxy.terms)
-            if not self._navigating:
-                self.history.visit(section.id)
+            record = self.library.get(record_id)
+        except (KeyError, LibraryError) as exc:
+            self.statusBar().showMessage(self.tr("The record cannot be opened: {0}").format(exc), 8000)
+            return
+        self.record = record
+        self.setWindowTitle(self._title())
+        self.outline.set_record(record, section_id)
+        self.citation_panel.refresh()
+        self.warm_citations()
         self.update_actions()
 
-    def current_section_id(self) -> str:
-        section = self.tree.currentIndex().data(SectionRole)
-        return section.id if section is not None else ""
+    def _title(self) -> str:
+        ncj = f" — NCJ {self.record.ncj_number}" if self.record.ncj_number else ""
+        return f"{self.record.title}{ncj} — {APP_NAME}"
 
-    def _filter_changed(self, text: str) -> None:
-        current = self.current_section_id()
-        self.proxy.set_filter_text(text)
-        self.tree.expandAll()
-        if current and self.select_section(current):
-            section = self.record.section(current)
-            self.pane.show_section(self.record, section, highlight=self.proxy.terms)
-        elif self.proxy.rowCount() > 0:
-            first_match = self.proxy.index(0, 0)
-            while self.proxy.rowCount(first_match) and self.proxy.terms:
-                first_match = self.proxy.index(0, 0, first_match)
-            self.select_section_index(first_match)
-        if self.proxy.terms:
-            count = self._match_count()
+    def _section_changed(self, section: Section) -> None:
+        self.pane.show_section(self.record, section, highlight=self._highlight_terms())
+        if not self._navigating:
+            self.history.visit((self.record.id, section.id))
+        self.setWindowTitle(self._title())
+        self.update_actions()
+
+    def _highlight_terms(self) -> list[str]:
+        """Words to mark in the text: the outline filter's and the library search's."""
+        search = [w.rstrip("*") for w in self.library_panel.search_terms().lower().split()]
+        return list(dict.fromkeys(self.outline.terms() + [w for w in search if w]))
+
+    def _filter_applied(self, count: int) -> None:
+        if count >= 0:
             message = self.tr("1 section matches") if count == 1 else self.tr("{0} sections match").format(count)
             self.statusBar().showMessage(message, 4000)
 
-    def _match_count(self, parent: QModelIndex = QModelIndex()) -> int:
-        """Visible sections that match themselves (not just as ancestors of a match)."""
-        count = 0
-        for row in range(self.proxy.rowCount(parent)):
-            index = self.proxy.index(row, 0, parent)
-            text = index.data(SearchTextRole)
-            count += all(term in text for term in self.proxy.terms) + self._match_count(index)
-        return count
+    def _go(self, entry: tuple[str, str] | None) -> None:
+        if entry is None:
+            return
+        record_id, section_id = entry
+        self._navigating = True
+        try:
+            if record_id != self.record.id and not self.library_panel.select_record(record_id):
+                return  # removed since: nothing to go back to
+            if not self.outline.tree_index(section_id).isValid():
+                self.filter_edit.clear()  # history may lead to a section the filter hides
+            self.outline.select_section(section_id)
+        finally:
+            self._navigating = False
+        self.update_actions()
 
-    def focus_filter(self) -> None:
-        self.filter_edit.setFocus()
-        self.filter_edit.selectAll()
+    # Kept for callers that think in sections of the open record.
+    def tree_index(self, section_id: str):
+        return self.outline.tree_index(section_id)
+
+    def select_section(self, section_id: str) -> bool:
+        return self.outline.select_section(section_id)
+
+    def current_section_id(self) -> str:
+        return self.outline.current_section_id()
+
+    @property
+    def proxy(self):
+        return self.outline.proxy
+
+    @property
+    def model(self):
+        return self.outline.model
+
+    def focus_library_search(self) -> None:
+        self.library_panel.search_edit.setFocus()
+        self.library_panel.search_edit.selectAll()
 
     def cycle_focus(self, step: int) -> None:
-        """F6 / Ctrl+Tab: move between the outline, the text and (when open) the find bar."""
-        panes = [w for w in self._panes() if w.isVisible()]
+        """F6 / Ctrl+Tab: move between the library, the outline, the text and (when open) the find bar."""
+        panes = [w for w in (self.library_panel.list, self.tree, self.pane, self.find_bar) if w.isVisible()]
         focused = self.focusWidget()
         position = next((i for i, w in enumerate(panes) if w is focused or w.isAncestorOf(focused)), -1)
+        if position < 0 and focused is not None and focused.isAncestorOf(self.tree):
+            position = panes.index(self.tree)
         panes[(position + step) % len(panes)].setFocus()
-
-    def _panes(self) -> list[QWidget]:
-        return [self.tree, self.pane, self.find_bar]
 
     def update_actions(self) -> None:
         a = self.actions
@@ -282,6 +298,50 @@ class MainWindow(QMainWindow):
         a.open_source.setEnabled(bool(self.record.provenance and self.record.provenance.url))
         a.back.setEnabled(self.history.can_go_back())
         a.forward.setEnabled(self.history.can_go_forward())
+        a.undo.setEnabled(self.undo_stack.canUndo())
+        a.redo.setEnabled(self.undo_stack.canRedo())
+        removable = [i for i in self.library_panel.selected_record_ids() if not self.library.is_protected(i)]
+        a.remove.setEnabled(bool(removable))
+
+    # --- the library ---
+
+    def import_dialog(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, self.tr("Import into the Library"), "", IMPORT_FILTERS)
+        self.imports.start(paths)
+
+    def open_files(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, self.tr("Open Record File"), "",
+                                                self.tr("Record files (*.json);;All files (*)"))
+        self.imports.start(paths)
+
+    def _imported(self, added: list[str]) -> None:
+        self.library_changed(select=added[0] if added else "")
+        message = self.tr("Imported 1 record.") if len(added) == 1 else self.tr("Imported {0} records.").format(len(added))
+        self.statusBar().showMessage(message, 8000)
+
+    def library_changed(self, select: str = "") -> None:
+        """After an import, removal or undo: the list afresh, and the open record still shown."""
+        keep = select or self.record.id
+        self.library_model.reload()
+        if not self.library_panel.select_record(keep):
+            self.library_panel.select_record(BUNDLED_RECORD_ID)  # the open record was removed
+        self.update_actions()
+
+    def remove_selected(self) -> None:
+        ids = [i for i in self.library_panel.selected_record_ids() if not self.library.is_protected(i)]
+        if ids:
+            self.undo_stack.push(_RemoveRecords(self, ids))
+            self.statusBar().showMessage(self.tr("Removed {0} record(s). Undo brings them back.").format(len(ids)), 8000)
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802 - Qt override
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.imports.start(paths)
 
     # --- reading comfort ---
 
@@ -294,30 +354,16 @@ class MainWindow(QMainWindow):
         getattr(self.actions, f"appearance_{mode}").setChecked(True)
         self.settings.set(keys.APPEARANCE, mode)
 
-    def _expanded_ids(self, parent: QModelIndex = QModelIndex()) -> list[str]:
-        ids = []
-        for row in range(self.model.rowCount(parent)):
-            index = self.model.index(row, 0, parent)
-            if self.model.rowCount(index):
-                if self.tree.isExpanded(self.proxy.mapFromSource(index)):
-                    ids.append(index.data(SectionRole).id)
-                ids += self._expanded_ids(index)
-        return ids
-
-    def _set_expanded(self, ids: set[str]) -> None:
-        for _, section in self.record.walk():
-            if section.children:
-                self.tree.setExpanded(self.tree_index(section.id), section.id in ids)
-
     def reset_layout(self) -> None:
         self.filter_edit.clear()
         self.setGeometry(self.geometry().x(), self.geometry().y(), *DEFAULT_SIZE)
         self.restoreState(QByteArray())
         self.splitter.setSizes(DEFAULT_SPLIT)
+        self.left_splitter.setSizes(DEFAULT_LEFT_SPLIT)
         self.citation_panel.hide()
         self.tree.expandAll()
         self.pane.set_zoom(100)
-        for key in (keys.GEOMETRY, keys.WINDOW_STATE, keys.SPLITTER, keys.EXPANDED, keys.ZOOM):
+        for key in (keys.GEOMETRY, keys.WINDOW_STATE, keys.SPLITTER, keys.LEFT_SPLITTER, keys.EXPANDED, keys.ZOOM):
             self.settings.remove(key)
         self.statusBar().showMessage(self.tr("Layout reset."), 4000)
 
@@ -329,6 +375,7 @@ class MainWindow(QMainWindow):
     def _style_changed(self, style_id: str) -> None:
         self.settings.set(keys.CITATION_STYLE, style_id)
         self.citation_panel.refresh()
+        self.warm_citations()
 
     def _put_on_clipboard(self, html: str, text: str, what: str) -> None:
         if clipboard.copy_rich(html, text):
@@ -343,23 +390,29 @@ class MainWindow(QMainWindow):
         if entry is not None:
             then(entry, style)
             return
-        self._waiting.setdefault(style, []).append(then)
+        self._waiting.setdefault(style, []).append((self.record.id, then))
         self.statusBar().showMessage(self.tr("Preparing the citation ({0})…").format(citation.style(style).name))
         self.citations.request(self.record, style)
 
     def _citation_ready(self, record_id: str, style: str) -> None:
-        if record_id != self.record.id:
-            return
-        self.citation_panel.refresh()
-        entry = self.citations.lookup(self.record, style)
-        for then in self._waiting.pop(style, []):
-            then(entry, style)
+        if record_id == self.record.id:
+            self.citation_panel.refresh()
+        waiting = self._waiting.pop(style, [])
+        for wanted_id, then in waiting:
+            if wanted_id != record_id:
+                self._waiting.setdefault(style, []).append((wanted_id, then))
+            elif wanted_id == self.record.id:  # the user still looks at that record
+                then(self.citations.lookup(self.record, style), style)
 
     def _citation_failed(self, record_id: str, style: str, message: str) -> None:
-        if record_id == self.record.id and self._waiting.pop(style, None) is not None:
+        if any(wanted == record_id for wanted, _ in self._waiting.pop(style, [])):
             QMessageBox.warning(self, APP_NAME, self.tr("The citation could not be made:\n{0}").format(message))
 
     def copy_citation(self, in_text: bool = False) -> None:
+        ids = self.library_panel.selected_record_ids()
+        if not in_text and len(ids) > 1:
+            self.copy_bibliography(ids)
+            return
         kind = self.tr("in-text citation") if in_text else self.tr("citation")
 
         def copy(entry, style):
@@ -368,6 +421,18 @@ class MainWindow(QMainWindow):
                                    self.tr("Copied the {0} ({1}).").format(kind, citation.style(style).name))
 
         self._with_citation(copy)
+
+    def copy_bibliography(self, ids: list[str]) -> None:
+        """One bibliography of several records, ordered as the style orders it."""
+        records = self.library.get_many(ids)
+        style = self._style()
+        self.statusBar().showMessage(self.tr("Preparing the bibliography of {0} records ({1})…").format(
+            len(records), citation.style(style).name))
+        self.citations.request_bibliography(records, style, self._bibliography_ready)
+
+    def _bibliography_ready(self, cite: citation.Citation, style: str, count: int) -> None:
+        self._put_on_clipboard(cite.html, cite.text, self.tr("Copied the bibliography of {0} records ({1}).")
+                               .format(count, citation.style(style).name))
 
     def copy_quotation(self) -> None:
         passage = self.pane.textCursor().selectedText().replace("\u2029", " ")
@@ -386,28 +451,31 @@ class MainWindow(QMainWindow):
         if self.citations.lookup(self.record, self._style()) is None:
             self.citations.warm(self._style())
 
-    def export_record(self) -> None:
+    # --- output ---
+
+    def export_records(self) -> None:
         from viewer import exports
 
+        records = self.library.get_many(self.library_panel.selected_record_ids()) or [self.record]
         filters = {self.tr("RIS (*.ris)"): "ris", self.tr("BibTeX (*.bib)"): "bibtex",
                    self.tr("CSL-JSON (*.json)"): "csl-json"}
-        suggested = f"ncj-{self.record.ncj_number}.ris" if self.record.ncj_number else "record.ris"
-        path, chosen = QFileDialog.getSaveFileName(self, self.tr("Export Record"), suggested, ";;".join(filters))
-        if not path:
-            return
-        fmt = filters.get(chosen, "ris")
-        self.save_text(path, exports.export(self.record, fmt))
+        first = records[0]
+        suggested = (f"ncj-{first.ncj_number}.ris" if first.ncj_number else "record.ris") if len(records) == 1 \
+            else "bibliography.ris"
+        path, chosen = QFileDialog.getSaveFileName(self, self.tr("Export"), suggested, ";;".join(filters))
+        if path:
+            self.save_text(path, exports.export_many(records, filters.get(chosen, "ris")))
 
     def save_text(self, path: str, text: str) -> bool:
         """Writes atomically: the old file stays whole if anything goes wrong."""
+        from PySide6.QtCore import QSaveFile
+
         out = QSaveFile(path)
         if out.open(QSaveFile.OpenModeFlag.WriteOnly) and out.write(text.encode("utf-8")) >= 0 and out.commit():
             self.statusBar().showMessage(self.tr("Saved {0}").format(path), 5000)
             return True
         QMessageBox.warning(self, APP_NAME, self.tr("Could not save {0}:\n{1}").format(path, out.errorString()))
         return False
-
-    # --- output ---
 
     def _output_section(self, whole: bool) -> str | None:
         return None if whole else (self.current_section_id() or None)
@@ -442,7 +510,7 @@ class MainWindow(QMainWindow):
     def show_about(self) -> None:
         r = self.record
         provenance = ""
-        if r.provenance:
+        if r.provenance and r.ncj_number:
             provenance = (f"<p>The record NCJ {escape(r.ncj_number)} comes from the "
                           f"{escape(r.provenance.library)}, {escape(r.provenance.agency)}.</p>")
         QMessageBox.about(self, self.tr("About {0}").format(APP_NAME),
@@ -455,11 +523,14 @@ class MainWindow(QMainWindow):
         s.set(keys.GEOMETRY, self.saveGeometry())
         s.set(keys.WINDOW_STATE, self.saveState())
         s.set(keys.SPLITTER, self.splitter.saveState())
-        s.set(keys.EXPANDED, self._expanded_ids())
+        s.set(keys.LEFT_SPLITTER, self.left_splitter.saveState())
+        s.set(keys.EXPANDED, self.outline.expanded_ids())
         s.set(keys.LAST_SECTION, self.current_section_id())
+        s.set(keys.LAST_RECORD, self.record.id)
         s.set(keys.ZOOM, self.pane.zoom)
         problem = s.sync()
         if problem:
             self.statusBar().showMessage(problem)
         self.citations.shutdown()
+        self.imports.shutdown()
         super().closeEvent(event)

@@ -14,8 +14,10 @@ from PySide6.QtCore import QByteArray, QCoreApplication, QSettings
 GEOMETRY = "window/geometry"
 WINDOW_STATE = "window/state"
 SPLITTER = "window/splitter"
+LEFT_SPLITTER = "window/left_splitter"
 EXPANDED = "window/expanded_sections"
 LAST_SECTION = "reading/last_section"
+LAST_RECORD = "reading/last_record"
 ZOOM = "reading/zoom_percent"
 APPEARANCE = "reading/appearance"
 FIND_CASE_SENSITIVE = "find/case_sensitive"
@@ -36,8 +38,10 @@ _KEYS = {k.name: k for k in (
     _Key(GEOMETRY, QByteArray, QByteArray()),
     _Key(WINDOW_STATE, QByteArray, QByteArray()),
     _Key(SPLITTER, QByteArray, QByteArray()),
+    _Key(LEFT_SPLITTER, QByteArray, QByteArray()),
     _Key(EXPANDED, list, None),  # None: never saved, so everything starts expanded
     _Key(LAST_SECTION, str, ""),
+    _Key(LAST_RECORD, str, ""),
     _Key(ZOOM, int, 100),
     _Key(APPEARANCE, str, "system", ("system", "light", "dark")),
     _Key(FIND_CASE_SENSITIVE, bool, False),

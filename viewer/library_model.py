@@ -1,0 +1,116 @@
+"""A list model over the user's library: lazily fetched pages, or the hits of a search.
+
+235,000 records never become 235,000 rows at start-up: the view asks for more rows
+(``canFetchMore`` / ``fetchMore``) as the user scrolls. A search replaces the rows with
+ranked hits whose matched words are marked (``HtmlRole``).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+
+from viewer.library import Library, SearchResult
+
+RecordIdRole = Qt.ItemDataRole.UserRole + 10
+HtmlRole = Qt.ItemDataRole.UserRole + 11  # title (and snippet) with matched words in <b>
+
+PAGE = 500
+SEARCH_LIMIT = 200
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class LibraryModel(QAbstractListModel):
+    def __init__(self, library: Library, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._library = library
+        self._rows: list[tuple[str, str]] = []  # (id, title)
+        self._html: list[str] = []
+        self._total = library.count()
+        self._result: SearchResult | None = None
+
+    @property
+    def library(self) -> Library:
+        return self._library
+
+    @property
+    def searching(self) -> bool:
+        return self._result is not None
+
+    @property
+    def result(self) -> SearchResult | None:
+        return self._result
+
+    def total(self) -> int:
+        """Records in the library, or hits of the current search."""
+        return len(self._rows) if self.searching else self._total
+
+    # --- browsing and searching ---
+
+    def set_query(self, query: str, exact: bool | None = None) -> None:
+        """Shows the hits of ``query`` (ranked), or the whole library when it is blank."""
+        self.beginResetModel()
+        if query.strip():
+            self._result = self._library.search(query, limit=SEARCH_LIMIT, exact=exact)
+            self._rows = [(hit.id, hit.title) for hit in self._result]
+            self._html = [hit.title_html() + (f"<br><small>{hit.snippet_html()}</small>" if hit.snippet else "")
+                          for hit in self._result]
+        else:
+            self._result = None
+            self._rows, self._html = [], []
+            self._total = self._library.count()
+        self.endResetModel()
+
+    def reload(self) -> None:
+        """After an import or a removal: the same query (or list) afresh."""
+        self.set_query(self._result.query if self._result else "")
+
+    def row_of(self, record_id: str) -> int:
+        """The row of a record, fetching pages up to it in browse mode; -1 when absent."""
+        for row, (rid, _) in enumerate(self._rows):
+            if rid == record_id:
+                return row
+        if self.searching:
+            return -1
+        target = self._library.row_of(record_id)
+        if target is None:
+            return -1
+        while len(self._rows) <= target and self.canFetchMore():
+            self.fetchMore()
+        return target if target < len(self._rows) and self._rows[target][0] == record_id else -1
+
+    # --- QAbstractItemModel ---
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:
+        return not parent.isValid() and not self.searching and len(self._rows) < self._total
+
+    def fetchMore(self, parent: _Index = QModelIndex()) -> None:
+        if not self.canFetchMore(parent):
+            return
+        page = self._library.page(len(self._rows), PAGE)
+        if not page:
+            self._total = len(self._rows)
+            return
+        self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(page) - 1)
+        self._rows.extend(page)
+        self.endInsertRows()
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        record_id, title = self._rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return title
+        if role == RecordIdRole:
+            return record_id
+        if role == HtmlRole:
+            return self._html[index.row()] if self.searching else None
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
