@@ -41,3 +41,11 @@ def test_unwritable_settings_say_so(tmp_path):
     s = Settings(str(blocked))  # a directory where the file should be
     s.set(keys.ZOOM, 120)
     assert "could not be saved" in s.sync()
+
+
+def test_empty_list_round_trips(settings_file):
+    s = Settings(str(settings_file))
+    s.set(keys.EXPANDED, [])
+    s.sync()
+    again = Settings(str(settings_file))
+    assert again.get(keys.EXPANDED) == [] and again.warnings == []

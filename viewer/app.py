@@ -242,7 +242,7 @@ def _load_quietly(args: argparse.Namespace) -> Record:
 
 
 def run_gui(args: argparse.Namespace) -> int:
-    from PySide6.QtCore import QEvent, QObject, QStandardPaths, QTimer
+    from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -280,8 +280,8 @@ def run_gui(args: argparse.Namespace) -> int:
         except (KeyError, LibraryError):
             if args.record:
                 problems.append(f"The library has no record '{args.record}'. Showing the bundled record instead.")
-    cache = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.CacheLocation)
-    citations = CitationService(Path(cache) / "citations" if cache else None)
+    # Rendered citations are kept beside the library: the program writes nowhere else but settings.
+    citations = CitationService(library.path.parent / "citation-cache" if library.path else None)
     window = MainWindow(record, settings, section_id=args.section, citations=citations, library=library)
     window.show()
     QTimer.singleShot(0, window.warm_citations)  # once the event loop runs; the work is in a thread

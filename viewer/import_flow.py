@@ -124,7 +124,9 @@ class ImportFlow(QObject):
         if self._progress is None:
             self._progress = QProgressDialog(self._window)
             self._progress.setWindowTitle(self.tr("Import"))
-            self._progress.setWindowModality(Qt.WindowModality.WindowModal)
+            # Not modal: a modal progress dialog runs the event loop inside setValue(), and the
+            # user may go on reading while a large file imports (one import at a time: busy).
+            self._progress.setWindowModality(Qt.WindowModality.NonModal)
             self._progress.setMinimumDuration(300)  # quick imports never flash a dialog
             self._progress.canceled.connect(self._cancel.set)
         self._progress.setLabelText(text)

@@ -62,6 +62,8 @@ def _coerce(value, kind: type):
             return value
         return int(value) if isinstance(value, str) and value.strip().lstrip("-").isdigit() else _UNSET
     if kind is list:
+        if value is None:  # INI stores an empty list as @Invalid()
+            return []
         if isinstance(value, str):  # INI stores a one-item list as a plain string
             return [value]
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
