@@ -8,6 +8,14 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
+from fuzzcount import CASES  # noqa: E402
+
+
+def pytest_terminal_summary(terminalreporter):
+    if CASES:
+        terminalreporter.section("fuzzed inputs: cases run")
+        for kind, n in sorted(CASES.items()):
+            terminalreporter.line(f"{n:7d}  {kind}")
 
 ROOT = Path(__file__).resolve().parent.parent
 # The record's source page: the project's shared copy beside the checkout, or (in a clone

@@ -112,14 +112,14 @@ def _load(args: argparse.Namespace) -> Record:
             try:
                 return library.get(args.record)
             except KeyError:
-                raise UsageError(f"unknown record '{args.record}' (see 'ncjrs-viewer search')") from None
+                raise UsageError(f"unknown record {args.record!r} (see 'ncjrs-viewer search')") from None
     from viewer.resources import bundled_record
     return bundled_record()
 
 
 def _section_or_fail(record: Record, section_id: str) -> None:
     if record.section(section_id) is None:
-        raise UsageError(f"unknown section '{section_id}' (choose from {', '.join(record.section_ids())})")
+        raise UsageError(f"unknown section {section_id!r} (choose from {', '.join(record.section_ids())})")
 
 
 def run_command(args: argparse.Namespace, out=None) -> int:
@@ -177,11 +177,11 @@ def _import(args: argparse.Namespace, out) -> int:
             try:
                 outcome = library.import_file(path, all_or_none=args.all_or_none)
             except ImportFileError as exc:
-                print(f"{PROG}: rejected: {exc}", file=sys.stderr)
+                print(f"{PROG}: rejected: {_one_line(exc)}", file=sys.stderr)
                 rejected += 1
                 continue
             for bad in outcome.report.bad:
-                print(f"{PROG}: rejected: {bad.file} at {bad.where}: {bad.reason}", file=sys.stderr)
+                print(f"{PROG}: rejected: {_one_line(f'{bad.file} at {bad.where}: {bad.reason}')}", file=sys.stderr)
             rejected += len(outcome.report.bad)
             if not outcome.written:
                 print(f"{path}: nothing imported (--all-or-none, {len(outcome.report.bad)} bad entries)", file=out)
@@ -221,15 +221,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             _section_or_fail(_load_quietly(args), args.section)
         return run_gui(args)
     except UsageError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        print(f"{PROG}: error: {_one_line(exc)}", file=sys.stderr)
         return 2
     except (RecordError, DataError) as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        print(f"{PROG}: error: {_one_line(exc)}", file=sys.stderr)
         return 1
     except BrokenPipeError:
         return 0
     except KeyboardInterrupt:
         return 130
+
+
+def _one_line(message: object) -> str:
+    """A message on one line whatever a file name or argument held (control characters shown escaped)."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(message))
 
 
 def _load_quietly(args: argparse.Namespace) -> Record:

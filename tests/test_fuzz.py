@@ -1,0 +1,244 @@
+"""Every input hostile: Hypothesis feeds each parser and loader malformed, truncated, huge,
+binary, deeply nested and wrongly encoded input. The only allowed outcome is the program's own
+error naming the file and the place (or a clean result) — never another exception or a hang.
+
+The number of cases run per input is printed at the end of the test session.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import string
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from fuzzcount import count_case
+from viewer.app import main
+from viewer.importers import ImportFileError, parse_bytes, read_file
+from viewer.library import Library, LibraryError, library_file
+from viewer.record import RecordError, parse_record
+from viewer.resources import resource_path
+
+RECORD = json.loads(resource_path("records", "ncj-203234.json").read_text(encoding="utf-8"))
+FUZZ = settings(max_examples=300, deadline=2000, suppress_health_check=[HealthCheck.too_slow,
+                                                                         HealthCheck.function_scoped_fixture])
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=40),
+    lambda children: st.lists(children, max_size=6) | st.dictionaries(st.text(max_size=12), children, max_size=6),
+    max_leaves=40,
+)
+
+
+def mutated_records():
+    """The real record with fields dropped, replaced by any JSON value, or nested deeper."""
+    return st.builds(_mutate, st.lists(st.tuples(st.sampled_from(sorted(RECORD) + ["outline.0", "issued.x"]),
+                                                 json_values), max_size=4))
+
+
+def _mutate(changes):
+    data = json.loads(json.dumps(RECORD))
+    for key, value in changes:
+        if key == "outline.0" and data.get("outline"):
+            data["outline"][0] = value
+        elif key == "issued.x" and isinstance(data.get("issued"), dict):
+            data["issued"]["year"] = value
+        elif value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
+    return data
+
+
+def hostile_bytes():
+    valid = json.dumps(RECORD).encode()
+    return st.one_of(
+        st.binary(max_size=2000),
+        st.text(max_size=2000).map(lambda t: t.encode("utf-8", "surrogatepass")),
+        st.integers(0, len(valid)).map(lambda n: valid[:n]),  # truncated
+        st.integers(1, 5000).map(lambda n: b"[" * n + b"]" * n),  # deeply nested
+        st.integers(1, 5000).map(lambda n: ('{"a":' * n + "1" + "}" * n).encode()),
+        st.text(max_size=500).map(lambda t: t.encode("utf-16")),  # wrongly encoded
+        st.integers(100_000, 3_000_000).map(lambda n: b'{"title": "' + b"x" * n + b'"}'),  # huge
+    )
+
+
+def assert_names_source(exc: Exception, source: str) -> None:
+    assert str(exc).startswith(source), str(exc)
+
+
+@FUZZ
+@given(raw=hostile_bytes())
+def test_record_files(raw):
+    count_case("record files")
+    try:
+        parse_record(raw, "fuzz.json")
+    except RecordError as exc:
+        assert_names_source(exc, "fuzz.json")
+
+
+@FUZZ
+@given(data=mutated_records())
+def test_record_files_with_wrong_fields(data):
+    count_case("record files (wrong fields)")
+    try:
+        record = parse_record(json.dumps(data), "fuzz.json")
+    except RecordError as exc:
+        assert_names_source(exc, "fuzz.json")
+        assert exc.problem
+    else:
+        assert record.title.strip()
+
+
+def ris_text():
+    tags = st.sampled_from(["TY", "ER", "TI", "T1", "AU", "A1", "PY", "DA", "AB", "N1", "M1", "AN", "UR",
+                            "SP", "EP", "DB", "XX", "  ", "1."])
+    line = st.tuples(tags, st.sampled_from(["  - ", " - ", "-", "  -"]), st.text(max_size=30)).map("".join)
+    return st.lists(line, max_size=40).map("\n".join)
+
+
+def bibtex_text():
+    pieces = st.sampled_from(["@article{", "@techreport{", "@misc{", "@string{", "@comment{", "key,", "title = ",
+                              "author = ", "{", "}", "\"", ",", "year = 2003", "month = 13", " and ", "\\",
+                              "@", "=", "#", "\n"])
+    return st.lists(st.one_of(pieces, st.text(max_size=10)), max_size=60).map("".join)
+
+
+def csl_json_text():
+    item = st.dictionaries(st.sampled_from(["id", "type", "title", "author", "issued", "number", "note",
+                                            "container-title", "abstract", "URL", "page"]), json_values, max_size=8)
+    return st.one_of(st.lists(item, max_size=6).map(json.dumps), json_values.map(json.dumps),
+                     st.text(max_size=300))
+
+
+@FUZZ
+@given(text=st.one_of(ris_text(), bibtex_text(), csl_json_text()), fmt=st.sampled_from(["ris", "bibtex", "csl-json", None]))
+def test_import_files(text, fmt):
+    count_case("RIS / BibTeX / CSL-JSON imports")
+    for raw in (text.encode("utf-8", "surrogatepass"), text.encode("utf-16")):
+        try:
+            report = parse_bytes(raw, "fuzz.ref", fmt)
+        except ImportFileError as exc:
+            assert_names_source(exc, "fuzz.ref")
+            continue
+        for bad in report.bad:
+            assert bad.file == "fuzz.ref" and bad.where and bad.reason
+        for entry in report.entries:
+            assert entry.record.title.strip()
+
+
+@FUZZ
+@given(raw=hostile_bytes())
+def test_import_binary_and_truncated_files(raw):
+    count_case("imports (binary, truncated, nested)")
+    try:
+        report = parse_bytes(raw, "fuzz.bin")
+    except ImportFileError as exc:
+        assert_names_source(exc, "fuzz.bin")
+    else:
+        assert all(bad.where for bad in report.bad)
+
+
+ARG_WORDS = ["sections", "show", "cite", "styles", "export", "pdf", "import", "search", "--style", "--format",
+             "--in-text", "--file", "--record", "--library", "--section", "--limit", "-o", "--version", "--help",
+             "apa", "ieee", "ris", "html", "text", "abstract", "details", "nope", "0", "-1", "", "--", "-",
+             "\x00", "é", "--all-or-none", "--page-size"]
+
+
+@FUZZ
+@given(argv=st.lists(st.one_of(st.sampled_from(ARG_WORDS), st.text(max_size=8)), max_size=6))
+def test_command_line_arguments(argv, tmp_path_factory):
+    count_case("command-line arguments")
+    home = tmp_path_factory.mktemp("cli")
+    # Never the GUI (no subcommand opens a window): those argument lists only get parsed.
+    argv = [a.replace("\x00", "") for a in argv]
+    if not any(a in ARG_WORDS[:8] for a in argv) and "--version" not in argv and "--help" not in argv:
+        argv = ["show", *argv]
+    argv = [str(home / "x") if a in ("-o", "--library") else a for a in argv] + ["--library", str(home / "lib")]
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(argv)
+        except SystemExit as exit_:  # --help and --version exit through argparse
+            code = exit_.code
+    assert code in (0, 1, 2), (argv, code)
+    assert "Traceback" not in err.getvalue()
+    if code == 2:
+        assert err.getvalue().count("\n") == 1 and err.getvalue().startswith("ncjrs-viewer: error: ")
+
+
+@FUZZ
+@given(raw=st.one_of(st.binary(max_size=3000), st.text(max_size=2000).map(str.encode),
+                     st.lists(st.tuples(st.sampled_from(["[window]", "[reading]", "[find]", "[citation]", "geometry=",
+                                                         "zoom_percent=", "appearance=", "expanded_sections=",
+                                                         "case_sensitive=", "style=", "@ByteArray(", "@Variant(",
+                                                         "\\x00", "\n"]),
+                                        st.text(max_size=10)), max_size=30).map(lambda p: "".join(a + b for a, b in p).encode())))
+def test_settings_files(raw, tmp_path_factory, qapp):
+    count_case("settings files")
+    from viewer import settings as keys
+    from viewer.settings import _KEYS, Settings
+    path = tmp_path_factory.mktemp("settings") / "s.ini"
+    path.write_bytes(raw)
+    s = Settings(str(path))
+    for name in _KEYS:
+        value = s.get(name)
+        assert value is None or isinstance(value, _KEYS[name].kind)
+    s.set(keys.ZOOM, 120)
+    s.sync()
+
+
+@settings(max_examples=150, deadline=5000, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(cut=st.integers(0, 200_000), noise=st.binary(max_size=64), where=st.integers(0, 200_000))
+def test_library_database_damaged(cut, noise, where, tmp_path_factory):
+    count_case("library database")
+    folder = tmp_path_factory.mktemp("lib")
+    with Library.open(folder) as lib:
+        lib.add_records(__import__("viewer.importers", fromlist=["x"]).read_file(
+            Path(__file__).parent / "data" / "sample.json").entries)
+    db = library_file(folder)
+    for extra in folder.glob("*-wal"):
+        extra.unlink()
+    data = bytearray(db.read_bytes())
+    data = data[:min(cut, len(data))] if cut < len(data) else data
+    if noise and data:
+        at = where % len(data)
+        data[at:at + len(noise)] = noise
+    db.write_bytes(bytes(data))
+    try:
+        with Library.open(folder) as lib:
+            lib.count()
+            lib.search("violence")
+            for record_id, _ in lib.page(0, 50):
+                try:
+                    lib.get(record_id)
+                except KeyError:
+                    pass
+    except LibraryError as exc:
+        assert str(db) in str(exc) or str(folder) in str(exc), str(exc)
+
+
+@FUZZ
+@given(name=st.text(string.ascii_letters + "/.\\ \x00é", max_size=30))
+def test_dropped_or_opened_paths(name, tmp_path_factory):
+    count_case("dropped / opened paths")
+    folder = tmp_path_factory.mktemp("drop")
+    (folder / "dir.json").mkdir()
+    for path in (folder / name.replace("\x00", "") if name.strip("/") else folder, folder / "dir.json",
+                 folder / "missing.ris"):
+        try:
+            read_file(path)
+        except ImportFileError as exc:
+            assert str(path) in str(exc) or path.name in str(exc)
+
+
+def test_copy_without_a_clipboard(make_window, monkeypatch):
+    from PySide6.QtGui import QGuiApplication
+    window = make_window()
+    monkeypatch.setattr(QGuiApplication, "clipboard", staticmethod(lambda: None))
+    window.actions.copy_citation.trigger()
+    assert "No clipboard is available" in window.statusBar().currentMessage()
