@@ -1,0 +1,124 @@
+"""Nothing is lost: imports killed at random points, damaged or newer libraries at start-up,
+locations that cannot be written, and unexpected errors."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from viewer.app import main
+from viewer.library import Library, library_file
+
+ROOT = Path(__file__).resolve().parent.parent
+FILES, PER_FILE, KILLS = 3, 1500, 12  # ~3 s of importing, killed at 12 points
+
+
+@pytest.fixture(scope="module")
+def import_files(tmp_path_factory) -> list[Path]:
+    folder = tmp_path_factory.mktemp("kill-input")
+    paths = []
+    for n in range(FILES):
+        path = folder / f"part{n}.json"
+        subprocess.run([sys.executable, str(ROOT / "scripts/gen_records.py"), str(PER_FILE), "-o", str(path),
+                        "--seed", str(100 + n)], check=True, capture_output=True)
+        paths.append(path)
+    return paths
+
+
+def test_sigkill_during_import_never_half_writes(import_files, tmp_path):
+    """One transaction per file: after a kill the library holds whole files only, and opens."""
+    # What the library holds after 0, 1, 2 ... whole files (files may share records: duplicates).
+    whole = [1]
+    with Library.open(tmp_path / "reference") as reference:
+        for path in import_files:
+            reference.import_file(path)
+            whole.append(reference.count())
+    rng = random.Random(7)  # repeatable kill points
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    survived = 0
+    seen_counts = set()
+    for attempt in range(KILLS):
+        folder = tmp_path / f"lib{attempt}"
+        proc = subprocess.Popen([sys.executable, "-m", "viewer", "import", *map(str, import_files),
+                                 "--library", str(folder)], env=env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.3, 4.0))  # the kill point: anywhere from start-up to the last file
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        if not library_file(folder).exists():
+            continue  # killed before the library was created: nothing to lose
+        with Library.open(folder) as library:
+            count = library.count()
+            assert count in whole, f"kill {attempt}: {count} records is not a whole number of files {whole}"
+            assert library.check() == []
+            for record_id, _ in library.page(0, 50):
+                library.get(record_id)
+        seen_counts.add(count)
+        survived += 1
+    print(f"\nkills survived: {survived} of {KILLS}; library sizes seen after a kill: {sorted(seen_counts)}")
+    assert survived >= KILLS // 2
+
+
+@pytest.fixture
+def gui(monkeypatch, qapp, tmp_path):
+    """Runs the real start-up (main()) until the first paint; collects the warnings it shows."""
+    from PySide6.QtWidgets import QMessageBox
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
+    monkeypatch.setenv("NCJRS_VIEWER_EXIT_AFTER_PAINT", "1")
+
+    def run(*argv: str) -> list[str]:
+        assert main([*argv, "--settings", str(tmp_path / "s.ini")]) == 0
+        return shown
+
+    return run
+
+
+@pytest.mark.parametrize("damage", ["garbage", "newer"])
+def test_damaged_or_newer_library_is_kept_aside_untouched(gui, tmp_path, damage):
+    folder = tmp_path / "library"
+    with Library.open(folder):
+        pass
+    db = library_file(folder)
+    if damage == "garbage":
+        db.write_bytes(b"SQLite format 3\x00" + os.urandom(4000))
+    else:
+        import sqlite3
+        with sqlite3.connect(db) as conn:
+            conn.execute("PRAGMA user_version = 999")
+    before = db.read_bytes()
+    shown = gui("--library", str(folder))
+    assert len(shown) == 1 and "kept, untouched" in shown[0] and "A new library was started" in shown[0]
+    kept = [p for p in folder.glob("library-*.sqlite3")]  # set aside under a timestamped name
+    assert len(kept) == 1 and kept[0].read_bytes() == before
+    with Library.open(folder) as library:  # a fresh library with the bundled record
+        assert library.count() == 1
+
+
+def test_unusable_library_folder_still_opens_with_the_bundled_record(gui, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    shown = gui("--library", str(blocker / "library"))
+    assert len(shown) == 1 and "cannot be used" in shown[0] and "imports are not saved" in shown[0]
+
+
+def test_unexpected_error_shows_a_copyable_report_and_keeps_running(qapp, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from viewer import app
+    boxes = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: boxes.append(self) or 0)
+    try:
+        raise ZeroDivisionError("boom")
+    except ZeroDivisionError:
+        app._report_unexpected(*sys.exc_info())
+    (box,) = boxes
+    assert "still running" in box.text() and "ZeroDivisionError: boom" in box.informativeText()
+    assert "Traceback" in box.detailedText()  # the report to copy, behind "Show Details"
