@@ -136,3 +136,21 @@ def test_remove_and_undo_but_never_the_bundled_record(make_window, qtbot, librar
     window.library_panel.select_record("ncj-203234")
     window.actions.remove.trigger()
     assert library.count() == 3
+
+
+def test_copy_one_bibliography_of_several_records(make_window, qtbot, library):
+    from PySide6.QtGui import QGuiApplication
+    records = [Record(id="ref-b", ncj_number="", title="Beta report on courts", authors=("Zeller, Ann",),
+                      issued_year=2001),
+               Record(id="ref-a", ncj_number="", title="Alpha report on courts", authors=("Adams, Bo",),
+                      issued_year=2002)]
+    library.add_records(records)
+    window = make_window(library=library)
+    window.library_panel.search_edit.setText("report courts")
+    window.library_panel.list.selectAll()
+    assert sorted(window.library_panel.selected_record_ids()) == ["ref-a", "ref-b"]
+    with qtbot.waitSignal(window.citations.bibliography_ready, timeout=120000):
+        qtbot.keyClick(window.library_panel.list, Qt.Key.Key_C, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    text = QGuiApplication.clipboard().mimeData().text()
+    assert text.index("Adams") < text.index("Zeller")  # APA orders by author
+    assert window.statusBar().currentMessage() == "Copied the bibliography of 2 records (APA 7th edition)."

@@ -14,12 +14,21 @@ Every citation is citeproc-js output (the reference CSL processor, the engine in
 ``<b>``, small caps as ``<span style=...>``, IEEE's number in ``<div class="csl-left-margin">``);
 ``Citation.text`` is the plain form. A style with no bibliography (Bluebook) gives its full
 citation (the first note) as the bibliography entry.
+
+:func:`bibliography` makes one bibliography of several records, ordered as the style orders it
+(see :meth:`viewer.csl_engine.CslEngine.render_bibliography`): text one entry a line; HTML each
+entry in its own ``<div class="csl-entry">`` block. Blocks rather than ``<p>``: Word, Google Docs
+and LibreOffice each make a ``<div>`` block one paragraph, while a ``<p>`` brings the HTML default
+margins (Word pastes it as "Normal (Web)" with space before and after each entry), and a ``<p>``
+cannot hold IEEE's ``<div class="csl-left-margin">`` (an HTML parser closes the ``<p>`` there,
+splitting the entry). ``<div class="csl-entry">`` is also citeproc-js's and Zotero's own markup.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -106,6 +115,60 @@ def render(record: Record, style_id: str, in_text: bool = False) -> Citation:
         except csl_engine.CslEngineError as exc:
             raise CitationError(f"{style(style_id).name}: {exc}") from exc
     return from_entry(entry, in_text)
+
+
+def bibliography(records: Iterable[Record], style_id: str) -> Citation:
+    """One bibliography of ``records`` in ``style_id``, ordered as the style demands. Blocking.
+
+    Records are given in the order they are cited (the order a numeric style like IEEE numbers
+    them by, and the order a style without a bibliography, Bluebook, lists its full citations
+    in); a record given twice is listed once. One bundled record is served from its stored
+    entry; anything else is rendered by :mod:`viewer.csl_engine`, whose first bibliography in
+    a sorting style builds for seconds (Chicago: several): call it from a worker in the UI
+    (:meth:`viewer.citation_service.CitationService.request_bibliography`).
+    """
+    style(style_id)
+    chosen = unique_records(records)
+    if not chosen:
+        raise CitationError("a bibliography needs at least one record")
+    if len(chosen) == 1:
+        entry = _prerendered_entry(chosen[0], style_id)
+        if entry is not None:
+            return bibliography_of_one(entry)
+    from viewer import csl_engine  # only what is not stored needs it
+
+    try:
+        result = csl_engine.render_bibliography(bibliography_items(chosen, style_id), style_id)
+    except csl_engine.CslEngineError as exc:
+        raise CitationError(f"{style(style_id).name}: {exc}") from exc
+    return from_bibliography(result)
+
+
+def unique_records(records: Iterable[Record]) -> list[Record]:
+    """``records`` in the order given, each record id once (its first occurrence)."""
+    seen: set[str] = set()
+    chosen = []
+    for record in records:
+        if record.id not in seen:
+            seen.add(record.id)
+            chosen.append(record)
+    return chosen
+
+
+def bibliography_items(records: Iterable[Record], style_id: str) -> list[dict[str, Any]]:
+    """The CSL items a bibliography of ``records`` is rendered from, in the order given."""
+    return [csl_item(record, style_id) for record in unique_records(records)]
+
+
+def from_bibliography(result: dict[str, Any]) -> Citation:
+    """The Citation of a rendered bibliography (``csl_engine.render_bibliography``'s answer)."""
+    return Citation(text=result["text"], html=result["html"])
+
+
+def bibliography_of_one(entry: dict[str, Any]) -> Citation:
+    """A one-record bibliography from that record's entry: the same as rendering it as a bibliography."""
+    part = entry["bibliography"]
+    return Citation(text=part["text"], html=f'<div class="csl-entry">{part["html"]}</div>')
 
 
 def stored_entry(record: Record, style_id: str) -> dict[str, Any] | None:

@@ -56,6 +56,7 @@ class MainWindow(QMainWindow):
         self.citations = citations or CitationService(parent=self)
         self.library = library or Library.open(None)  # in memory: the bundled record only
         self._waiting: dict[str, list] = {}  # style id -> what to do once its citation is ready
+        self._bibliographies: dict[str, tuple[str, int]] = {}  # token -> (style, records) awaited
         self.history = History()
         self._navigating = False
         self.undo_stack = QUndoStack(self)
@@ -149,6 +150,8 @@ class MainWindow(QMainWindow):
         self.citation_panel.visibilityChanged.connect(a.show_citation_panel.setChecked)
         self.citations.ready.connect(self._citation_ready)
         self.citations.failed.connect(self._citation_failed)
+        self.citations.bibliography_ready.connect(self._bibliography_ready)
+        self.citations.bibliography_failed.connect(self._bibliography_failed)
         self.imports.finished.connect(self._imported)
         self.undo_stack.canUndoChanged.connect(a.undo.setEnabled)
         self.undo_stack.canRedoChanged.connect(a.redo.setEnabled)
@@ -423,16 +426,24 @@ class MainWindow(QMainWindow):
         self._with_citation(copy)
 
     def copy_bibliography(self, ids: list[str]) -> None:
-        """One bibliography of several records, ordered as the style orders it."""
+        """One bibliography of several records, ordered as the style orders it (citeproc-js)."""
         records = self.library.get_many(ids)
         style = self._style()
         self.statusBar().showMessage(self.tr("Preparing the bibliography of {0} records ({1})…").format(
             len(records), citation.style(style).name))
-        self.citations.request_bibliography(records, style, self._bibliography_ready)
+        token = self.citations.request_bibliography(records, style)
+        self._bibliographies[token] = (style, len(records))
 
-    def _bibliography_ready(self, cite: citation.Citation, style: str, count: int) -> None:
+    def _bibliography_ready(self, token: str, cite: citation.Citation) -> None:
+        if token not in self._bibliographies:
+            return
+        style, count = self._bibliographies.pop(token)
         self._put_on_clipboard(cite.html, cite.text, self.tr("Copied the bibliography of {0} records ({1}).")
                                .format(count, citation.style(style).name))
+
+    def _bibliography_failed(self, token: str, message: str) -> None:
+        if self._bibliographies.pop(token, None) is not None:
+            QMessageBox.warning(self, APP_NAME, self.tr("The bibliography could not be made:\n{0}").format(message))
 
     def copy_quotation(self) -> None:
         passage = self.pane.textCursor().selectedText().replace("\u2029", " ")

@@ -7,6 +7,8 @@
  *
  * NcjrsCite.createEngine(CSL, styleXml, localeXml) -> engine with .render(item), which returns
  *   {bibliography: {text, html}, citation: {text, html}, bibliography_is_citation: bool}
+ * and .bibliography(items), one bibliography of several items, which returns
+ *   {entries: [{index, id, text, html}, ...], text, html, bibliography_is_citation: bool}
  *
  * - Each render() sees only its own item: the registry is reset to that one item, under an
  *   internal id, so earlier renders cannot leak (no "ibid.", no year suffixes, no
@@ -16,6 +18,19 @@
  * - bibliography: the makeBibliography() entry without its outer <div class="csl-entry">; for a
  *   style with no <bibliography> (Bluebook) the citation stands in for it.
  * - Entries are trimmed of leading and trailing whitespace; nothing else is changed.
+ *
+ * bibliography(items): all items are registered together, in the order given, which is the
+ * order they are first cited: a numeric style without a bibliography <sort> (IEEE) numbers
+ * them [1], [2], ... in that order; a style with one (APA, MLA, Chicago, ...) orders them by it
+ * (citeproc-js falls back to the order given on equal keys), and cross-item rules apply
+ * (year suffixes "2003a", subsequent-author substitution "———", name disambiguation).
+ * - entries: in the bibliography's order; index is the item's position in the items given, id
+ *   its own id (citeproc-js sees internal ids); text and html as in render().
+ * - text: the entries joined by "\n"; html: each entry in its own <div class="csl-entry">
+ *   block, joined by "\n" (one paragraph per entry when pasted into a word processor).
+ * - A style with no <bibliography> (Bluebook): citeproc-js makes no list of citations, so, much
+ *   like Zotero's citation list for such a style, each item's full citation (makeCitationCluster
+ *   of that item alone, all items registered), in the order given. (Bluebook has no <sort>.)
  */
 var NcjrsCite = (function () {
     "use strict";
@@ -79,11 +94,119 @@ var NcjrsCite = (function () {
             return out;
         }
 
-        return {render: render, hasBibliography: hasBibliography};
+        function bibliography(list) {
+            var ids = [], index = {}, i, k, fmt, id;
+            items = {};
+            for (i = 0; i < list.length; i++) {
+                counter += 1;
+                id = "ncjrs-item-" + counter;
+                items[id] = copyItem(list[i], id);
+                ids.push(id);
+                index[id] = i;
+            }
+            processor.updateItems(ids);
+            var entries = null;
+            for (k = 0; k < FORMATS.length; k++) {
+                fmt = FORMATS[k];
+                processor.setOutputFormat(fmt);
+                var order = ids, texts = [];
+                if (hasBibliography) {
+                    var bib = processor.makeBibliography();
+                    if (!bib || bib[1].length !== ids.length || bib[0].entry_ids.length !== ids.length) {
+                        throw new Error("expected " + ids.length + " bibliography entries, got " + (bib ? bib[1].length : "none"));
+                    }
+                    order = [];
+                    for (i = 0; i < ids.length; i++) {
+                        order.push(String(bib[0].entry_ids[i][0]));
+                        texts.push(stripEntry(bib[1][i]));
+                    }
+                } else {
+                    for (i = 0; i < ids.length; i++) {
+                        texts.push(trim(processor.makeCitationCluster([{id: ids[i]}])));
+                    }
+                }
+                if (entries === null) {
+                    entries = [];
+                    for (i = 0; i < order.length; i++) {
+                        var original = list[index[order[i]]].id;
+                        entries.push({index: index[order[i]], id: original === undefined ? null : original});
+                    }
+                }
+                for (i = 0; i < order.length; i++) {
+                    if (entries[i].index !== index[order[i]]) {
+                        throw new Error("the bibliography's order differs between its text and html forms");
+                    }
+                    entries[i][fmt] = texts[i];
+                }
+            }
+            var text = [], html = [];
+            for (i = 0; i < entries.length; i++) {
+                text.push(entries[i].text);
+                html.push('<div class="csl-entry">' + entries[i].html + "</div>");
+            }
+            return {
+                entries: entries,
+                text: text.join("\n"),
+                html: html.join("\n"),
+                bibliography_is_citation: !hasBibliography
+            };
+        }
+
+        return {render: render, bibliography: bibliography, hasBibliography: hasBibliography};
+    }
+
+    /*
+     * indexMacroLookups(CSL, check): an optional speed-up, used by the application's QJSEngine and
+     * never by the reference renderer. citeproc-js finds a macro by name by walking the whole
+     * style tree (CSL.XmlJSON.getNodesByName), once for every macro call it compiles, and a <sort>
+     * key compiles its macros inline, again and again (APA's keys make some 8,000 such look-ups,
+     * Chicago's 7,000-12,000, each walking a tree of thousands of nodes). This answers exactly
+     * that call, (the style root, "macro", a name), from an index of the style's macros by name,
+     * made on its first use; the nodes are the same objects the walk would return, in the same
+     * order. citeproc-js itself is untouched. With check, every answer is also compared with the
+     * walk's and a difference throws (the test suite does so over all the offered styles).
+     */
+    function indexMacroLookups(CSL, check) {
+        var proto = CSL.XmlJSON.prototype;
+        var walk = proto.getNodesByName;
+        if (walk.ncjrsIndexed) {
+            return;
+        }
+        var indexed = function (myjson, name, nameattrval, ret) {
+            if (name !== "macro" || !nameattrval || ret || !myjson || myjson !== this.dataObj) {
+                return walk.call(this, myjson, name, nameattrval, ret);
+            }
+            if (this.ncjrsMacroRoot !== myjson) {
+                var index = {};
+                var all = walk.call(this, myjson, "macro");
+                for (var i = 0; i < all.length; i++) {
+                    var key = "#" + all[i].attrs.name;
+                    (index[key] || (index[key] = [])).push(all[i]);
+                }
+                this.ncjrsMacroIndex = index;
+                this.ncjrsMacroRoot = myjson;
+            }
+            var found = (this.ncjrsMacroIndex["#" + nameattrval] || []).slice();
+            if (check) {
+                var walked = walk.call(this, myjson, name, nameattrval);
+                var same = walked.length === found.length;
+                for (var j = 0; same && j < found.length; j++) {
+                    same = walked[j] === found[j];
+                }
+                if (!same) {
+                    throw new Error("macro index differs from the tree for macro " + nameattrval);
+                }
+                check.lookups = (check.lookups || 0) + 1;
+            }
+            return found;
+        };
+        indexed.ncjrsIndexed = true;
+        proto.getNodesByName = indexed;
     }
 
     return {
         createEngine: createEngine,
+        indexMacroLookups: indexMacroLookups,
         processorVersion: function (CSL) { return CSL.PROCESSOR_VERSION; }
     };
 })();

@@ -1,0 +1,244 @@
+"""The single executable, proven by running it: dist/ncjrs-viewer against the source tree.
+
+The executable is built by packaging/build.sh (about a minute) unless dist/ holds one this
+test built from exactly the current inputs: a stamp in build/pyinstaller records a hash of
+every file under viewer/ and resources/, the spec, build.sh and the pinned build requirements,
+and the Python and PySide6 versions, taken before that build, with the executable's size and
+mtime after it.
+
+Each run starts the executable from an empty temporary folder with a minimal environment
+(no virtual environment on PATH, HOME in the temp folder), as a user's double-click would.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC = ROOT / "packaging" / "ncjrs-viewer.spec"
+DIST = ROOT / "dist"
+WORK = ROOT / "build" / "pyinstaller"
+EXE = DIST / ("ncjrs-viewer.exe" if sys.platform == "win32" else "ncjrs-viewer")
+STAMP = WORK / "test_frozen.stamp.json"
+SIZE_GOAL_MB = 40
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(sys.platform != "linux", reason="the one-file build is made and tested on Linux here"),
+]
+
+
+def _inputs_digest() -> str:
+    import PySide6
+
+    digest = hashlib.sha256()
+    digest.update(f"{sys.version} {sys.prefix} {PySide6.__version__}\n".encode())
+    packaging = [ROOT / "packaging" / name for name in ("ncjrs-viewer.spec", "build.sh", "requirements-build.txt")]
+    files = packaging + sorted(p for folder in (ROOT / "viewer", ROOT / "resources") for p in folder.rglob("*")
+                               if p.is_file() and "__pycache__" not in p.parts)
+    for path in files:
+        digest.update(f"{path.relative_to(ROOT).as_posix()}\0".encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _exe_identity() -> list[int]:
+    status = EXE.stat()
+    return [status.st_size, status.st_mtime_ns]
+
+
+@pytest.fixture(scope="session")
+def exe() -> Path:
+    """dist/ncjrs-viewer, built by packaging/build.sh (which installs what the build needs first)."""
+    inputs = _inputs_digest()  # before the build: a file edited during it makes the next run build again
+    if EXE.is_file() and STAMP.is_file():
+        stamp = json.loads(STAMP.read_text(encoding="utf-8"))
+        if stamp == {"inputs": inputs, "exe": _exe_identity()}:
+            return EXE
+    done = subprocess.run(["bash", str(ROOT / "packaging" / "build.sh")], cwd=ROOT,
+                          env={**os.environ, "PYTHON": sys.executable}, capture_output=True, text=True,
+                          timeout=1800)
+    assert done.returncode == 0, f"packaging/build.sh failed:\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}"
+    STAMP.write_text(json.dumps({"inputs": inputs, "exe": _exe_identity()}), encoding="utf-8")
+    return EXE
+
+
+@pytest.fixture
+def user_env(tmp_path) -> dict[str, str]:
+    """What a desktop session would pass, minus any Python: no venv, no PYTHONPATH."""
+    home = tmp_path / "home"
+    runtime = tmp_path / "runtime"
+    home.mkdir()
+    runtime.mkdir(mode=0o700)
+    return {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(home), "LANG": "C.UTF-8",
+            "TMPDIR": os.environ.get("TMPDIR", "/tmp"), "XDG_RUNTIME_DIR": str(runtime),
+            "QT_QPA_PLATFORM": "offscreen"}
+
+
+def run_frozen(exe: Path, env: dict[str, str], cwd: Path, *args: str, timeout: float = 120,
+               extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([str(exe), *args], cwd=cwd, env={**env, **(extra_env or {})},
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def run_source(*args: str, home: Path) -> subprocess.CompletedProcess:
+    """The same command from this checkout (python -m viewer), with the same kind of settings."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith("XDG_")}
+    env.update(PYTHONPATH=str(ROOT), HOME=str(home), QT_QPA_PLATFORM="offscreen")
+    return subprocess.run([sys.executable, "-m", "viewer", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+def _lines(stderr: str) -> list[str]:
+    # Qt's offscreen plugin warns about what it cannot do (size hints); that is not ours.
+    return [line for line in stderr.splitlines() if line.strip() and "propagateSizeHints" not in line]
+
+
+@pytest.mark.parametrize("args", [["--version"], ["sections"], ["cite", "--style", "apa"]],
+                         ids=["version", "sections", "cite-apa"])
+def test_commands_print_what_the_source_tree_prints(exe, user_env, tmp_path, args):
+    frozen = run_frozen(exe, user_env, tmp_path, *args)
+    source = run_source(*args, home=tmp_path / "source-home")
+    assert (frozen.returncode, frozen.stdout, _lines(frozen.stderr)) == (0, source.stdout, [])
+    assert source.returncode == 0 and frozen.stdout.strip()
+
+
+def test_a_record_without_stored_citations_is_cited_by_the_js_engine(exe, user_env, tmp_path):
+    """QtQml's JavaScript engine (citeproc-js) works inside the executable, as from source."""
+    record = json.loads((ROOT / "resources" / "records" / "ncj-203234.json").read_text(encoding="utf-8"))
+    record["title"] = record["title"].replace("Trafficking", "Traffic")
+    record["title_sentence_case"] = record["title_sentence_case"].replace("Trafficking", "Traffic")
+    changed = tmp_path / "changed-record.json"
+    changed.write_text(json.dumps(record), encoding="utf-8")
+    args = ("cite", "--file", str(changed), "--style", "apa")
+    frozen = run_frozen(exe, user_env, tmp_path, *args, timeout=300)
+    source = run_source(*args, home=tmp_path / "source-home")
+    assert (frozen.returncode, frozen.stdout, _lines(frozen.stderr)) == (0, source.stdout, [])
+    assert frozen.stdout.startswith("Traffic in human beings")
+
+
+def test_the_window_opens_offscreen_shows_the_record_and_quits_cleanly(exe, user_env, tmp_path):
+    done = run_frozen(exe, user_env, tmp_path, extra_env={"NCJRS_VIEWER_EXIT_AFTER_PAINT": "1"})
+    assert (done.returncode, _lines(done.stderr)) == (0, [])
+    # The contract (scripts/bench_exe.py times it): one line "painted: <window title>" on the first paint.
+    painted = [line for line in done.stdout.splitlines() if line.startswith("painted")]
+    assert len(painted) == 1 and "203234" in painted[0], done.stdout
+
+
+def test_a_bad_invocation_exits_2_with_one_line(exe, user_env, tmp_path):
+    frozen = run_frozen(exe, user_env, tmp_path, "--bogus")
+    source = run_source("--bogus", home=tmp_path / "source-home")
+    assert (frozen.returncode, frozen.stdout) == (2, "")
+    assert len(_lines(frozen.stderr)) == 1 and "--bogus" in frozen.stderr
+    assert frozen.stderr == source.stderr
+
+
+def test_a_pdf_is_written_without_a_display(exe, user_env, tmp_path):
+    """QtGui's fonts and painting work headless from the executable (fontconfig, freetype)."""
+    out = tmp_path / "record.pdf"
+    done = run_frozen(exe, user_env, tmp_path, "pdf", "-o", str(out))
+    assert (done.returncode, _lines(done.stderr)) == (0, [])
+    assert out.read_bytes().startswith(b"%PDF-") and out.stat().st_size > 2000
+
+
+def _archive_names(exe: Path) -> set[str]:
+    from PyInstaller.archive.readers import CArchiveReader
+
+    return set(CArchiveReader(str(exe)).toc)
+
+
+def test_the_bundle_holds_what_the_program_uses_and_little_else(exe):
+    names = _archive_names(exe)
+    # Resources sit where viewer.resources looks for them in a frozen build.
+    for path in (ROOT / "resources").rglob("*"):
+        if path.is_file():
+            assert f"viewer/_resources/{path.relative_to(ROOT / 'resources').as_posix()}" in names
+    # Every Qt for Python module the program imports is inside (a spec exclusion must not drift).
+    imported = {m for path in (ROOT / "viewer").rglob("*.py")
+                for m in re.findall(r"\bPySide6\.(Qt\w+)", path.read_text(encoding="utf-8"))}
+    assert {"QtCore", "QtGui", "QtWidgets", "QtQml"} <= imported
+    for module in imported:
+        assert f"PySide6/{module}.abi3.so" in names, module
+    plugins = {n.split("PySide6/Qt/plugins/")[1] for n in names if n.startswith("PySide6/Qt/plugins/")}
+    for needed in ("platforms/libqxcb.so", "platforms/libqoffscreen.so", "imageformats/libqsvg.so",
+                   "iconengines/libqsvgicon.so"):
+        assert needed in plugins
+    # The X11 platform's own libraries (Qt names the wrong one when one is missing).
+    for lib in ("libQt6XcbQpa.so.6", "libxcb-icccm.so.4", "libxcb-keysyms.so.1", "libxcb-cursor.so.0",
+                "libxkbcommon-x11.so.0"):
+        assert any(n.endswith("/" + lib) or n == lib for n in names), lib
+    assert not [n for n in names if n.startswith(("PySide6/Qt/translations/", "PySide6/Qt/qml/"))]
+    assert not [p for p in plugins if "wayland" in p or p.startswith(("qmltooling/", "sqldrivers/"))]
+    assert exe.stat().st_size < SIZE_GOAL_MB * 1e6, f"{exe.stat().st_size / 1e6:.1f} MB"
+
+
+ICU_CHECK = """
+import sys
+from functools import cmp_to_key
+from PySide6.QtCore import QByteArray, QCollator, QCoreApplication, QLocale, QMimeData, QTimeZone
+app = QCoreApplication([])
+lib = [line.split()[-1] for line in open("/proc/self/maps") if "libicudata" in line][0]
+words = sorted(["cherry", "Banana", "apple", "\u00e9clair", "Zebra"], key=cmp_to_key(QCollator(QLocale("en_US")).compare))
+html = QMimeData()
+html.setData("text/html", QByteArray(b'<meta charset="windows-1252"><p>caf\\xe9</p>'))
+zone = QTimeZone(b"Europe/Berlin").displayName(QTimeZone.TimeType.StandardTime, QTimeZone.NameType.LongName,
+                                                QLocale("en_US"))
+print(lib, words, QLocale("tr_TR").toUpper("i"), html.html().endswith("caf\u00e9</p>"), zone, sep="|")
+"""
+
+
+def test_the_trimmed_icu_data_serves_what_qt_asks_of_it(exe, tmp_path):
+    """Collation, locale case mapping, a code page and a zone name, from the executable's libicudata."""
+    from PyInstaller.archive.readers import CArchiveReader
+
+    reader = CArchiveReader(str(exe))
+    name = next(n for n in reader.toc if n.startswith("PySide6/Qt/lib/libicudata.so"))
+    lib = tmp_path / Path(name).name
+    lib.write_bytes(reader.extract(name))
+    assert lib.stat().st_size < 8e6  # trimmed: the full data is 32 MB
+    env = {**os.environ, "LD_LIBRARY_PATH": str(tmp_path), "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, "-c", ICU_CHECK], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().split("|") == [
+        str(lib), str(["apple", "Banana", "cherry", "\u00e9clair", "Zebra"]), "\u0130", "True",
+        "Central European Standard Time"]
+
+
+@pytest.mark.skipif(not shutil.which("Xvfb"), reason="Xvfb is not installed (packaging/build.sh installs it)")
+def test_the_window_opens_on_x11(exe, user_env, tmp_path):
+    """The xcb platform plugin loads with the libraries bundled beside it (under a virtual X server)."""
+    # -displayfd: Xvfb picks a free display and writes its number once it accepts clients.
+    with subprocess.Popen(["Xvfb", "-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True) as xvfb:
+        try:
+            display = ":" + xvfb.stdout.readline().strip()
+            env = {**user_env, "QT_QPA_PLATFORM": "xcb", "DISPLAY": display, "QT_DEBUG_PLUGINS": "1"}
+            done = run_frozen(exe, env, tmp_path, extra_env={"NCJRS_VIEWER_EXIT_AFTER_PAINT": "1"})
+        finally:
+            xvfb.terminate()
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "Cannot load library" not in done.stderr, done.stderr[-3000:]
+    assert [line for line in done.stdout.splitlines() if line.startswith("painted")], done.stdout
+
+
+@pytest.mark.skipif(not (shutil.which("desktop-file-validate") and shutil.which("appstreamcli")),
+                    reason="desktop-file-utils / appstream are not installed (packaging/build.sh installs them)")
+def test_desktop_entry_and_metainfo_are_valid():
+    app_id = "io.github.ncjrs_viewer"
+    desktop = ROOT / "packaging" / f"{app_id}.desktop"
+    metainfo = ROOT / "packaging" / f"{app_id}.metainfo.xml"
+    for command in (["desktop-file-validate", str(desktop)],
+                    ["appstreamcli", "validate", "--no-net", str(metainfo)]):
+        done = subprocess.run(command, capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout + done.stderr
+    assert f"<id>{app_id}</id>" in metainfo.read_text(encoding="utf-8")
+    assert f"Icon={app_id}\n" in desktop.read_text(encoding="utf-8")
