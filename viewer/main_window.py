@@ -28,7 +28,7 @@ from viewer.settings import Settings
 
 DEFAULT_SIZE = (1100, 700)
 DEFAULT_SPLIT = [380, 720]
-DEFAULT_LEFT_SPLIT = [260, 440]
+DEFAULT_LEFT_SPLIT = [180, 520]
 IMPORT_FILTERS = ("Reference files (*.ris *.bib *.bibtex *.json);;RIS (*.ris);;BibTeX (*.bib *.bibtex);;"
                   "CSL-JSON or record files (*.json);;All files (*)")
 
