@@ -125,11 +125,12 @@ class DetailPane(QTextBrowser):
     def _fit_measure(self) -> None:
         """Centres a column no wider than LINE_LENGTH characters of the current font."""
         char = QFontMetricsF(self.document().defaultFont()).averageCharWidth()
-        spare = max(self.viewport().width() - char * LINE_LENGTH, 0.0)
+        margin = self.document().documentMargin()  # kept on every side, however narrow the pane
+        spare = max(self.viewport().width() - 2 * margin - char * LINE_LENGTH, 0.0)
         root = self.document().rootFrame()
         fmt = root.frameFormat()
-        fmt.setLeftMargin(spare / 2)
-        fmt.setRightMargin(spare / 2)
+        fmt.setLeftMargin(margin + spare / 2)
+        fmt.setRightMargin(margin + spare / 2)
         root.setFrameFormat(fmt)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
