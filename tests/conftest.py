@@ -32,6 +32,39 @@ def seed_text() -> str:
     return copy
 
 
+@pytest.fixture(scope="session")
+def render_script():
+    """scripts/render_citations.py (the citeproc-js reference renderer under Node), with citeproc
+    installed by npm ci; the comparison fails, never skips, without Node."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("render_citations", ROOT / "scripts" / "render_citations.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    try:
+        script.node_executable()
+        script.ensure_citeproc_installed()
+    except script.NodeError as exc:
+        pytest.fail(f"the citeproc-js comparison needs Node.js and npm: {exc}")
+    return script
+
+
+@pytest.fixture
+def make_service():
+    """Citation services whose worker threads are always stopped, even when a test fails."""
+    from viewer.citation_service import CitationService
+
+    made = []
+
+    def make(cache_dir=None):
+        made.append(CitationService(cache_dir))
+        return made[-1]
+
+    yield make
+    for service in made:
+        service.shutdown()
+
+
 @pytest.fixture
 def settings_file(tmp_path) -> Path:
     return tmp_path / "settings.ini"

@@ -11,7 +11,6 @@ seconds for the Chicago styles), while Node renders in a background thread.
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import json
 import subprocess
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -21,7 +20,6 @@ import pytest
 
 from viewer import citation, csl_engine
 from viewer.citation import Citation, CitationError
-from viewer.citation_service import CitationService
 from viewer.csl_engine import CslEngine, has_bibliography_sort, without_citation_sort, without_sort
 from viewer.csl_item import csl_item
 from viewer.resources import bundled_record, resource_path
@@ -85,13 +83,6 @@ def bibliography_sets(style_id):
     return [items, list(reversed(items)), CORNERS, items[:1]]
 
 
-def load_render_script():
-    spec = importlib.util.spec_from_file_location("render_citations", ROOT / "scripts" / "render_citations.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def _node(script, request=None, args=()):
     proc = subprocess.run([script.node_executable(), *args], input=request, capture_output=True, text=True,
                           encoding="utf-8", cwd=script.CITEPROC_DIR)
@@ -123,14 +114,9 @@ console.log(JSON.stringify({lookups: check.lookups}));
 
 
 @pytest.fixture(scope="module")
-def node():
+def node(render_script):
     """Futures of citeproc-js's (Node) answers: per style, and the macro index check; fails without Node."""
-    script = load_render_script()
-    try:
-        script.node_executable()
-        script.ensure_citeproc_installed()
-    except script.NodeError as exc:
-        pytest.fail(f"the citeproc-js comparison needs Node.js and npm: {exc}")
+    script = render_script
     pool = ThreadPoolExecutor(max_workers=1)  # one Node at a time: the QJSEngine builds meanwhile
     futures: dict[str, Future] = {s: pool.submit(_node_bibliographies, script, s) for s in STYLE_IDS}
     futures["macro-index"] = pool.submit(_node, script, json.dumps(CORNERS), ["-e", MACRO_INDEX_CHECK])
@@ -258,8 +244,8 @@ COLLATION_PAIRS = [
 ]
 
 
-def test_locale_compare_in_the_engine_equals_node(engine):
-    script = load_render_script()
+def test_locale_compare_in_the_engine_equals_node(engine, render_script):
+    script = render_script
     options = "{sensitivity: 'base', ignorePunctuation: true, numeric: true}"
     program = (f"JSON.stringify({json.dumps(COLLATION_PAIRS)}.map(function (p) {{ return ["
                f"p[0].localeCompare(p[1], 'en-US', {options}), p[0].localeCompare(p[1], 'en-US'), "
@@ -274,17 +260,6 @@ def test_locale_compare_in_the_engine_equals_node(engine):
 # --- the citation service: bibliographies off the GUI thread ---------------------------------------
 
 
-@pytest.fixture
-def make_service():
-    made = []
-
-    def make(cache_dir=None):
-        made.append(CitationService(cache_dir))
-        return made[-1]
-
-    yield make
-    for service in made:
-        service.shutdown()
 
 
 def test_request_bibliography_renders_in_the_worker_and_is_cached(qtbot, tmp_path, make_service, node):

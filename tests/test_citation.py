@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import importlib.util
 import json
 import re
 import subprocess
@@ -29,25 +28,6 @@ EXPECTED_STYLES = [
     "apa", "modern-language-association", "chicago-author-date", "chicago-notes-bibliography",
     "harvard-cite-them-right", "american-sociological-association", "bluebook-law-review", "ieee",
 ]
-
-
-def load_render_script():
-    spec = importlib.util.spec_from_file_location("render_citations", ROOT / "scripts" / "render_citations.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope="module")
-def node_renderer():
-    """scripts/render_citations.py, with citeproc installed by npm ci; fails (never skips) without Node."""
-    script = load_render_script()
-    try:
-        script.node_executable()
-        script.ensure_citeproc_installed()
-    except script.NodeError as exc:
-        pytest.fail(f"the citeproc-js comparison needs Node.js and npm: {exc}")
-    return script
 
 
 @pytest.fixture(scope="module")
@@ -96,11 +76,11 @@ def test_bundled_locale_is_the_official_en_us_locale():
     assert rights.get("license") == "http://creativecommons.org/licenses/by-sa/3.0/"
 
 
-def test_bundled_citeproc_js_is_the_npm_file_byte_for_byte(node_renderer):
-    npm_file = node_renderer.CITEPROC_DIR / "node_modules" / "citeproc" / "citeproc_commonjs.js"
+def test_bundled_citeproc_js_is_the_npm_file_byte_for_byte(render_script):
+    npm_file = render_script.CITEPROC_DIR / "node_modules" / "citeproc" / "citeproc_commonjs.js"
     bundled = resource_path("js", "citeproc.js")
     assert hashlib.sha256(bundled.read_bytes()).digest() == hashlib.sha256(npm_file.read_bytes()).digest()
-    lock = json.loads((node_renderer.CITEPROC_DIR / "package-lock.json").read_text())
+    lock = json.loads((render_script.CITEPROC_DIR / "package-lock.json").read_text())
     installed = json.loads((npm_file.parent / "package.json").read_text())["version"]
     assert lock["packages"]["node_modules/citeproc"]["version"] == installed
 
@@ -153,20 +133,20 @@ def test_authors_of_a_record_reach_the_item():
 # --- the stored citations ------------------------------------------------------------------------
 
 
-def test_stored_citations_equal_a_fresh_citeproc_js_render(node_renderer, stored):
+def test_stored_citations_equal_a_fresh_citeproc_js_render(render_script, stored):
     """(a) For every style: re-render the record's item with citeproc-js under Node and compare all."""
-    fresh = node_renderer.render_record_citations(resource_path("records", "ncj-203234.json"))
+    fresh = render_script.render_record_citations(resource_path("records", "ncj-203234.json"))
     assert sorted(stored["styles"]) == sorted(EXPECTED_STYLES)
     for style_id in EXPECTED_STYLES:
         assert stored["styles"][style_id] == fresh["styles"][style_id], f"stale citations for {style_id}"
     assert stored == fresh
     assert stored["citeproc"]["npm_version"] == json.loads(
-        (node_renderer.CITEPROC_DIR / "package-lock.json").read_text())["packages"]["node_modules/citeproc"]["version"]
+        (render_script.CITEPROC_DIR / "package-lock.json").read_text())["packages"]["node_modules/citeproc"]["version"]
 
 
-def test_stored_file_is_written_as_the_script_writes_it(node_renderer, stored):
+def test_stored_file_is_written_as_the_script_writes_it(render_script, stored):
     text = resource_path("citations", "ncj-203234.json").read_text(encoding="utf-8")
-    assert text == node_renderer.dumps(stored)
+    assert text == render_script.dumps(stored)
 
 
 @pytest.mark.parametrize("style_id", EXPECTED_STYLES)

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 
-import pytest
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
 from viewer import citation
-from viewer.citation_service import CitationService
 from viewer.csl_item import csl_item
 from viewer.resources import bundled_record
 
@@ -22,18 +20,6 @@ def other_record():
                                title_sentence_case="A report on courts & juries", authors=("Doe, Jane",))
 
 
-@pytest.fixture
-def make_service():
-    """Services whose worker threads are always stopped, even when a test fails."""
-    made = []
-
-    def make(cache_dir=None):
-        made.append(CitationService(cache_dir))
-        return made[-1]
-
-    yield make
-    for service in made:
-        service.shutdown()
 
 
 def test_bundled_record_needs_no_worker(make_service):

@@ -9,7 +9,6 @@ built once for the module; Node renders the same items meanwhile, in a backgroun
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import json
 import threading
 import xml.etree.ElementTree as ET
@@ -80,22 +79,10 @@ def items_for(style_id: str) -> list[dict]:
     return [csl_item(record, style_id) for record in _records()] + RAW_ITEMS
 
 
-def load_render_script():
-    spec = importlib.util.spec_from_file_location("render_citations", ROOT / "scripts" / "render_citations.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
-def node_results() -> dict[str, Future]:
+def node_results(render_script) -> dict[str, Future]:
     """Per style, a future of citeproc-js's (Node) answer for items_for(style); fails without Node."""
-    script = load_render_script()
-    try:
-        script.node_executable()
-        script.ensure_citeproc_installed()
-    except script.NodeError as exc:
-        pytest.fail(f"the citeproc-js comparison needs Node.js and npm: {exc}")
+    script = render_script
     locale_xml = script.read_locale()
     pool = ThreadPoolExecutor(max_workers=1)  # one Node at a time: the QJSEngine builds meanwhile
     futures = {s: pool.submit(script.node_render, script.read_style(s), locale_xml, items_for(s)) for s in STYLE_IDS}

@@ -23,12 +23,13 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from viewer import citation
 from viewer.citation import Citation
 from viewer.csl_item import csl_item
 from viewer.record import Record
+from viewer.workers import start_worker, stop_worker
 
 # Bump when the engine's output for the same item and style may change (citeproc-js, driver).
 CACHE_VERSION = "citeproc-2.4.63/1"
@@ -68,21 +69,13 @@ class _Worker(QObject):
         except Exception as exc:  # noqa: BLE001 - any engine failure is reported, never raised here
             self.bibliography_failed.emit(token, f"{citation.style(style_id).name}: {exc}")
 
-    @Slot(str)
-    def warm(self, style_id: str) -> None:
+    @Slot(str, bool)
+    def warm(self, style_id: str, bibliography: bool) -> None:
         from viewer import csl_engine
 
+        engine = csl_engine.engine_for_this_thread()
         try:
-            csl_engine.engine_for_this_thread().build(style_id)
-        except Exception:  # noqa: BLE001 - warming is best effort; a real render reports errors
-            pass
-
-    @Slot(str)
-    def warm_bibliography(self, style_id: str) -> None:
-        from viewer import csl_engine
-
-        try:
-            csl_engine.engine_for_this_thread().build_bibliography(style_id)
+            (engine.build_bibliography if bibliography else engine.build)(style_id)
         except Exception:  # noqa: BLE001 - warming is best effort; a real render reports errors
             pass
 
@@ -94,8 +87,7 @@ class CitationService(QObject):
     bibliography_failed = Signal(str, str)  # token from request_bibliography(), message
     _render = Signal(str, str, object)
     _render_bibliography = Signal(str, str, object)
-    _warm = Signal(str)
-    _warm_bibliography = Signal(str)
+    _warm = Signal(str, bool)  # style id, for bibliographies of several records
     _deliver = Signal(str, object)  # queued to self: a bibliography at hand, answered after the request
 
     def __init__(self, cache_dir: Path | None = None, parent: QObject | None = None) -> None:
@@ -112,28 +104,19 @@ class CitationService(QObject):
     def _start(self) -> None:
         if self._thread is not None:
             return
-        self._thread = QThread(self)
-        self._thread.setObjectName("citeproc")
         self._worker = _Worker()
-        self._worker.moveToThread(self._thread)
-        self._thread.finished.connect(self._worker.deleteLater)
         self._render.connect(self._worker.render)
         self._render_bibliography.connect(self._worker.render_bibliography)
         self._warm.connect(self._worker.warm)
-        self._warm_bibliography.connect(self._worker.warm_bibliography)
         self._worker.done.connect(self._done)
         self._worker.failed.connect(self._failed)
         self._worker.bibliography_done.connect(self._bibliography_done)
         self._worker.bibliography_failed.connect(self._bibliography_failed)
-        self._thread.start()
-        # A running QThread must never be destroyed: stop it when the application ends.
-        QCoreApplication.instance().aboutToQuit.connect(self.shutdown)
+        self._thread = start_worker(self, self._worker, "citeproc", self.shutdown)
 
     def shutdown(self) -> None:
-        if self._thread is not None:
-            self._thread.quit()
-            self._thread.wait()
-            self._thread = None
+        stop_worker(self._thread)
+        self._thread = None
 
     @staticmethod
     def _key(item: dict[str, Any], style_id: str) -> str:
@@ -166,7 +149,7 @@ class CitationService(QObject):
     def warm(self, style_id: str) -> None:
         """Builds the style's engine in the background, so a later request is quick."""
         self._start()
-        self._warm.emit(style_id)
+        self._warm.emit(style_id, False)
 
     # --- bibliographies of several records ---
 
@@ -224,7 +207,7 @@ class CitationService(QObject):
     def warm_bibliography(self, style_id: str) -> None:
         """Builds what a bibliography of several records in the style needs, in the background."""
         self._start()
-        self._warm_bibliography.emit(style_id)
+        self._warm.emit(style_id, True)
 
     def _bibliography_done(self, token: str, result: dict[str, Any]) -> None:
         found = citation.from_bibliography(result)

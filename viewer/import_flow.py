@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from viewer.importers import ImportFileError, ImportReport, read_file
 from viewer.library import ImportCancelled, Library, LibraryError
+from viewer.workers import start_worker, stop_worker
 
 
 class _Worker(QObject):
@@ -99,26 +100,20 @@ class ImportFlow(QObject):
     def _ensure_thread(self) -> None:
         if self._thread is not None:
             return
-        self._thread = QThread(self)
-        self._thread.setObjectName("import")
         self._worker = _Worker(self._library.path.parent, self._cancel)
-        self._worker.moveToThread(self._thread)
-        self._thread.finished.connect(self._worker.deleteLater)
         self._read.connect(self._worker.read)
         self._write.connect(self._worker.write)
         self._worker.progress.connect(self._on_progress)
         self._worker.read_done.connect(self._on_read)
         self._worker.write_done.connect(self._on_written)
         self._worker.write_failed.connect(self._on_failed)
-        self._thread.start()
-        QCoreApplication.instance().aboutToQuit.connect(self.shutdown)
+        self._thread = start_worker(self, self._worker, "import", self.shutdown)
 
     def shutdown(self) -> None:
         if self._thread is not None:
-            self._cancel.set()
-            self._thread.quit()
-            self._thread.wait()
-            self._thread = None
+            self._cancel.set()  # a running import rolls back its file rather than hold up the exit
+        stop_worker(self._thread)
+        self._thread = None
 
     def _show_progress(self, text: str, maximum: int) -> None:
         if self._progress is None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, QTimer, Signal
 from PySide6.QtGui import QAbstractTextDocumentLayout, QPalette, QTextDocument
-from PySide6.QtWidgets import (QAbstractItemView, QLabel, QLineEdit, QListView, QStyle, QStyledItemDelegate,
+from PySide6.QtWidgets import (QAbstractItemView, QLabel, QListView, QStyle, QStyledItemDelegate,
                                QStyleOptionViewItem, QVBoxLayout, QWidget)
 
 from viewer.library_model import HtmlRole, LibraryModel, RecordIdRole
+from viewer.widgets import search_field
 
 # Ranked search over every match runs once typing pauses this long (ms); each keystroke in
 # between gets the quick as-you-type ranking.
@@ -60,12 +61,8 @@ class LibraryPanel(QWidget):
     def __init__(self, model: LibraryModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = model
-        self.search_edit = QLineEdit()
-        self.search_edit.setObjectName("librarySearch")
-        self.search_edit.setPlaceholderText(self.tr("Search the library"))
-        self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setAccessibleName(self.tr("Search the library"))
-        self.search_edit.setAccessibleDescription(
+        self.search_edit = search_field(
+            "librarySearch", self.tr("Search the library"),
             self.tr("As you type: records whose title, authors, abstract, annotation or NCJ number "
                     "hold every word, best first"))
         self.list = QListView()

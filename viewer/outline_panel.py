@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Signal
-from PySide6.QtWidgets import QLabel, QLineEdit, QTreeView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QTreeView, QVBoxLayout, QWidget
 
 from viewer.outline_model import OutlineModel, SearchTextRole, SectionFilterModel, SectionRole
 from viewer.record import Record, Section
+from viewer.widgets import search_field
 
 
 class OutlinePanel(QWidget):
@@ -20,12 +21,8 @@ class OutlinePanel(QWidget):
         self.proxy = SectionFilterModel(self)
         self.proxy.setSourceModel(self.model)
 
-        self.filter_edit = QLineEdit()
-        self.filter_edit.setObjectName("sectionFilter")
-        self.filter_edit.setPlaceholderText(self.tr("Search sections"))
-        self.filter_edit.setClearButtonEnabled(True)
-        self.filter_edit.setAccessibleName(self.tr("Search sections"))
-        self.filter_edit.setAccessibleDescription(
+        self.filter_edit = search_field(
+            "sectionFilter", self.tr("Search sections"),
             self.tr("Narrows the outline to sections whose heading or text holds every word typed"))
 
         self.tree = QTreeView()
