@@ -29,6 +29,8 @@ w = QWidget(); w.resize(1040, 680)
 class F(QObject):
     def eventFilter(self, o, e):
         if e.type() == QEvent.Type.Paint:
+            o.removeEventFilter(self)
+            print("painted", flush=True)
             QTimer.singleShot(0, app.quit)
         return False
 f = F(); w.installEventFilter(f); w.show()
@@ -37,10 +39,16 @@ app.exec()
 
 
 def measure(cmd: list[str], env: dict[str, str]) -> tuple[float, int]:
+    """Seconds from process start to its "painted" line (the first paint), and peak RSS in KiB."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    elapsed = None
+    for line in proc.stdout:
+        if line.startswith(b"painted"):
+            elapsed = time.perf_counter() - start
     _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
+    if elapsed is None:
+        raise SystemExit(f"{cmd} never painted")
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise SystemExit(f"{cmd} failed ({proc.returncode}): {proc.stderr.read().decode()[-500:]}")
@@ -55,7 +63,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "NCJRS_VIEWER_EXIT_AFTER_PAINT": "1",
-               "XDG_CONFIG_HOME": tmp}
+               "XDG_CONFIG_HOME": tmp, "XDG_DATA_HOME": tmp}
         bare = Path(tmp) / "bare.py"
         bare.write_text(BARE_WINDOW)
         subjects = {
