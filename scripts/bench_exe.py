@@ -158,6 +158,7 @@ def main() -> int:
         run_dir = work / "run"
         run_dir.mkdir()
         medians, silent = measure(exes, args.runs, run_dir)
+        size = {name: exe.stat().st_size / 1e6 for name, exe in exes.items()}  # before the clean-up below
     finally:
         if args.keep and not args.baseline:
             shutil.rmtree(work / "run", ignore_errors=True)
@@ -167,7 +168,6 @@ def main() -> int:
 
     ours, base = "ncjrs-viewer", "default build"
     cases = ("first paint", "window exit", "--version")
-    size = {name: exe.stat().st_size / 1e6 for name, exe in exes.items()}
     print(f"median of {args.runs} launches each, QT_QPA_PLATFORM=offscreen, one-file executables, times in ms")
     print(f"{'':16}{'size MB':>9}" + "".join(f"{case:>14}" for case in cases))
     for name in exes:
