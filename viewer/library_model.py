@@ -14,7 +14,7 @@ from viewer.library import Library, SearchResult
 RecordIdRole = Qt.ItemDataRole.UserRole + 10
 HtmlRole = Qt.ItemDataRole.UserRole + 11  # title (and snippet) with matched words in <b>
 
-PAGE = 500
+PAGE = 200
 SEARCH_LIMIT = 200
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -26,7 +26,10 @@ class LibraryModel(QAbstractListModel):
         self._library = library
         self._rows: list[tuple[str, str]] = []  # (id, title)
         self._html: list[str] = []
-        self._total = library.count()
+        # Counting 235,000 rows costs more than a page: the list fetches until a short page
+        # instead, and the count is asked only when shown (total()), then kept until reload().
+        self._exhausted = False
+        self._total: int | None = None
         self._result: SearchResult | None = None
 
     @property
@@ -43,7 +46,11 @@ class LibraryModel(QAbstractListModel):
 
     def total(self) -> int:
         """Records in the library, or hits of the current search."""
-        return len(self._rows) if self.searching else self._total
+        if self.searching:
+            return len(self._rows)
+        if self._total is None:
+            self._total = self._library.count()
+        return self._total
 
     # --- browsing and searching ---
 
@@ -58,7 +65,7 @@ class LibraryModel(QAbstractListModel):
         else:
             self._result = None
             self._rows, self._html = [], []
-            self._total = self._library.count()
+            self._exhausted, self._total = False, None
         self.endResetModel()
 
     def reload(self) -> None:
@@ -85,14 +92,14 @@ class LibraryModel(QAbstractListModel):
         return 0 if parent.isValid() else len(self._rows)
 
     def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:
-        return not parent.isValid() and not self.searching and len(self._rows) < self._total
+        return not parent.isValid() and not self.searching and not self._exhausted
 
     def fetchMore(self, parent: _Index = QModelIndex()) -> None:
         if not self.canFetchMore(parent):
             return
         page = self._library.page(len(self._rows), PAGE)
+        self._exhausted = len(page) < PAGE
         if not page:
-            self._total = len(self._rows)
             return
         self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(page) - 1)
         self._rows.extend(page)

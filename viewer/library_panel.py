@@ -72,7 +72,6 @@ class LibraryPanel(QWidget):
         self.list.setModel(model)
         self.list.setItemDelegate(HtmlDelegate(self.list))
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.list.setUniformItemSizes(False)
         self.list.setWordWrap(True)
         self.count_label = QLabel()
         self.count_label.setObjectName("libraryCount")
@@ -93,9 +92,8 @@ class LibraryPanel(QWidget):
         self.search_edit.textChanged.connect(self._search)
         self.list.selectionModel().currentChanged.connect(self._current_changed)
         self.list.selectionModel().selectionChanged.connect(lambda *_: self.selection_changed.emit())
-        self.model.modelReset.connect(self._update_count)
-        self.model.rowsInserted.connect(self._update_count)
-        self._update_count()
+        self.model.modelReset.connect(self._model_reset)
+        self._model_reset()
 
     def _search(self, text: str) -> None:
         keep = self.current_record_id()
@@ -118,6 +116,14 @@ class LibraryPanel(QWidget):
             self.list.selectionModel().setCurrentIndex(self.model.index(row), QItemSelectionModel.SelectionFlag.ClearAndSelect)
             self.list.selectionModel().blockSignals(False)
             self.list.scrollTo(self.model.index(row))
+
+    def _model_reset(self) -> None:
+        # Browsing, every row is one line: uniform sizes spare the view a size hint per row.
+        self.list.setUniformItemSizes(not self.model.searching)
+        if self.model.searching:
+            self._update_count()
+        else:  # counting the library costs a scan: after the window is painted, never before
+            QTimer.singleShot(0, self._update_count)
 
     def _update_count(self, *_) -> None:
         if self.model.searching:
