@@ -154,3 +154,25 @@ def test_copy_one_bibliography_of_several_records(make_window, qtbot, library):
     text = QGuiApplication.clipboard().mimeData().text()
     assert text.index("Adams") < text.index("Zeller")  # APA orders by author
     assert window.statusBar().currentMessage() == "Copied the bibliography of 2 records (APA 7th edition)."
+
+
+def test_pdf_of_a_library_record_uses_the_workers_citation(make_window, qtbot, library, tmp_path, monkeypatch):
+    """The PDF's "Cite as" comes from the worker thread; nothing renders in the window's thread."""
+    import subprocess
+
+    from PySide6.QtWidgets import QFileDialog
+
+    from viewer import citation
+    library.add_records(make_records(1))
+    window = make_window(library=library)
+    window.library_panel.select_record("ref-00000")
+    target = tmp_path / "ref.pdf"
+    monkeypatch.setattr(QFileDialog, "exec", lambda self: 1)
+    monkeypatch.setattr(QFileDialog, "selectedFiles", lambda self: [str(target)])
+    monkeypatch.setattr(citation, "render", lambda *a, **k: pytest.fail("rendered in the window's thread"))
+    with qtbot.waitSignal(window.citations.ready, timeout=60000):
+        window.actions.export_pdf_whole.trigger()
+    qtbot.waitUntil(target.exists)
+    text = subprocess.run(["pdftotext", str(target), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Report 00000 on juvenile courts" in text and "Cite as:" in text and "Doe, J." in text
+    assert "NCJ " not in text.split("Cite as:")[0]  # no empty NCJ line for a record without one

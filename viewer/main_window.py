@@ -492,7 +492,10 @@ class MainWindow(QMainWindow):
         return None if whole else (self.current_section_id() or None)
 
     def print_record(self, whole: bool = False) -> None:
-        printing.print_document(self, self.record, self._output_section(whole), self._style())
+        section_id = self._output_section(whole)
+        # The citation comes from the worker (or is at hand): printing never renders it in the window.
+        self._with_citation(lambda entry, style: printing.print_document(
+            self, self.record, section_id, style, cite=citation.from_entry(entry)))
 
     def export_pdf(self, whole: bool = False) -> None:
         section_id = self._output_section(whole)
@@ -505,12 +508,17 @@ class MainWindow(QMainWindow):
         if not dialog.exec():
             return
         path = dialog.selectedFiles()[0]
-        try:
-            printing.write_pdf(self.record, path, section_id, style_id=self._style())
-        except printing.PdfError as exc:
-            QMessageBox.warning(self, APP_NAME, str(exc))
-            return
-        self.statusBar().showMessage(self.tr("Saved {0}").format(path), 5000)
+        record = self.record
+
+        def write(entry, style):
+            try:
+                printing.write_pdf(record, path, section_id, style_id=style, cite=citation.from_entry(entry))
+            except printing.PdfError as exc:
+                QMessageBox.warning(self, APP_NAME, str(exc))
+                return
+            self.statusBar().showMessage(self.tr("Saved {0}").format(path), 5000)
+
+        self._with_citation(write)
 
     # --- other ---
 

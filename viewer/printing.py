@@ -18,6 +18,7 @@ from PySide6.QtCore import QMarginsF
 from PySide6.QtGui import QFont, QGuiApplication, QPageLayout, QPageSize, QPagedPaintDevice, QPdfWriter, QTextDocument
 
 from viewer import APP_NAME, citation
+from viewer.citation import Citation
 from viewer.record import Record, Section
 from viewer.section_text import section_html
 
@@ -60,9 +61,12 @@ def sections_to_print(record: Record, section_id: str | None = None) -> list[Sec
     return [section]
 
 
-def footer_html(record: Record, style_id: str = citation.DEFAULT_STYLE) -> str:
-    """The closing block: "Cite as: ..." in the given style and "Source: ..." from the provenance."""
-    cite = citation.render(record, style_id)
+def footer_html(record: Record, style_id: str = citation.DEFAULT_STYLE, cite: Citation | None = None) -> str:
+    """The closing block: "Cite as: ..." in the given style and "Source: ..." from the provenance.
+
+    ``cite`` is the citation when the caller has it already (the window's worker rendered it);
+    otherwise it is rendered here, which blocks for a record without stored citations."""
+    cite = cite or citation.render(record, style_id)
     parts = ["<hr/>",
              f'<div class="end"><b>Cite as:</b> {_inline(cite.html)}</div>']
     p = record.provenance
@@ -81,24 +85,26 @@ def _inline(fragment: str) -> str:
     return re.sub(r"</?div[^>]*>", "", fragment)
 
 
-def record_html(record: Record, section_id: str | None = None, style_id: str = citation.DEFAULT_STYLE) -> str:
+def record_html(record: Record, section_id: str | None = None, style_id: str = citation.DEFAULT_STYLE,
+                cite: Citation | None = None) -> str:
     sections = sections_to_print(record, section_id)
     if section_id is not None:
         body = [section_html(record, sections[0])]
     else:
-        body = [f'<h1 class="title">{escape(record.title)}</h1>',
-                f'<p class="record">NCJ {escape(record.ncj_number)}</p>']
+        body = [f'<h1 class="title">{escape(record.title)}</h1>']
+        if record.ncj_number:
+            body.append(f'<p class="record">NCJ {escape(record.ncj_number)}</p>')
         body += [_RECORD_LINE.sub("", section_html(record, section), count=1) for section in sections]
-    return "\n".join(body + [footer_html(record, style_id)])
+    return "\n".join(body + [footer_html(record, style_id, cite)])
 
 
 def record_document(record: Record, section_id: str | None = None,
-                    style_id: str = citation.DEFAULT_STYLE) -> QTextDocument:
+                    style_id: str = citation.DEFAULT_STYLE, cite: Citation | None = None) -> QTextDocument:
     """A document of one section (``section_id``) or of the whole record, with the citation at the end.
 
     Needs a QGuiApplication (fonts). The caller owns the document.
     """
-    html = record_html(record, section_id, style_id)
+    html = record_html(record, section_id, style_id, cite)
     document = QTextDocument()
     document.setMetaInformation(QTextDocument.MetaInformation.DocumentTitle, record.title)
     document.setDefaultStyleSheet(STYLE_SHEET)
@@ -124,14 +130,15 @@ def page_layout(page_size: str = DEFAULT_PAGE_SIZE) -> QPageLayout:
 
 
 def render_to(device: QPagedPaintDevice, record: Record, section_id: str | None = None,
-              style_id: str = citation.DEFAULT_STYLE) -> None:
+              style_id: str = citation.DEFAULT_STYLE, cite: Citation | None = None) -> None:
     """Prints onto a QPrinter or QPdfWriter as it is set up (pages numbered, 2 cm margins inside)."""
-    document = record_document(record, section_id, style_id)
+    document = record_document(record, section_id, style_id, cite)
     document.print_(device)
 
 
 def write_pdf(record: Record, path: str | os.PathLike, section_id: str | None = None,
-              style_id: str = citation.DEFAULT_STYLE, page_size: str = DEFAULT_PAGE_SIZE) -> Path:
+              style_id: str = citation.DEFAULT_STYLE, page_size: str = DEFAULT_PAGE_SIZE,
+              cite: Citation | None = None) -> Path:
     """Writes the PDF (selectable text, title metadata = record title); replaces ``path`` only when done."""
     path = Path(path)
     layout = page_layout(page_size)
@@ -147,7 +154,7 @@ def write_pdf(record: Record, path: str | os.PathLike, section_id: str | None = 
         writer.setTitle(record.title)
         writer.setCreator(APP_NAME)
         writer.setResolution(600)
-        render_to(writer, record, section_id, style_id)
+        render_to(writer, record, section_id, style_id, cite)
         del writer  # finishes the file
         with open(part, "rb") as written:
             if written.read(5) != b"%PDF-":
@@ -163,14 +170,14 @@ def write_pdf(record: Record, path: str | os.PathLike, section_id: str | None = 
 
 def suggested_file_name(record: Record, section_id: str | None = None) -> str:
     """A file name for "Export as PDF…": ``NCJ-203234.pdf`` or ``NCJ-203234-annotation.pdf``."""
-    name = f"NCJ-{record.ncj_number}"
+    name = f"NCJ-{record.ncj_number}" if record.ncj_number else re.sub(r"[^A-Za-z0-9._-]+", "-", record.id)
     if section_id:
         name += "-" + re.sub(r"[^A-Za-z0-9._-]+", "-", section_id)
     return name + ".pdf"
 
 
 def print_document(parent, record: Record, section_id: str | None = None,
-                   style_id: str = citation.DEFAULT_STYLE) -> bool:
+                   style_id: str = citation.DEFAULT_STYLE, cite: Citation | None = None) -> bool:
     """Print one section (``section_id``) or the whole record (None) through the system's print dialog.
 
     Returns True when something was sent to the printer, False when the dialog was cancelled.
@@ -188,7 +195,7 @@ def print_document(parent, record: Record, section_id: str | None = None,
     try:
         if dialog.exec() != QPrintDialog.DialogCode.Accepted:
             return False
-        render_to(printer, record, section_id, style_id)  # honours the page range chosen
+        render_to(printer, record, section_id, style_id, cite)  # honours the page range chosen
         return True
     finally:
         dialog.deleteLater()  # it points at the printer, which goes with this function
