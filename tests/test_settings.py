@@ -49,3 +49,11 @@ def test_empty_list_round_trips(settings_file):
     s.sync()
     again = Settings(str(settings_file))
     assert again.get(keys.EXPANDED) == [] and again.warnings == []
+
+
+def test_a_settings_location_that_cannot_be_written_is_told_at_start(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    s = Settings(str(blocker / "settings.ini"))  # its folder cannot exist
+    assert any("cannot be saved" in w for w in s.warnings)
+    assert s.get(keys.ZOOM) == 100

@@ -85,6 +85,9 @@ class Settings:
             self.warnings.append(f"The settings file {self._qs.fileName()} is damaged; defaults are used.")
         elif self._qs.status() == QSettings.Status.AccessError:
             self.warnings.append(f"The settings file {self._qs.fileName()} cannot be read; defaults are used.")
+        if not self._qs.isWritable():
+            self.warnings.append(f"Settings cannot be saved to {self._qs.fileName()}: "
+                                 f"changes last until the program closes.")
 
     @property
     def file_name(self) -> str:
