@@ -36,57 +36,13 @@ ROOT = Path(__file__).resolve().parent.parent
 GOAL_SIZE_MB = 40.0
 GOAL_START_RATIO = 0.7
 
-BARE_WINDOW = '''\
-import os
-import sys
-
-if sys.argv[1:] == ["--version"]:
-    print("bare 1.0")
-    sys.exit(0)
-
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter, QTextBrowser, QTreeView
-
-app = QApplication(sys.argv)
-window = QMainWindow()
-splitter = QSplitter()
-tree = QTreeView()
-model = QStandardItemModel()
-for row in range(8):
-    item = QStandardItem(f"Section {row}")
-    item.appendRow(QStandardItem("Subsection"))
-    model.appendRow(item)
-tree.setModel(model)
-tree.expandAll()
-pane = QTextBrowser()
-pane.setHtml("<h1>Heading</h1><p>Some <b>rich</b> text.</p>")
-splitter.addWidget(tree)
-splitter.addWidget(pane)
-window.setCentralWidget(splitter)
-window.resize(1040, 680)
-window.show()
-
-if os.environ.get("NCJRS_VIEWER_EXIT_AFTER_PAINT") == "1":
-    class FirstPaint(QObject):
-        def eventFilter(self, obj, event):
-            if event.type() == QEvent.Type.Paint:
-                obj.removeEventFilter(self)
-                print("painted: bare window", flush=True)
-                QTimer.singleShot(0, window.close)
-            return False
-
-    first_paint = FirstPaint(window)
-    pane.viewport().installEventFilter(first_paint)
-
-sys.exit(app.exec())
-'''
+BARE_WINDOW = Path(__file__).with_name("bare_window.py")  # shared with bench_startup.py
 
 
 def build_baseline(folder: Path) -> Path:
     """``pyinstaller --onefile bare_window.py`` in ``folder``; returns the executable."""
     script = folder / "bare_window.py"
-    script.write_text(BARE_WINDOW, encoding="utf-8")
+    script.write_text(BARE_WINDOW.read_text(encoding="utf-8"), encoding="utf-8")
     print(f"building the baseline (pyinstaller --onefile) in {folder} ...", file=sys.stderr, flush=True)
     subprocess.run([sys.executable, "-m", "PyInstaller", "--onefile", "--noconfirm", "--log-level", "WARN",
                     "--distpath", str(folder / "dist"), "--workpath", str(folder / "build"),

@@ -20,22 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-BARE_WINDOW = """
-import sys
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QWidget
-app = QApplication(sys.argv)
-w = QWidget(); w.resize(1040, 680)
-class F(QObject):
-    def eventFilter(self, o, e):
-        if e.type() == QEvent.Type.Paint:
-            o.removeEventFilter(self)
-            print("painted", flush=True)
-            QTimer.singleShot(0, app.quit)
-        return False
-f = F(); w.installEventFilter(f); w.show()
-app.exec()
-"""
+BARE_WINDOW = ROOT / "scripts" / "bare_window.py"  # shared with bench_exe.py
 
 
 def measure(cmd: list[str], env: dict[str, str]) -> tuple[float, int]:
@@ -64,11 +49,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "NCJRS_VIEWER_EXIT_AFTER_PAINT": "1",
                "XDG_CONFIG_HOME": tmp, "XDG_DATA_HOME": tmp}
-        bare = Path(tmp) / "bare.py"
-        bare.write_text(BARE_WINDOW)
         subjects = {
             "ncjrs-viewer": [args.exe, "--settings", str(Path(tmp) / "s.ini")],
-            "bare PySide6 window": [sys.executable, str(bare)],
+            "bare PySide6 window": [sys.executable, str(BARE_WINDOW)],
         }
         results: dict[str, list[tuple[float, int]]] = {name: [] for name in subjects}
         for name, cmd in subjects.items():  # one warm-up each: the OS file cache, not our code
