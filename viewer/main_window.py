@@ -9,14 +9,13 @@ from PySide6.QtCore import QByteArray, QStandardPaths, Qt, QUrl
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
 
-from viewer import APP_NAME, __version__, appearance, citation, clipboard, printing, settings as keys
+from viewer import APP_NAME, __version__, appearance, citation, clipboard, settings as keys
 from viewer.actions import Actions
 from viewer.citation_panel import CitationPanel
 from viewer.citation_service import CitationService
 from viewer.detail_pane import DetailPane
 from viewer.find_bar import FindBar
 from viewer.history import History
-from viewer.import_flow import ImportFlow
 from viewer.library import Library, LibraryError
 from viewer.library_model import LibraryModel
 from viewer.library_panel import LibraryPanel
@@ -61,7 +60,7 @@ class MainWindow(QMainWindow):
         self._navigating = False
         self.undo_stack = QUndoStack(self)
         self.actions = Actions(self)
-        self.imports = ImportFlow(self.library, self)
+        self._imports = None  # made on first use: importing is not part of start-up
         self._build_widgets()
         self._build_menus()
         self._connect()
@@ -152,7 +151,6 @@ class MainWindow(QMainWindow):
         self.citations.failed.connect(self._citation_failed)
         self.citations.bibliography_ready.connect(self._bibliography_ready)
         self.citations.bibliography_failed.connect(self._bibliography_failed)
-        self.imports.finished.connect(self._imported)
         self.undo_stack.canUndoChanged.connect(a.undo.setEnabled)
         self.undo_stack.canRedoChanged.connect(a.redo.setEnabled)
         self.find_bar.options_changed.connect(
@@ -307,6 +305,16 @@ class MainWindow(QMainWindow):
         a.remove.setEnabled(bool(removable))
 
     # --- the library ---
+
+    @property
+    def imports(self):
+        """The import flow (viewer.import_flow), loaded on first use, off the start-up path."""
+        if self._imports is None:
+            from viewer.import_flow import ImportFlow
+
+            self._imports = ImportFlow(self.library, self)
+            self._imports.finished.connect(self._imported)
+        return self._imports
 
     def import_dialog(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(self, self.tr("Import into the Library"), "", IMPORT_FILTERS)
@@ -492,12 +500,16 @@ class MainWindow(QMainWindow):
         return None if whole else (self.current_section_id() or None)
 
     def print_record(self, whole: bool = False) -> None:
+        from viewer import printing  # on use: printing is not part of start-up
+
         section_id = self._output_section(whole)
         # The citation comes from the worker (or is at hand): printing never renders it in the window.
         self._with_citation(lambda entry, style: printing.print_document(
             self, self.record, section_id, style, cite=citation.from_entry(entry)))
 
     def export_pdf(self, whole: bool = False) -> None:
+        from viewer import printing
+
         section_id = self._output_section(whole)
         docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
         dialog = QFileDialog(self, self.tr("Export as PDF"),
@@ -551,5 +563,6 @@ class MainWindow(QMainWindow):
         if problem:
             self.statusBar().showMessage(problem)
         self.citations.shutdown()
-        self.imports.shutdown()
+        if self._imports is not None:
+            self._imports.shutdown()
         super().closeEvent(event)
