@@ -54,7 +54,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.citations = citations or CitationService(parent=self)
         self.library = library or Library.open(None)  # in memory: the bundled record only
-        self._waiting: dict[str, list] = {}  # style id -> what to do once its citation is ready
+        self._waiting: dict[tuple[str, str], list] = {}  # (record id, style) -> what to do once ready
         self._bibliographies: dict[str, tuple[str, int]] = {}  # token -> (style, records) awaited
         self.history = History()
         self._navigating = False
@@ -401,22 +401,20 @@ class MainWindow(QMainWindow):
         if entry is not None:
             then(entry, style)
             return
-        self._waiting.setdefault(style, []).append((self.record.id, then))
+        self._waiting.setdefault((self.record.id, style), []).append(then)
         self.statusBar().showMessage(self.tr("Preparing the citation ({0})…").format(citation.style(style).name))
         self.citations.request(self.record, style)
 
     def _citation_ready(self, record_id: str, style: str) -> None:
-        if record_id == self.record.id:
-            self.citation_panel.refresh()
-        waiting = self._waiting.pop(style, [])
-        for wanted_id, then in waiting:
-            if wanted_id != record_id:
-                self._waiting.setdefault(style, []).append((wanted_id, then))
-            elif wanted_id == self.record.id:  # the user still looks at that record
-                then(self.citations.lookup(self.record, style), style)
+        waiting = self._waiting.pop((record_id, style), [])
+        if record_id != self.record.id:
+            return  # the user has moved on to another record: nothing to copy or show
+        self.citation_panel.refresh()
+        for then in waiting:
+            then(self.citations.lookup(self.record, style), style)
 
     def _citation_failed(self, record_id: str, style: str, message: str) -> None:
-        if any(wanted == record_id for wanted, _ in self._waiting.pop(style, [])):
+        if self._waiting.pop((record_id, style), None):
             QMessageBox.warning(self, APP_NAME, self.tr("The citation could not be made:\n{0}").format(message))
 
     def copy_citation(self, in_text: bool = False) -> None:

@@ -130,9 +130,10 @@ class SectionFilterModel(QSortFilterProxyModel):
             self._terms = terms
             self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
-    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
-        if not self._terms:
-            return True
-        index = self.sourceModel().index(source_row, 0, source_parent)
+    def matches(self, index: _Index) -> bool:
+        """True when the section itself (not only a descendant) holds every word of the filter."""
         text = index.data(SearchTextRole) or ""
         return all(term in text for term in self._terms)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
+        return not self._terms or self.matches(self.sourceModel().index(source_row, 0, source_parent))

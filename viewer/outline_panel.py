@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Signal
 from PySide6.QtWidgets import QLabel, QTreeView, QVBoxLayout, QWidget
 
-from viewer.outline_model import OutlineModel, SearchTextRole, SectionFilterModel, SectionRole
+from viewer.outline_model import OutlineModel, SectionFilterModel, SectionRole
 from viewer.record import Record, Section
 from viewer.widgets import search_field
 
@@ -89,7 +89,7 @@ class OutlinePanel(QWidget):
     def select_first(self) -> None:
         """The first section, or with a filter the first section that matches itself."""
         index = self.proxy.index(0, 0)
-        while self.proxy.terms and self.proxy.rowCount(index) and not self._matches(index):
+        while self.proxy.terms and self.proxy.rowCount(index) and not self.proxy.matches(index):
             index = self.proxy.index(0, 0, index)
         if index.isValid():
             self.select_index(index)
@@ -125,16 +125,12 @@ class OutlinePanel(QWidget):
             self.select_first()
         self.filter_applied.emit(self._match_count() if self.proxy.terms else -1)
 
-    def _matches(self, index: QModelIndex) -> bool:
-        text = index.data(SearchTextRole) or ""
-        return all(term in text for term in self.proxy.terms)
-
     def _match_count(self, parent: QModelIndex = QModelIndex()) -> int:
         """Visible sections that match themselves (not just as ancestors of a match)."""
         count = 0
         for row in range(self.proxy.rowCount(parent)):
             index = self.proxy.index(row, 0, parent)
-            count += self._matches(index) + self._match_count(index)
+            count += self.proxy.matches(index) + self._match_count(index)
         return count
 
     # --- state ---
