@@ -259,8 +259,6 @@ def run_gui(args: argparse.Namespace) -> int:
     from viewer.settings import Settings
 
     app = QApplication.instance() or QApplication([PROG])
-    app.setOrganizationName(ORGANIZATION)
-    app.setApplicationName(PROG)
     app.setApplicationDisplayName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("io.github.ncjrs_viewer")
