@@ -24,8 +24,8 @@ APT_PACKAGES=(
     libx11-6 libx11-xcb1 libxcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
     libxcb-randr0 libxcb-render0 libxcb-render-util0 libxcb-shape0 libxcb-shm0 libxcb-sync1
     libxcb-util1 libxcb-xfixes0 libxcb-xkb1 libxkbcommon0 libxkbcommon-x11-0
-    # QtGui, QtDBus, QtNetwork (for QtQml)
-    libegl1 libgl1 libfontconfig1 libfreetype6 libglib2.0-0 libdbus-1-3 libgssapi-krb5-2 libbrotli1
+    # QtGui and QtDBus
+    libegl1 libgl1 libfontconfig1 libfreetype6 libglib2.0-0 libdbus-1-3
     # tests/test_frozen.py: a virtual X server and the desktop-file validators
     xvfb desktop-file-utils appstream
 )

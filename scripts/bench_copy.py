@@ -1,12 +1,14 @@
 """Benchmark what a copy of the bundled record's citation costs, and what importing viewer.citation costs.
 
-    python scripts/bench_copy.py [-n 200] [--engine]
+    python scripts/bench_copy.py [-n 200] [--engine [--full] [--bibliography 500]]
 
 Prints, each measured in fresh interpreters so nothing is cached by an earlier step:
 - import of viewer.citation (median of several runs);
 - the first render() (reads resources/citations/<id>.json) and later ones (median of N);
 - Ctrl+Shift+C in the real window, from the key event to both formats on the clipboard;
-- with --engine, the run-time QJSEngine path: loading citeproc-js, building each style, rendering.
+- with --engine, the run-time engine (citeproc-js in QuickJS): loading citeproc-js, building each
+  style, rendering; with --bibliography N also one APA bibliography of N generated records (the
+  sorted processor's build, then the render).
 A benchmark, not a test: figures depend on the machine and its load.
 """
 
@@ -72,10 +74,8 @@ print(json.dumps({"first_ms": samples[0], "median_ms": statistics.median(samples
 """
 
 ENGINE_PROBE = """
-import time
-from PySide6.QtCore import QCoreApplication
-app = QCoreApplication([])
-from viewer.citation import style_ids
+import dataclasses, time
+from viewer.citation import bibliography_items, style_ids
 from viewer.csl_engine import CslEngine
 from viewer.csl_item import csl_item
 from viewer.resources import bundled_record
@@ -91,6 +91,15 @@ for keep_sort in (False,) + ((True,) if FULL else ()):
         t = time.perf_counter(); engine.render(item, style_id); again = time.perf_counter() - t
         row["styles"][style_id] = {"build_s": build, "first_render_ms": first * 1000, "render_ms": again * 1000}
     out["full style" if keep_sort else "style without <sort>"] = row
+if BIBLIOGRAPHY:
+    families = ["Smith", "\u00d8ster", "Brown", "Ng", "Adams", "M\u00fcller", "Li", "Zed"]
+    records = [dataclasses.replace(bundled_record(), id=f"r{i}", ncj_number=str(i), title=f"Report {i} on courts",
+                                   title_sentence_case=f"Report {i} on courts", authors=(f"{families[i % 8]}, Ann",),
+                                   issued_year=2000 + i % 9) for i in range(BIBLIOGRAPHY)]
+    engine = CslEngine()
+    build = engine.build_bibliography("apa")
+    t = time.perf_counter(); engine.render_bibliography(bibliography_items(records, "apa"), "apa")
+    out["bibliography"] = {"records": BIBLIOGRAPHY, "build_s": build, "render_s": time.perf_counter() - t}
 print(json.dumps(out))
 """
 
@@ -109,8 +118,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-n", type=int, default=200, help="renders per style for the warm median")
     parser.add_argument("--runs", type=int, default=7, help="fresh interpreters for the import and first-render figures")
-    parser.add_argument("--engine", action="store_true", help="also time the run-time QJSEngine engine")
-    parser.add_argument("--full", action="store_true", help="with --engine: also build full styles (slow: minutes)")
+    parser.add_argument("--engine", action="store_true", help="also time the run-time engine (QuickJS)")
+    parser.add_argument("--full", action="store_true", help="with --engine: also build full styles (slow)")
+    parser.add_argument("--bibliography", type=int, default=0, metavar="N",
+                        help="with --engine: also one APA bibliography of N records")
     args = parser.parse_args(argv)
 
     imports = [run_probe(IMPORT_PROBE)["import_ms"] for _ in range(args.runs)]
@@ -129,12 +140,16 @@ def main(argv: list[str] | None = None) -> int:
           f"median {keys['median_ms']:.2f} ms, max {keys['max_ms']:.2f} ms (50 copies)")
 
     if args.engine:
-        result = run_probe(ENGINE_PROBE, FULL=args.full)
+        result = run_probe(ENGINE_PROBE, FULL=args.full, BIBLIOGRAPHY=args.bibliography)
+        bibliography = result.pop("bibliography", None)
         for label, row in result.items():
             print(f"run-time engine ({label}): citeproc-js loaded in {row['load_s']:.2f} s")
             for style_id, s in row["styles"].items():
                 print(f"  {style_id:36} build {s['build_s']:6.2f} s, first render {s['first_render_ms']:6.1f} ms, "
                       f"then {s['render_ms']:5.1f} ms")
+        if bibliography:
+            print(f"APA bibliography of {bibliography['records']} records: sorted processor built in "
+                  f"{bibliography['build_s']:.2f} s, rendered in {bibliography['render_s']:.2f} s")
     return 0
 
 

@@ -1,4 +1,4 @@
-"""One bibliography of several records: the run-time engine (QJSEngine) equals citeproc-js under Node.
+"""One bibliography of several records: the run-time engine (citeproc-js in QuickJS) equals citeproc-js under Node.
 
 For every offered style, over a generated set of varied records (personal, corporate and no
 author; two by one author in one year; titles starting with "The" and "A"; non-ASCII names; no
@@ -117,7 +117,7 @@ console.log(JSON.stringify({lookups: check.lookups}));
 def node(render_script):
     """Futures of citeproc-js's (Node) answers: per style, and the macro index check; fails without Node."""
     script = render_script
-    pool = ThreadPoolExecutor(max_workers=1)  # one Node at a time: the QJSEngine builds meanwhile
+    pool = ThreadPoolExecutor(max_workers=1)  # one Node at a time: the engine builds meanwhile
     futures: dict[str, Future] = {s: pool.submit(_node_bibliographies, script, s) for s in STYLE_IDS}
     futures["macro-index"] = pool.submit(_node, script, json.dumps(CORNERS), ["-e", MACRO_INDEX_CHECK])
     yield futures
@@ -132,8 +132,8 @@ def engine(qapp):
 @pytest.fixture
 def fresh_engine(qapp, monkeypatch):
     """A new engine, also the main thread's engine (what citation.bibliography uses) for the test.
-    One per style keeps each engine's heap small: QJSEngine's garbage collector, which a build
-    keeps busy, slows down as processors pile up in one engine."""
+    One per style keeps each engine's heap small: a build slows down as processors pile up in
+    one engine."""
     made = CslEngine()
     monkeypatch.setattr(csl_engine._local, "engine", made, raising=False)
     return made
@@ -251,7 +251,7 @@ def test_locale_compare_in_the_engine_equals_node(engine, render_script):
                f"p[0].localeCompare(p[1], 'en-US', {options}), p[0].localeCompare(p[1], 'en-US'), "
                f"p[0].localeCompare(p[1])]; }}))")
     expected = json.loads(_node(script, None, ["-p", program]))
-    ours = json.loads(engine._evaluate(program, "<collation test>").toString())
+    ours = json.loads(engine._evaluate(program, "<collation test>"))
     for pair, mine, theirs in zip(COLLATION_PAIRS, ours, expected):
         sign = [(x > 0) - (x < 0) for x in theirs]
         assert mine == sign, pair

@@ -236,7 +236,7 @@ def test_engine_failures_reach_the_caller_as_citation_errors(monkeypatch):
 
 def test_render_of_the_bundled_record_loads_no_engine_and_no_style():
     """(d) In a fresh interpreter: every citation of the bundled record, and neither the engine
-    module, QtQml, nor any .csl file is touched."""
+    module, QuickJS, nor any .csl file is touched."""
     probe = r"""
 import builtins, io, pathlib, sys
 opened = []
@@ -252,7 +252,7 @@ record = bundled_record()
 for style_id in style_ids():
     render(record, style_id); render(record, style_id, in_text=True)
 assert "viewer.csl_engine" not in sys.modules, "csl_engine imported"
-assert "PySide6.QtQml" not in sys.modules, "QtQml imported"
+assert "_quickjs" not in sys.modules, "QuickJS imported"
 styles = [p for p in opened if p.endswith((".csl", ".js")) or "locales-" in p]
 assert not styles, styles
 assert any(p.endswith("ncj-203234.json") and "citations" in p for p in opened), opened

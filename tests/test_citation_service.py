@@ -11,6 +11,7 @@ from PySide6.QtGui import QGuiApplication
 from viewer import citation
 from viewer.csl_item import csl_item
 from viewer.resources import bundled_record
+from viewer.workers import WORKER_STACK_BYTES
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 
@@ -18,8 +19,6 @@ CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModi
 def other_record():
     return dataclasses.replace(bundled_record(), id="other", ncj_number="1", title="A Report on Courts & Juries",
                                title_sentence_case="A report on courts & juries", authors=("Doe, Jane",))
-
-
 
 
 def test_bundled_record_needs_no_worker(make_service):
@@ -35,6 +34,7 @@ def test_other_record_renders_in_the_worker_and_is_cached_on_disk(qtbot, tmp_pat
     with qtbot.waitSignal(service.ready, timeout=60000) as ready:
         service.request(record, "ieee")
     assert ready.args == ["other", "ieee"]
+    assert service._thread.stackSize() == WORKER_STACK_BYTES  # the same on every system
     entry = service.lookup(record, "ieee")
     assert "A report on courts &#38; juries" in entry["bibliography"]["html"]  # citeproc-js escaping
     assert "J. Doe" in entry["bibliography"]["text"]

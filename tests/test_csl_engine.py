@@ -1,4 +1,4 @@
-"""The run-time engine (citeproc-js in QJSEngine) renders exactly as citeproc-js under Node.
+"""The run-time engine (citeproc-js in QuickJS) renders exactly as citeproc-js under Node.
 
 Over a generated set of varied items, in all offered styles: bibliography and citation, text and
 HTML. Node renders with the full, untouched .csl files; the engine builds them without <sort>
@@ -84,7 +84,7 @@ def node_results(render_script) -> dict[str, Future]:
     """Per style, a future of citeproc-js's (Node) answer for items_for(style); fails without Node."""
     script = render_script
     locale_xml = script.read_locale()
-    pool = ThreadPoolExecutor(max_workers=1)  # one Node at a time: the QJSEngine builds meanwhile
+    pool = ThreadPoolExecutor(max_workers=1)  # one Node at a time: the engine builds meanwhile
     futures = {s: pool.submit(script.node_render, script.read_style(s), locale_xml, items_for(s)) for s in STYLE_IDS}
     yield futures
     pool.shutdown(wait=True)
@@ -171,6 +171,20 @@ def test_unknown_style_is_an_engine_error(engine):
 def test_a_style_citeproc_js_rejects_is_an_engine_error(engine):
     with pytest.raises(CslEngineError, match="citeproc-js failed"):
         engine.build("broken", "<style xmlns='http://purl.org/net/xbiblio/csl'><info></style>")
+
+
+def test_runaway_recursion_is_an_engine_error_and_the_engine_goes_on(engine):
+    """QuickJS's stack limit turns it into a JavaScript error, well before the thread's stack ends."""
+    with pytest.raises(CslEngineError, match="stack overflow"):
+        engine._evaluate("(function deeper(n) { return deeper(n + 1) + 1; })(0)", "<recursion>")
+    entry = engine.render(csl_item(bundled_record(), "ieee"), "ieee")
+    assert "Trafficking in human beings" in entry["bibliography"]["text"]
+
+
+def test_console_output_is_kept_for_take_messages(engine):
+    engine._evaluate("console.warn('odd', 1); console.log('date')", "<console test>")
+    assert engine.take_messages() == ["odd 1", "date"]
+    assert engine.take_messages() == []
 
 
 def test_engine_refuses_another_thread(engine):

@@ -113,7 +113,7 @@ def test_commands_print_what_the_source_tree_prints(exe, user_env, tmp_path, arg
 
 
 def test_a_record_without_stored_citations_is_cited_by_the_js_engine(exe, user_env, tmp_path):
-    """QtQml's JavaScript engine (citeproc-js) works inside the executable, as from source."""
+    """The JavaScript engine (citeproc-js in QuickJS) works inside the executable, as from source."""
     record = json.loads((ROOT / "resources" / "records" / "ncj-203234.json").read_text(encoding="utf-8"))
     record["title"] = record["title"].replace("Trafficking", "Traffic")
     record["title_sentence_case"] = record["title_sentence_case"].replace("Trafficking", "Traffic")
@@ -165,9 +165,19 @@ def test_the_bundle_holds_what_the_program_uses_and_little_else(exe):
     # Every Qt for Python module the program imports is inside (a spec exclusion must not drift).
     imported = {m for path in (ROOT / "viewer").rglob("*.py")
                 for m in re.findall(r"\bPySide6\.(Qt\w+)", path.read_text(encoding="utf-8"))}
-    assert {"QtCore", "QtGui", "QtWidgets", "QtQml"} <= imported
+    assert {"QtCore", "QtGui", "QtWidgets"} <= imported
     for module in imported:
         assert f"PySide6/{module}.abi3.so" in names, module
+    # citeproc-js runs in QuickJS: no QML engine, and with it no QtNetwork, rides along.
+    assert any(n.startswith("_quickjs.") for n in names)
+    assert "pyi_rth_multiprocessing" not in names  # quickjs's thread-pool wrapper stays out too
+    from PyInstaller.archive.readers import CArchiveReader
+
+    archive = CArchiveReader(str(exe))
+    links = {name: archive.extract(name).rstrip(b"\0").decode() for name, entry in archive.toc.items()
+             if entry[4] == "n"}  # a symbolic link: its data is the target
+    assert links and not {name: target for name, target in links.items() if target not in names}
+    assert not [n for n in names if re.search(r"Qt6?(Qml|Quick|Network)", n)]
     plugins = {n.split("PySide6/Qt/plugins/")[1] for n in names if n.startswith("PySide6/Qt/plugins/")}
     for needed in ("platforms/libqxcb.so", "platforms/libqoffscreen.so", "imageformats/libqsvg.so",
                    "iconengines/libqsvgicon.so"):

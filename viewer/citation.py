@@ -7,8 +7,9 @@ Every citation is citeproc-js output (the reference CSL processor, the engine in
   (a test re-renders and compares). Nothing here loads a style for it, so the first copy costs a
   JSON read and later ones a dictionary look-up.
 - For any other record (or one whose CSL item no longer matches what was stored) the same
-  citeproc-js runs inside Qt's ``QJSEngine`` (:mod:`viewer.csl_engine`, imported only then).
-  Building a style's engine takes seconds; call that path from a worker thread in the UI.
+  citeproc-js runs inside QuickJS (:mod:`viewer.csl_engine`, imported only then). Building a
+  style's processor takes up to a second, a sorted bibliography's seconds; call that path from a
+  worker thread in the UI.
 
 ``Citation.html`` is a fragment for the clipboard's ``text/html`` (citeproc-js markup: ``<i>``,
 ``<b>``, small caps as ``<span style=...>``, IEEE's number in ``<div class="csl-left-margin">``);

@@ -1,7 +1,7 @@
 """Citations for the window without ever blocking it.
 
 Bundled records have stored citeproc-js output (:mod:`viewer.citation`): served at once. Any
-other record is rendered by citeproc-js in a QJSEngine that lives in one worker thread, warmed
+other record is rendered by citeproc-js in a QuickJS engine that lives in one worker thread, warmed
 after the window is shown; results are kept on disk per record item and style, so the next
 launch serves them at once too.
 

@@ -1,24 +1,25 @@
-"""The run-time CSL engine: citeproc-js inside Qt's QJSEngine, for records without pre-rendered citations.
+"""The run-time CSL engine: citeproc-js inside QuickJS, for records without pre-rendered citations.
 
 It runs the same citeproc-js file (``resources/js/citeproc.js``, npm ``citeproc``, byte for byte)
 and the same glue (``resources/js/citeproc_driver.js``) as the reference renderer under Node
 (``scripts/citeproc/render.js``), so its output equals the reference output; the tests compare,
 over the bundled record and a varied generated set, in every offered style.
 
-Build cost, and the one liberty taken. Building a citeproc-js processor for a style is slow under
-QJSEngine (APA 6-9 s of CPU, Chicago 10-22 s on this machine), and profiling shows nearly all of it
-is spent compiling the style's ``<sort>`` keys (each key re-expands every macro it names, and
-citeproc-js looks each macro up by walking the whole style tree). Every render here holds exactly
-one item (see the driver), and sorting one item, or one citation with one cite, is a no-op, so
-by default the engine builds each style from its ``.csl`` text with the ``<sort>`` elements
-removed: APA then builds in about 0.2 s, Chicago notes in about 1 s. Nothing else of the style,
-and nothing of citeproc-js, is changed; the comparison with Node (full, untouched style) is what
-shows the outputs stay equal. ``CslEngine(keep_sort=True)`` builds the full style.
+Why QuickJS (the ``quickjs`` package: Fabrice Bellard's ES2020 interpreter, one 1 MB extension
+module). It replaced Qt's QJSEngine, which ran the same files with the same results but took
+QtQml, QtNetwork and Kerberos into the executable: 12 MB more to unpack at every start of the
+one-file build, about 0.1 s of each launch there. QuickJS also runs citeproc-js about twice as
+fast as QJSEngine did (see the figures below), and needs no QCoreApplication.
 
-Loading citeproc-js itself into a QJSEngine takes about 0.1-0.3 s; rendering one item (its
-bibliography entry and citation, text and HTML) some 30 ms, and an entry of a bibliography of
-many about 35-55 ms (APA; IEEE 3-7 ms): QJSEngine runs citeproc-js about ten times slower than
-Node's V8 (a bibliography of 500 records: APA 19 s here, Node 1.7 s).
+Build cost, and the one liberty taken. Building a citeproc-js processor for a full style is slow
+(seconds for APA and Chicago), and profiling shows nearly all of it is spent compiling the
+style's ``<sort>`` keys (each key re-expands every macro it names, and citeproc-js looks each
+macro up by walking the whole style tree). Every render here holds exactly one item (see the
+driver), and sorting one item, or one citation with one cite, is a no-op, so by default the
+engine builds each style from its ``.csl`` text with the ``<sort>`` elements removed. Nothing
+else of the style, and nothing of citeproc-js, is changed; the comparison with Node (full,
+untouched style) is what shows the outputs stay equal. ``CslEngine(keep_sort=True)`` builds the
+full style.
 
 Bibliographies of several items (:meth:`CslEngine.render_bibliography`) do need the sort: the
 order of the entries, and the year suffixes ("2003a") that follow it, come from the style's
@@ -29,17 +30,18 @@ which is all that sort orders (year suffixes follow the bibliography sort in cit
 dropping it halves APA's build. A style without a bibliography sort (IEEE numbers its entries in
 the order the items are given; Bluebook has no bibliography) and any one-item bibliography use
 the single-item processor, and so does the bibliography processor, once built, for one item.
-Measured on this machine (2 cores shared with other work, so +-30 %), seconds of QJSEngine build:
-APA 15.3 with both sorts, 7.3 without the citation sort, 1.8-2.7 with the macro index too;
-Chicago author-date 18.2 (no citation sort to drop), 6.7-9.7 with the index; Chicago notes 24.0,
-5.3-9 with the index; MLA, Harvard, ASA 0.03-0.4. A processor built in an engine that already
-holds others builds slower (a larger heap for QJSEngine's garbage collector to mark).
+
+Figures (``scripts/bench_copy.py --engine --bibliography 500``; 2 shared cores, so +-30 %):
+loading citeproc-js 0.04 s (QJSEngine: 0.10 s); building a style without ``<sort>`` 0.03-0.27 s
+(Chicago notes the slowest); rendering one item (entry and citation, text and HTML) 4-38 ms; an
+APA bibliography of 500 records: its sorted processor built in 1.2 s and rendered in 11.7 s
+(QJSEngine: 3.2 s and 20.9 s; Node renders it in under 2 s).
 
 Two additions to this engine's JavaScript (``citeproc.js`` itself is loaded unchanged, and Node,
 the reference, runs without either):
 
-- ``String.prototype.localeCompare``: QJSEngine's ignores the locale and options arguments
-  (ECMA-402) and compares UTF-16 code units, so "Øster" would sort after "Smith" and "Report 10"
+- ``String.prototype.localeCompare``: QuickJS's ignores the locale and options arguments
+  (ECMA-402) and compares code points, so "Øster" would sort after "Smith" and "Report 10"
   before "Report 9". citeproc-js sorts with ``localeCompare(b, "en-US", {sensitivity: "base",
   ignorePunctuation: true, numeric: true})``, which Node answers with ICU; here it is answered
   by :class:`_Collator` (Qt's ``QCollator``, ICU-backed in Qt's Linux builds, with accents
@@ -48,14 +50,14 @@ the reference, runs without either):
   only, citeproc-js's ``CSL.XmlJSON.prototype.getNodesByName`` for one call: finding a macro by
   name, which walks the whole style tree, thousands of times while sort keys compile. An index
   answers it with the same nodes in the same order (a Node test checks every answer against the
-  walk, building and rendering all offered styles). It cuts the builds above by 1.6-3 times;
+  walk, building and rendering all offered styles). It cut QJSEngine's builds by 1.6-3 times;
   ``CslEngine(index_macros=False)`` leaves it out.
 
-Thread affinity: a :class:`CslEngine` and everything it built belong to the thread that created
-it (a QJSEngine must only be used from its own thread). Create it, and call it, in one worker
-``QThread``; :func:`render_item` keeps one engine per thread for that. A ``QCoreApplication``
-must exist first (QJSEngine aborts otherwise); :func:`render_item` creates one when called from
-the main thread of a program that has none (the command line).
+Threads: QuickJS is thread-hostile, so a :class:`CslEngine` and everything it built belong to
+the thread that created it (other threads get a :class:`CslEngineError`); :func:`render_item`
+keeps one engine per thread. The interpreter releases Python's lock while it runs, so a build in
+the worker thread never stalls the window. Its stack limit (``JS_STACK_BYTES``) turns runaway
+recursion into a JavaScript error.
 """
 
 from __future__ import annotations
@@ -69,12 +71,15 @@ import xml.etree.ElementTree as ET
 from functools import lru_cache
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QCollator, QLocale, QObject, Qt, QThread, Slot
-from PySide6.QtQml import QJSEngine, QJSValue
+from PySide6.QtCore import QCollator, QLocale, Qt
 
 from viewer.resources import resource_path
 
 LOCALE = "en-US"
+# QuickJS's own stack limit: deep enough for every offered style (Chicago notes needs more than
+# 128 KiB to build), and well inside a worker thread's stack (viewer.workers asks for 8 MiB) and
+# a main thread's (1 MiB on Windows), so a runaway recursion is a JavaScript error, never a crash.
+JS_STACK_BYTES = 768 * 1024
 
 # <sort> holds only <key> elements and never nests.
 _SORT_ELEMENT = re.compile(r"<sort\b[^>]*/>|<sort\b[^>]*>.*?</sort\s*>", re.DOTALL)
@@ -105,14 +110,20 @@ class CslEngineError(RuntimeError):
 
 
 class CslEngine:
-    """citeproc-js in one QJSEngine, with one citeproc processor per style, built on first use."""
+    """citeproc-js in one QuickJS context, with one citeproc processor per style, built on first use."""
 
     def __init__(self, keep_sort: bool = False, index_macros: bool = True) -> None:
-        if QCoreApplication.instance() is None:
-            raise CslEngineError("a QCoreApplication must exist before a CslEngine is created")
-        self._thread = QThread.currentThread()
+        # The quickjs package's own module only re-exports these two next to a thread-pool
+        # helper, whose imports (concurrent.futures, multiprocessing) would ride into the
+        # executable and its start-up hooks. Imported here: only records without stored
+        # citations need it.
+        from _quickjs import Context, JSException
+
+        self._thread = threading.get_ident()
         self.keep_sort = keep_sort
-        self._js = QJSEngine()
+        self._js = Context()
+        self._quickjs_error = JSException
+        self._js.set_max_stack_size(JS_STACK_BYTES)
         self._messages: list[str] = []
         self.build_seconds: dict[str, float] = {}  # style id -> time its processor took to build
         # style id -> time its bibliography processor (bibliography <sort> kept) took to build
@@ -121,21 +132,32 @@ class CslEngine:
         started = time.perf_counter()
         self._install_console()
         self._install_collation()
-        citeproc = self._evaluate(
+        self._evaluate(
             # citeproc.js is CommonJS: give it a module object and keep what it exports.
-            "(function () { var module = {exports: {}}; var exports = module.exports;\n"
+            "var CSL = (function () { var module = {exports: {}}; var exports = module.exports;\n"
             + _read_js("citeproc.js")
-            + "\nreturn module.exports; })()",
+            + "\nreturn module.exports; })();",
             "citeproc.js",
         )
-        self._js.globalObject().setProperty("CSL", citeproc)
         self._evaluate(_read_js("citeproc_driver.js"), "citeproc_driver.js")
         if index_macros:
             self._evaluate("NcjrsCite.indexMacroLookups(CSL, null);", "<index macros>")
-        self._evaluate("var ncjrsEngines = {}; var ncjrsBibEngines = {};", "<setup>")
+        # Processors by kind ("single", "bibliography"), then style id; and the three calls into
+        # them, which Python calls with strings (items go as JSON text, answers come back so).
+        self._evaluate("var ncjrsProcessors = {single: {}, bibliography: {}};", "<setup>")
+        self._create_processor = self._evaluate(
+            "(function (kind, id, styleXml, localeXml) {"
+            " ncjrsProcessors[kind][id] = NcjrsCite.createEngine(CSL, styleXml, localeXml); })", "<create>")
+        self._render_json = self._evaluate(
+            "(function (kind, id, itemJson) {"
+            " return JSON.stringify(ncjrsProcessors[kind][id].render(JSON.parse(itemJson))); })", "<render>")
+        self._bibliography_json = self._evaluate(
+            "(function (kind, id, itemsJson) {"
+            " return JSON.stringify(ncjrsProcessors[kind][id].bibliography(JSON.parse(itemsJson))); })",
+            "<bibliography>")
         self._locale_xml = resource_path("csl", "locales", f"locales-{LOCALE}.xml").read_text(encoding="utf-8")
         self.load_seconds = time.perf_counter() - started
-        self.processor_version = self._evaluate("CSL.PROCESSOR_VERSION", "<version>").toString()
+        self.processor_version = str(self._evaluate("CSL.PROCESSOR_VERSION", "<version>"))
 
     # --- public ---------------------------------------------------------------------------
 
@@ -152,7 +174,7 @@ class CslEngine:
             style_xml = _read_style(style_id)
         if not self.keep_sort:
             style_xml = without_sort(style_xml)
-        self.build_seconds[style_id] = seconds = self._create("ncjrsEngines", style_id, style_xml)
+        self.build_seconds[style_id] = seconds = self._create("single", style_id, style_xml)
         return seconds
 
     def has_bibliography_style(self, style_id: str) -> bool:
@@ -175,7 +197,7 @@ class CslEngine:
             return 0.0
         if style_xml is None:
             style_xml = _read_style(style_id)
-        seconds = self._create("ncjrsBibEngines", style_id, without_citation_sort(style_xml))
+        seconds = self._create("bibliography", style_id, without_citation_sort(style_xml))
         self.bibliography_build_seconds[style_id] = seconds
         return seconds
 
@@ -194,30 +216,21 @@ class CslEngine:
         if self._needs_sorted_processor(style_id) and (
                 len(items) > 1 or style_id in self.bibliography_build_seconds):
             self.build_bibliography(style_id)
-            processors = "ncjrsBibEngines"
+            kind = "bibliography"
         else:
             self.build(style_id)  # one item (or no bibliography sort): nothing to order
-            processors = "ncjrsEngines"
-        glob = self._js.globalObject()
-        glob.setProperty("ncjrsStyleId", QJSValue(style_id))
-        glob.setProperty("ncjrsItems", QJSValue(json.dumps(items, ensure_ascii=False)))
-        answer = self._evaluate(
-            f"JSON.stringify({processors}[ncjrsStyleId].bibliography(JSON.parse(ncjrsItems)))",
-            f"<bibliography {style_id}>",
-        )
-        return json.loads(answer.toString())
+            kind = "single"
+        answer = self._call(self._bibliography_json, f"<bibliography {style_id}>",
+                            kind, style_id, json.dumps(items, ensure_ascii=False))
+        return json.loads(answer)
 
     def render(self, item: dict[str, Any], style_id: str) -> dict[str, Any]:
         """Render one CSL-JSON item: ``{"bibliography": {"text", "html"}, "citation": {...},
         "bibliography_is_citation": bool}`` exactly as scripts/citeproc/render.js gives it."""
         self.build(style_id)
-        glob = self._js.globalObject()
-        glob.setProperty("ncjrsStyleId", QJSValue(style_id))
-        glob.setProperty("ncjrsItem", QJSValue(json.dumps(item, ensure_ascii=False)))
-        answer = self._evaluate(
-            "JSON.stringify(ncjrsEngines[ncjrsStyleId].render(JSON.parse(ncjrsItem)))", f"<render {style_id}>"
-        )
-        return json.loads(answer.toString())
+        answer = self._call(self._render_json, f"<render {style_id}>",
+                            "single", style_id, json.dumps(item, ensure_ascii=False))
+        return json.loads(answer)
 
     def take_messages(self) -> list[str]:
         """Warnings citeproc-js printed to its console since the last call."""
@@ -226,17 +239,9 @@ class CslEngine:
 
     # --- inside ---------------------------------------------------------------------------
 
-    def _create(self, processors: str, style_id: str, style_xml: str) -> float:
+    def _create(self, kind: str, style_id: str, style_xml: str) -> float:
         started = time.perf_counter()
-        glob = self._js.globalObject()
-        glob.setProperty("ncjrsStyleId", QJSValue(style_id))
-        glob.setProperty("ncjrsStyleXml", QJSValue(style_xml))
-        glob.setProperty("ncjrsLocaleXml", QJSValue(self._locale_xml))
-        self._evaluate(
-            f"{processors}[ncjrsStyleId] = NcjrsCite.createEngine(CSL, ncjrsStyleXml, ncjrsLocaleXml);"
-            " ncjrsStyleXml = null;",
-            f"<build {style_id}>",
-        )
+        self._call(self._create_processor, f"<build {style_id}>", kind, style_id, style_xml, self._locale_xml)
         return time.perf_counter() - started
 
     def _needs_sorted_processor(self, style_id: str, style_xml: str | None = None) -> bool:
@@ -253,53 +258,58 @@ class CslEngine:
         return known
 
     def _install_collation(self) -> None:
-        # QJSEngine's localeCompare ignores locale and options: answer it with ICU through QCollator.
+        # QuickJS's localeCompare ignores locale and options: answer it with ICU through QCollator.
         self._collator = _Collator()
-        QJSEngine.setObjectOwnership(self._collator, QJSEngine.ObjectOwnership.CppOwnership)
-        self._js.globalObject().setProperty("ncjrsCollator", self._js.newQObject(self._collator))
+        self._js.add_callable("ncjrsCompare", self._collator.compare)
         self._evaluate(
-            "(function (collator) {"
+            "(function (compare) {"
             " String.prototype.localeCompare = function (that, locales, options) {"
             "  options = options || {};"
-            "  return collator.compare(String(this), String(that), String(options.sensitivity || 'variant'),"
+            "  return compare(String(this), String(that), String(options.sensitivity || 'variant'),"
             "   !!options.ignorePunctuation, !!options.numeric);"
             " };"
-            "})(ncjrsCollator); delete ncjrsCollator;",
+            "})(ncjrsCompare); delete globalThis.ncjrsCompare;",
             "<localeCompare>",
         )
 
     def _install_console(self) -> None:
-        # citeproc-js reports oddities with console.log; keep them out of Qt's message handler.
+        # citeproc-js reports oddities with console.log; they are kept for take_messages().
         self._evaluate(
             "var ncjrsConsole = [];"
             "var console = {log: function () { ncjrsConsole.push(Array.prototype.join.call(arguments, ' ')); }};"
             "console.warn = console.error = console.info = console.debug = console.log;",
             "<console>",
         )
+        self._take_console = self._evaluate(
+            "(function () { var lines = ncjrsConsole; ncjrsConsole = []; return JSON.stringify(lines); })",
+            "<console>")
 
-    def _evaluate(self, program: str, name: str) -> QJSValue:
+    def _evaluate(self, program: str, name: str) -> Any:
+        return self._call(self._js.eval, name, program)
+
+    def _call(self, function, name: str, *args: Any) -> Any:
+        """``function(*args)`` in this engine (an eval, or a JavaScript function); errors as CslEngineError."""
         self._check_thread()
-        value = self._js.evaluate(program, name)
-        self._collect_console()
-        if value.isError():
-            raise CslEngineError(
-                f"citeproc-js failed in {name}: {value.toString()} (line {value.property('lineNumber').toInt()})"
-            )
-        return value
-
-    def _collect_console(self) -> None:
-        pending = self._js.globalObject().property("ncjrsConsole")
-        length = pending.property("length").toInt() if pending.isArray() else 0
-        if length:
-            self._messages.extend(pending.property(i).toString() for i in range(length))
-            self._js.evaluate("ncjrsConsole.length = 0;")
+        try:
+            return function(*args)
+        except self._quickjs_error as exc:  # a JavaScript exception, or QuickJS out of stack
+            raise CslEngineError(f"citeproc-js failed in {name}: {_first_line(exc)}") from None
+        finally:
+            if hasattr(self, "_take_console"):
+                self._messages.extend(json.loads(self._take_console()))
 
     def _check_thread(self) -> None:
-        if QThread.currentThread() is not self._thread:
+        # QuickJS is thread-hostile: a context must stay on the thread that made it.
+        if threading.get_ident() != self._thread:
             raise CslEngineError("a CslEngine must be used from the thread that created it")
 
 
-class _Collator(QObject):
+def _first_line(exc: Exception) -> str:
+    """QuickJS's message, without the JavaScript stack it appends."""
+    return str(exc).split("\n", 1)[0]
+
+
+class _Collator:
     """``String.prototype.localeCompare(that, "en-US", options)`` as ICU (and so Node) answers it.
 
     QCollator (ICU in Qt's Linux builds; the platform's collation elsewhere) with the options
@@ -309,11 +319,9 @@ class _Collator(QObject):
     ``base`` and ``accent``. Only en-US is bundled, so the locale is always en-US.
     """
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
+    def __init__(self) -> None:
         self._collators: dict[tuple[bool, bool, bool], QCollator] = {}
 
-    @Slot(str, str, str, bool, bool, result=int)
     def compare(self, a: str, b: str, sensitivity: str, ignore_punctuation: bool, numeric: bool) -> int:
         case_sensitive = sensitivity not in ("base", "accent")
         if sensitivity in ("base", "case"):
@@ -358,21 +366,19 @@ def _read_style(style_id: str) -> str:
         raise CslEngineError(f"no bundled CSL style {style_id!r} ({path})") from None
 
 
-# One engine per thread: each worker thread that renders keeps its own QJSEngine.
+# One engine per thread: each thread that renders keeps its own QuickJS context.
 _local = threading.local()
-_app_guard = threading.Lock()
 
 
 def engine_for_this_thread() -> CslEngine:
     engine = getattr(_local, "engine", None)
     if engine is None:
-        _ensure_application()
         engine = _local.engine = CslEngine()
     return engine
 
 
 def render_item(item: dict[str, Any], style_id: str) -> dict[str, Any]:
-    """Render a CSL-JSON item in ``style_id`` with this thread's engine (built on first use: slow)."""
+    """Render a CSL-JSON item in ``style_id`` with this thread's engine (built on first use)."""
     return engine_for_this_thread().render(item, style_id)
 
 
@@ -380,16 +386,3 @@ def render_bibliography(items: list[dict[str, Any]], style_id: str) -> dict[str,
     """One bibliography of ``items`` in ``style_id`` with this thread's engine (see
     :meth:`CslEngine.render_bibliography`; the first one in a sorting style builds for seconds)."""
     return engine_for_this_thread().render_bibliography(items, style_id)
-
-
-def _ensure_application() -> None:
-    with _app_guard:
-        if QCoreApplication.instance() is None:
-            if threading.current_thread() is not threading.main_thread():
-                raise CslEngineError("create the QApplication before rendering citations in a worker thread")
-            # The command line has no application object; QJSEngine needs one.
-            global _cli_app
-            _cli_app = QCoreApplication([])
-
-
-_cli_app: QCoreApplication | None = None

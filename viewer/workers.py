@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread
 
+WORKER_STACK_BYTES = 8 * 1024 * 1024
+
 
 def start_worker(owner: QObject, worker: QObject, name: str, stop) -> QThread:
     """Moves ``worker`` into a new thread owned by ``owner`` and starts it. ``stop`` (the owner's
@@ -11,6 +13,9 @@ def start_worker(owner: QObject, worker: QObject, name: str, stop) -> QThread:
     destroyed, or the process aborts."""
     thread = QThread(owner)
     thread.setObjectName(name)
+    # The same stack on every system (macOS gives threads 512 KiB): the JavaScript engine's own
+    # limit (viewer.csl_engine.JS_STACK_BYTES) must stay well inside it.
+    thread.setStackSize(WORKER_STACK_BYTES)
     worker.moveToThread(thread)
     thread.finished.connect(worker.deleteLater)
     thread.start()

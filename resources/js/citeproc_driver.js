@@ -2,7 +2,7 @@
  * citeproc_driver.js: the one piece of glue between citeproc-js and NCJRS Reference Viewer.
  *
  * Runs unchanged under Node (scripts/citeproc/render.js, the reference renderer) and under
- * Qt's QJSEngine (viewer/csl_engine.py, the run-time engine), so both sides turn citeproc-js
+ * QuickJS (viewer/csl_engine.py, the run-time engine), so both sides turn citeproc-js
  * output into entries the same way. Plain ES5, no Node or browser API.
  *
  * NcjrsCite.createEngine(CSL, styleXml, localeXml) -> engine with .render(item), which returns
@@ -156,7 +156,7 @@ var NcjrsCite = (function () {
     }
 
     /*
-     * indexMacroLookups(CSL, check): an optional speed-up, used by the application's QJSEngine and
+     * indexMacroLookups(CSL, check): an optional speed-up, used by the application's QuickJS engine and
      * never by the reference renderer. citeproc-js finds a macro by name by walking the whole
      * style tree (CSL.XmlJSON.getNodesByName), once for every macro call it compiles, and a <sort>
      * key compiles its macros inline, again and again (APA's keys make some 8,000 such look-ups,

@@ -26,7 +26,7 @@
  * engine (each sees only its own list).
  * The turning of citeproc-js output into entries (outer <div class="csl-entry"> stripped,
  * citation standing in for the bibliography of a style that has none) lives in
- * resources/js/citeproc_driver.js, which the application's QJSEngine runs too.
+ * resources/js/citeproc_driver.js, which the application's QuickJS engine runs too.
  */
 "use strict";
 
