@@ -225,6 +225,15 @@ def test_record_file_is_read_with_its_outline(tmp_path):
     assert record.section_ids() == bundled_record().section_ids()
 
 
+def test_csl_json_item_with_half_a_character_is_a_bad_entry_and_the_rest_imports():
+    text = json.dumps([{"type": "report", "title": "Fine"},
+                       {"type": "report", "title": "Broken", "author": [{"family": "Smith\ud800"}]}])
+    report = parse_csl_json(text, "refs.json")
+    assert [e.record.title for e in report.entries] == ["Fine"]
+    assert [(b.where, b.reason) for b in report.bad] == [
+        ("item 1 (line 1)", "author[0].family: unpaired surrogate \\ud800 (half of a character)")]
+
+
 def test_bad_record_file_is_one_bad_entry_with_its_place(tmp_path):
     data = json.loads(resource_path("records", "ncj-203234.json").read_text(encoding="utf-8"))
     data["ncj_number"] = "NCJ-1"

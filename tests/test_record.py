@@ -75,6 +75,9 @@ def test_outline_follows_the_abstract():
     (lambda d: d["outline"][1].update(emphasis="not there"), "outline[1].emphasis", "does not occur"),
     (lambda d: d["outline"][2].update(id="trends"), "outline[2].id", "duplicate section id"),
     (lambda d: d["outline"][0].update(source="preface"), "outline[0].source", "expected one of"),
+    # "\ud800" alone in the file (json.dumps escapes it): not text the library or clipboard can hold
+    (lambda d: d.update(title="Traffic \ud800"), "title", "unpaired surrogate \\ud800"),
+    (lambda d: d["outline"][1]["text"].__setitem__(0, "\udfff"), "outline[1].text[0]", "unpaired surrogate"),
 ])
 def test_schema_violations_name_the_place(mutate, place, problem):
     data = record_json()

@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
-from viewer.record import Record, RecordError, parse_record, standard_sections
+from viewer.record import Record, RecordError, parse_record, standard_sections, unpaired_surrogate
 
 # bibtexparser logs every block it cannot parse; we report those ourselves.
 logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
@@ -211,6 +211,9 @@ def parse_csl_json(text: str, source: str = "<csl-json>") -> ImportReport:
     for index, line, item in _json_items(text, source):
         where = f"item {index} (line {line})"
         try:
+            found = unpaired_surrogate(item)
+            if found:
+                raise _Bad(f"{found[0]}: {found[1]}")
             imported = _csl_item(item, where)
         except _Bad as exc:
             report.bad.append(BadEntry(source, where, str(exc), line=line, index=index))

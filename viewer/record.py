@@ -148,7 +148,32 @@ def parse_record(raw: bytes | str, source: str = "<record>") -> Record:
         raise RecordError(source, f"line {exc.lineno}, column {exc.colno}", f"not valid JSON ({exc.msg})") from None
     except RecursionError:
         raise RecordError(source, "", "not valid JSON (nested too deeply)") from None
+    found = unpaired_surrogate(data)
+    if found:
+        raise RecordError(source, found[0], found[1])
     return _Validator(source).record(data)
+
+
+def unpaired_surrogate(data: Any, where: str = "") -> tuple[str, str] | None:
+    """Where parsed JSON holds half of a surrogate pair (``"\\ud800"`` escaped alone), and the problem.
+
+    Such a string is not text: nothing can encode it (the library, the clipboard and the
+    JavaScript engine all refuse it), so a file holding one is reported, not imported."""
+    if isinstance(data, str):
+        if not data.isascii():
+            try:
+                data.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                return where, f"unpaired surrogate \\u{ord(data[exc.start]):04x} (half of a character)"
+        return None
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+    for key, value in items:
+        path = f"{where}[{key}]" if isinstance(key, int) else f"{where}.{key}" if where else str(key)
+        found = (unpaired_surrogate(key, where or "key") if isinstance(key, str) else None) or \
+            unpaired_surrogate(value, path)
+        if found:
+            return found
+    return None
 
 
 class _Validator:
