@@ -181,6 +181,23 @@ def test_runaway_recursion_is_an_engine_error_and_the_engine_goes_on(engine):
     assert "Trafficking in human beings" in entry["bibliography"]["text"]
 
 
+@pytest.mark.parametrize("odd", ["\ud800", "\udfff", "\x00", "\U0001f600"],
+                         ids=["high-surrogate", "low-surrogate", "nul", "emoji"])
+def test_text_quickjs_cannot_take_raw_crosses_intact(engine, odd):
+    """A lone surrogate half crashed the process and a NUL cut the text short, before data crossed
+    into QuickJS as JSON; names with it also go through localeCompare (the bibliography sort)."""
+    title = f"Report {odd} on courts"
+    record = dataclasses.replace(bundled_record(), id="odd", ncj_number="1", title=title,
+                                 title_sentence_case=title, authors=(f"Smith{odd}, Ann",))
+    other = dataclasses.replace(record, id="other", authors=(f"Smith{odd}e, Ann",))
+    entry = engine.render(csl_item(record, "apa"), "apa")
+    assert title in entry["bibliography"]["text"] and f"Smith{odd}, A." in entry["citation"]["text"] + \
+        entry["bibliography"]["text"]
+    listed = engine.render_bibliography([csl_item(other, "apa"), csl_item(record, "apa")], "apa")
+    assert [e["id"] for e in listed["entries"]] == ["odd", "other"]
+    assert listed["text"].count(title) == 2
+
+
 def test_console_output_is_kept_for_take_messages(engine):
     engine._evaluate("console.warn('odd', 1); console.log('date')", "<console test>")
     assert engine.take_messages() == ["odd 1", "date"]

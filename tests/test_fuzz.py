@@ -17,6 +17,7 @@ from unittest import mock
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from fuzzcount import count_case
+from viewer import citation
 from viewer.app import main
 from viewer.importers import ImportFileError, parse_bytes, read_file
 from viewer.library import Library, LibraryError, library_file
@@ -27,8 +28,11 @@ RECORD = json.loads(resource_path("records", "ncj-203234.json").read_text(encodi
 FUZZ = settings(max_examples=300, deadline=2000, suppress_health_check=[HealthCheck.too_slow,
                                                                          HealthCheck.function_scoped_fixture])
 
+# Text with what only JSON's \\u escapes can carry: lone surrogate halves, and NUL.
+odd_text = st.text(st.characters() | st.sampled_from(["\ud800", "\udfff", "\x00", "&", "<", "\u202e"]),
+                   max_size=40)
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=40),
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | odd_text,
     lambda children: st.lists(children, max_size=6) | st.dictionaries(st.text(max_size=12), children, max_size=6),
     max_leaves=40,
 )
@@ -43,7 +47,7 @@ def mutated_records():
 def _mutate(changes):
     data = json.loads(json.dumps(RECORD))
     for key, value in changes:
-        if key == "outline.0" and data.get("outline"):
+        if key == "outline.0" and isinstance(data.get("outline"), list) and data["outline"]:
             data["outline"][0] = value
         elif key == "issued.x" and isinstance(data.get("issued"), dict):
             data["issued"]["year"] = value
@@ -129,6 +133,31 @@ def test_import_files(text, fmt):
             assert bad.file == "fuzz.ref" and bad.where and bad.reason
         for entry in report.entries:
             assert entry.record.title.strip()
+
+
+def cited_items():
+    """CSL-JSON items whose text holds anything: lone surrogate halves and NUL included."""
+    names = st.lists(st.fixed_dictionaries({}, optional={"family": odd_text, "given": odd_text,
+                                                         "literal": odd_text}), max_size=3)
+    return st.fixed_dictionaries({"title": odd_text.filter(str.strip)},
+                                 optional={"author": names, "container-title": odd_text, "publisher": odd_text,
+                                           "issued": st.fixed_dictionaries({"date-parts": st.just([[2003, 3]])}),
+                                           "note": odd_text, "page": odd_text})
+
+
+@FUZZ
+@given(items=st.lists(cited_items(), min_size=1, max_size=3), style_id=st.sampled_from(["apa", "ieee"]))
+def test_imported_records_are_cited_by_the_engine_or_refused(items, style_id):
+    """Records from a file go to citeproc-js in QuickJS: a citation, or the program's own error."""
+    count_case("records cited by the JavaScript engine")
+    text = json.dumps([{"type": "report", **item} for item in items])  # lone surrogates as \u escapes
+    records = [entry.record for entry in parse_bytes(text.encode(), "fuzz.json", "csl-json").entries]
+    try:
+        if records:
+            citation.render(records[0], style_id)
+            citation.bibliography(records, style_id)
+    except citation.CitationError as exc:
+        assert str(exc).startswith(citation.style(style_id).name), str(exc)
 
 
 @FUZZ

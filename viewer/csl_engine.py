@@ -143,18 +143,17 @@ class CslEngine:
         if index_macros:
             self._evaluate("NcjrsCite.indexMacroLookups(CSL, null);", "<index macros>")
         # Processors by kind ("single", "bibliography"), then style id; and the three calls into
-        # them, which Python calls with strings (items go as JSON text, answers come back so).
+        # them (see _call: arguments arrive as one JSON array, answers leave as JSON).
         self._evaluate("var ncjrsProcessors = {single: {}, bibliography: {}};", "<setup>")
         self._create_processor = self._evaluate(
-            "(function (kind, id, styleXml, localeXml) {"
-            " ncjrsProcessors[kind][id] = NcjrsCite.createEngine(CSL, styleXml, localeXml); })", "<create>")
-        self._render_json = self._evaluate(
-            "(function (kind, id, itemJson) {"
-            " return JSON.stringify(ncjrsProcessors[kind][id].render(JSON.parse(itemJson))); })", "<render>")
-        self._bibliography_json = self._evaluate(
-            "(function (kind, id, itemsJson) {"
-            " return JSON.stringify(ncjrsProcessors[kind][id].bibliography(JSON.parse(itemsJson))); })",
-            "<bibliography>")
+            "(function (args) { var a = JSON.parse(args);"
+            " ncjrsProcessors[a[0]][a[1]] = NcjrsCite.createEngine(CSL, a[2], a[3]); })", "<create>")
+        self._render = self._evaluate(
+            "(function (args) { var a = JSON.parse(args);"
+            " return JSON.stringify(ncjrsProcessors[a[0]][a[1]].render(a[2])); })", "<render>")
+        self._bibliography = self._evaluate(
+            "(function (args) { var a = JSON.parse(args);"
+            " return JSON.stringify(ncjrsProcessors[a[0]][a[1]].bibliography(a[2])); })", "<bibliography>")
         self._locale_xml = resource_path("csl", "locales", f"locales-{LOCALE}.xml").read_text(encoding="utf-8")
         self.load_seconds = time.perf_counter() - started
         self.processor_version = str(self._evaluate("CSL.PROCESSOR_VERSION", "<version>"))
@@ -220,17 +219,13 @@ class CslEngine:
         else:
             self.build(style_id)  # one item (or no bibliography sort): nothing to order
             kind = "single"
-        answer = self._call(self._bibliography_json, f"<bibliography {style_id}>",
-                            kind, style_id, json.dumps(items, ensure_ascii=False))
-        return json.loads(answer)
+        return json.loads(self._call(self._bibliography, f"<bibliography {style_id}>", kind, style_id, items))
 
     def render(self, item: dict[str, Any], style_id: str) -> dict[str, Any]:
         """Render one CSL-JSON item: ``{"bibliography": {"text", "html"}, "citation": {...},
         "bibliography_is_citation": bool}`` exactly as scripts/citeproc/render.js gives it."""
         self.build(style_id)
-        answer = self._call(self._render_json, f"<render {style_id}>",
-                            "single", style_id, json.dumps(item, ensure_ascii=False))
-        return json.loads(answer)
+        return json.loads(self._call(self._render, f"<render {style_id}>", "single", style_id, item))
 
     def take_messages(self) -> list[str]:
         """Warnings citeproc-js printed to its console since the last call."""
@@ -260,13 +255,15 @@ class CslEngine:
     def _install_collation(self) -> None:
         # QuickJS's localeCompare ignores locale and options: answer it with ICU through QCollator.
         self._collator = _Collator()
-        self._js.add_callable("ncjrsCompare", self._collator.compare)
+        # Its arguments come as JSON too: JSON.stringify escapes what QuickJS cannot hand to Python
+        # (a lone surrogate half fails the call).
+        self._js.add_callable("ncjrsCompare", lambda args: self._collator.compare(*json.loads(args)))
         self._evaluate(
             "(function (compare) {"
             " String.prototype.localeCompare = function (that, locales, options) {"
             "  options = options || {};"
-            "  return compare(String(this), String(that), String(options.sensitivity || 'variant'),"
-            "   !!options.ignorePunctuation, !!options.numeric);"
+            "  return compare(JSON.stringify([String(this), String(that), String(options.sensitivity || 'variant'),"
+            "   !!options.ignorePunctuation, !!options.numeric]));"
             " };"
             "})(ncjrsCompare); delete globalThis.ncjrsCompare;",
             "<localeCompare>",
@@ -285,15 +282,28 @@ class CslEngine:
             "<console>")
 
     def _evaluate(self, program: str, name: str) -> Any:
-        return self._call(self._js.eval, name, program)
+        """Run a program of this module's own (or a test's): plain text, never data."""
+        if "\0" in program or not program.isascii() and _has_lone_surrogate(program):
+            raise CslEngineError(f"{name}: a program QuickJS cannot take (NUL or a lone surrogate)")
+        return self._run(self._js.eval, name, program)
 
-    def _call(self, function, name: str, *args: Any) -> Any:
-        """``function(*args)`` in this engine (an eval, or a JavaScript function); errors as CslEngineError."""
+    def _call(self, function, name: str, *args: Any) -> str:
+        """``function`` (one of the JavaScript functions above) with ``args``, as one JSON text.
+
+        Data crosses into QuickJS only so, in ASCII: the binding passes a Python string to C as
+        UTF-8 up to its first NUL (a title holding U+0000 would be cut short there) and crashes
+        the process on a lone surrogate half, which JSON's ``\\u`` escapes carry intact.
+        """
+        return self._run(function, name, json.dumps(list(args)))
+
+    def _run(self, function, name: str, *args: Any) -> Any:
         self._check_thread()
         try:
             return function(*args)
         except self._quickjs_error as exc:  # a JavaScript exception, or QuickJS out of stack
             raise CslEngineError(f"citeproc-js failed in {name}: {_first_line(exc)}") from None
+        except UnicodeError as exc:  # an answer QuickJS cannot turn into a Python string
+            raise CslEngineError(f"citeproc-js failed in {name}: {exc}") from None
         finally:
             if hasattr(self, "_take_console"):
                 self._messages.extend(json.loads(self._take_console()))
@@ -302,6 +312,14 @@ class CslEngine:
         # QuickJS is thread-hostile: a context must stay on the thread that made it.
         if threading.get_ident() != self._thread:
             raise CslEngineError("a CslEngine must be used from the thread that created it")
+
+
+def _has_lone_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _first_line(exc: Exception) -> str:
