@@ -73,6 +73,7 @@ from typing import Any
 
 from PySide6.QtCore import QCollator, QLocale, Qt
 
+from viewer.record import unpaired_surrogate
 from viewer.resources import resource_path
 
 LOCALE = "en-US"
@@ -254,10 +255,10 @@ class CslEngine:
 
     def _install_collation(self) -> None:
         # QuickJS's localeCompare ignores locale and options: answer it with ICU through QCollator.
-        self._collator = _Collator()
         # Its arguments come as JSON too: JSON.stringify escapes what QuickJS cannot hand to Python
         # (a lone surrogate half fails the call).
-        self._js.add_callable("ncjrsCompare", lambda args: self._collator.compare(*json.loads(args)))
+        collator = _Collator()
+        self._js.add_callable("ncjrsCompare", lambda args: collator.compare(*json.loads(args)))
         self._evaluate(
             "(function (compare) {"
             " String.prototype.localeCompare = function (that, locales, options) {"
@@ -283,7 +284,7 @@ class CslEngine:
 
     def _evaluate(self, program: str, name: str) -> Any:
         """Run a program of this module's own (or a test's): plain text, never data."""
-        if "\0" in program or not program.isascii() and _has_lone_surrogate(program):
+        if "\0" in program or unpaired_surrogate(program):
             raise CslEngineError(f"{name}: a program QuickJS cannot take (NUL or a lone surrogate)")
         return self._run(self._js.eval, name, program)
 
@@ -312,14 +313,6 @@ class CslEngine:
         # QuickJS is thread-hostile: a context must stay on the thread that made it.
         if threading.get_ident() != self._thread:
             raise CslEngineError("a CslEngine must be used from the thread that created it")
-
-
-def _has_lone_surrogate(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
 
 
 def _first_line(exc: Exception) -> str:
