@@ -28,7 +28,7 @@ RECORD = json.loads(resource_path("records", "ncj-203234.json").read_text(encodi
 FUZZ = settings(max_examples=300, deadline=2000, suppress_health_check=[HealthCheck.too_slow,
                                                                          HealthCheck.function_scoped_fixture])
 
-# Text with what only JSON's \\u escapes can carry: lone surrogate halves, and NUL.
+# Text with what only JSON's \u escapes can carry: lone surrogate halves, and NUL.
 odd_text = st.text(st.characters() | st.sampled_from(["\ud800", "\udfff", "\x00", "&", "<", "\u202e"]),
                    max_size=40)
 json_values = st.recursive(
