@@ -63,3 +63,26 @@ def test_copy_for_another_record_waits_for_the_worker(make_window, qtbot, tmp_pa
     assert (mime.html(), mime.text()) == (expected.html, expected.text)
     assert "Doe, J." in mime.text()
     assert window.statusBar().currentMessage() == "Copied the citation (APA 7th edition)."
+
+
+def test_the_worker_keeps_one_engine_for_every_render(qtbot, make_service, monkeypatch):
+    """Built styles stay built: a thread-local engine in a QThread was made again for every render."""
+    from viewer import csl_engine
+
+    made = []
+    real_init = csl_engine.CslEngine.__init__
+
+    def counting_init(self, *args, **kwargs):
+        made.append(self)
+        real_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(csl_engine.CslEngine, "__init__", counting_init)
+    service = make_service()
+    for number in range(3):
+        record = dataclasses.replace(other_record(), id=f"other-{number}", ncj_number=str(number + 10))
+        with qtbot.waitSignal(service.ready, timeout=60000):
+            service.request(record, "ieee")
+    with qtbot.waitSignal(service.bibliography_ready, timeout=60000):
+        service.request_bibliography([other_record(), bundled_record()], "ieee")
+    assert len(made) == 1
+    assert made[0].build_seconds.keys() == {"ieee"}

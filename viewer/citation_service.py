@@ -44,19 +44,32 @@ def _bibliography_token(items: list[dict[str, Any]], style_id: str) -> str:
 
 
 class _Worker(QObject):
-    """Lives in the worker thread; owns that thread's citeproc-js engine."""
+    """Lives in the worker thread; owns that thread's citeproc-js engine, made on first use and
+    kept for every later render (with the styles built in it)."""
 
     done = Signal(str, str, object)  # cache key, style id, entry
     failed = Signal(str, str, str)  # cache key, style id, message
     bibliography_done = Signal(str, object)  # token, csl_engine.render_bibliography's answer
     bibliography_failed = Signal(str, str)  # token, message
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._engine = None
+
+    def engine(self):
+        """The engine, made here in the worker thread the first time (it must stay in that thread)."""
+        from viewer import csl_engine
+
+        if self._engine is None:
+            self._engine = csl_engine.CslEngine()
+        return self._engine
+
     @Slot(str, str, object)
     def render(self, key: str, style_id: str, item: dict[str, Any]) -> None:
         from viewer import csl_engine
 
         try:
-            self.done.emit(key, style_id, csl_engine.render_item(item, style_id))
+            self.done.emit(key, style_id, csl_engine.render_item(item, style_id, engine=self.engine()))
         except Exception as exc:  # noqa: BLE001 - any engine failure is reported, never raised here
             self.failed.emit(key, style_id, str(exc))
 
@@ -65,16 +78,14 @@ class _Worker(QObject):
         from viewer import csl_engine
 
         try:
-            self.bibliography_done.emit(token, csl_engine.render_bibliography(items, style_id))
+            self.bibliography_done.emit(token, csl_engine.render_bibliography(items, style_id, engine=self.engine()))
         except Exception as exc:  # noqa: BLE001 - any engine failure is reported, never raised here
             self.bibliography_failed.emit(token, f"{citation.style(style_id).name}: {exc}")
 
     @Slot(str, bool)
     def warm(self, style_id: str, bibliography: bool) -> None:
-        from viewer import csl_engine
-
-        engine = csl_engine.engine_for_this_thread()
         try:
+            engine = self.engine()
             (engine.build_bibliography if bibliography else engine.build)(style_id)
         except Exception:  # noqa: BLE001 - warming is best effort; a real render reports errors
             pass

@@ -55,7 +55,7 @@ the reference, runs without either):
 
 Threads: QuickJS is thread-hostile, so a :class:`CslEngine` and everything it built belong to
 the thread that created it (other threads get a :class:`CslEngineError`); :func:`render_item`
-keeps one engine per thread. The interpreter releases Python's lock while it runs, so a build in
+keeps one engine for the main thread, and a worker passes its own. The interpreter releases Python's lock while it runs, so a build in
 the worker thread never stalls the window. Its stack limit (``JS_STACK_BYTES``) turns runaway
 recursion into a JavaScript error.
 """
@@ -377,7 +377,10 @@ def _read_style(style_id: str) -> str:
         raise CslEngineError(f"no bundled CSL style {style_id!r} ({path})") from None
 
 
-# One engine per thread: each thread that renders keeps its own QuickJS context.
+# One engine per thread: the main thread (the command line, tests) keeps its own QuickJS context
+# here. Not for a QThread's worker: Python forgets a thread-local once each call from Qt into
+# Python returns, so the engine (and every style built in it) would be made again for every
+# render. A worker keeps its engine itself and passes it (viewer.citation_service).
 _local = threading.local()
 
 
@@ -388,12 +391,12 @@ def engine_for_this_thread() -> CslEngine:
     return engine
 
 
-def render_item(item: dict[str, Any], style_id: str) -> dict[str, Any]:
-    """Render a CSL-JSON item in ``style_id`` with this thread's engine (built on first use)."""
-    return engine_for_this_thread().render(item, style_id)
+def render_item(item: dict[str, Any], style_id: str, engine: CslEngine | None = None) -> dict[str, Any]:
+    """Render a CSL-JSON item in ``style_id`` with ``engine`` (this thread's by default; built on first use)."""
+    return (engine or engine_for_this_thread()).render(item, style_id)
 
 
-def render_bibliography(items: list[dict[str, Any]], style_id: str) -> dict[str, Any]:
-    """One bibliography of ``items`` in ``style_id`` with this thread's engine (see
+def render_bibliography(items: list[dict[str, Any]], style_id: str, engine: CslEngine | None = None) -> dict[str, Any]:
+    """One bibliography of ``items`` in ``style_id`` with ``engine`` (this thread's by default; see
     :meth:`CslEngine.render_bibliography`; the first one in a sorting style builds for seconds)."""
-    return engine_for_this_thread().render_bibliography(items, style_id)
+    return (engine or engine_for_this_thread()).render_bibliography(items, style_id)
