@@ -7,7 +7,7 @@ Prints, each measured in fresh interpreters so nothing is cached by an earlier s
 - the first render() (reads resources/citations/<id>.json) and later ones (median of N);
 - Ctrl+Shift+C in the real window, from the key event to both formats on the clipboard;
 - with --engine, the run-time engine (citeproc-js in QuickJS): loading citeproc-js, building each
-  style, rendering; with --bibliography N also one APA bibliography of N generated records (the
+  style, rendering; a record without stored citations in the window's worker, first and later; with --bibliography N also one APA bibliography of N generated records (the
   sorted processor's build, then the render).
 A benchmark, not a test: figures depend on the machine and its load.
 """
@@ -71,6 +71,30 @@ for i in range(N):
     samples.append((time.perf_counter() - t) * 1000)
 QGuiApplication.clipboard().clear()
 print(json.dumps({"first_ms": samples[0], "median_ms": statistics.median(samples), "max_ms": max(samples)}))
+"""
+
+WORKER_PROBE = """
+import dataclasses, time
+from PySide6.QtCore import QEventLoop
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from viewer.citation_service import CitationService
+from viewer.resources import bundled_record
+service = CitationService(None)
+out = {}
+for style_id in ("apa", "chicago-notes-bibliography"):
+    samples = []
+    for i in range(N):
+        record = dataclasses.replace(bundled_record(), id=f"{style_id}-{i}", ncj_number=str(i + 1),
+                                     title=f"Report {i}", title_sentence_case=f"Report {i}")
+        loop = QEventLoop()
+        service.ready.connect(loop.quit)
+        t = time.perf_counter(); service.request(record, style_id); loop.exec()
+        samples.append((time.perf_counter() - t) * 1000)
+        service.ready.disconnect(loop.quit)
+    out[style_id] = {"first_ms": samples[0], "later_ms": sorted(samples[1:])[len(samples[1:]) // 2]}
+service.shutdown()
+print(json.dumps(out))
 """
 
 ENGINE_PROBE = """
@@ -147,6 +171,11 @@ def main(argv: list[str] | None = None) -> int:
             for style_id, s in row["styles"].items():
                 print(f"  {style_id:36} build {s['build_s']:6.2f} s, first render {s['first_render_ms']:6.1f} ms, "
                       f"then {s['render_ms']:5.1f} ms")
+        worker = run_probe(WORKER_PROBE, N=7)
+        print("a record without stored citations, in the window's worker (request to ready; the first also "
+              "loads citeproc-js and builds the style):")
+        for style_id, w in worker.items():
+            print(f"  {style_id:36} first {w['first_ms']:6.0f} ms, later records median {w['later_ms']:5.0f} ms")
         if bibliography:
             print(f"APA bibliography of {bibliography['records']} records: sorted processor built in "
                   f"{bibliography['build_s']:.2f} s, rendered in {bibliography['render_s']:.2f} s")
