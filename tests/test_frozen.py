@@ -150,14 +150,16 @@ def test_a_pdf_is_written_without_a_display(exe, user_env, tmp_path):
     assert out.read_bytes().startswith(b"%PDF-") and out.stat().st_size > 2000
 
 
-def _archive_names(exe: Path) -> set[str]:
+def _archive(exe: Path):
+    """The executable's one-file archive: ``toc`` names every entry, ``extract(name)`` gives its data."""
     from PyInstaller.archive.readers import CArchiveReader
 
-    return set(CArchiveReader(str(exe)).toc)
+    return CArchiveReader(str(exe))
 
 
 def test_the_bundle_holds_what_the_program_uses_and_little_else(exe):
-    names = _archive_names(exe)
+    archive = _archive(exe)
+    names = set(archive.toc)
     # Resources sit where viewer.resources looks for them in a frozen build.
     for path in (ROOT / "resources").rglob("*"):
         if path.is_file():
@@ -171,9 +173,6 @@ def test_the_bundle_holds_what_the_program_uses_and_little_else(exe):
     # citeproc-js runs in QuickJS: no QML engine, and with it no QtNetwork, rides along.
     assert any(n.startswith("_quickjs.") for n in names)
     assert "pyi_rth_multiprocessing" not in names  # quickjs's thread-pool wrapper stays out too
-    from PyInstaller.archive.readers import CArchiveReader
-
-    archive = CArchiveReader(str(exe))
     links = {name: archive.extract(name).rstrip(b"\0").decode() for name, entry in archive.toc.items()
              if entry[4] == "n"}  # a symbolic link: its data is the target
     assert links and not {name: target for name, target in links.items() if target not in names}
@@ -208,9 +207,7 @@ print(lib, words, QLocale("tr_TR").toUpper("i"), html.html().endswith("caf\u00e9
 
 def test_the_trimmed_icu_data_serves_what_qt_asks_of_it(exe, tmp_path):
     """Collation, locale case mapping, a code page and a zone name, from the executable's libicudata."""
-    from PyInstaller.archive.readers import CArchiveReader
-
-    reader = CArchiveReader(str(exe))
+    reader = _archive(exe)
     name = next(n for n in reader.toc if n.startswith("PySide6/Qt/lib/libicudata.so"))
     lib = tmp_path / Path(name).name
     lib.write_bytes(reader.extract(name))
