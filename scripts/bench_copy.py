@@ -1,9 +1,9 @@
-"""Benchmark what a copy of the bundled record's citation costs, and what importing viewer.citation costs.
+"""Benchmark what a copy of the bundled record's citation costs, and what importing viewer.citeproc.citation costs.
 
     python scripts/bench_copy.py [-n 200] [--engine [--full] [--bibliography 500]]
 
 Prints, each measured in fresh interpreters so nothing is cached by an earlier step:
-- import of viewer.citation (median of several runs);
+- import of viewer.citeproc.citation (median of several runs);
 - the first render() (reads resources/citations/<id>.json) and later ones (median of N);
 - Ctrl+Shift+C in the real window, from the key event to both formats on the clipboard;
 - with --engine, the run-time engine (citeproc-js in QuickJS): loading citeproc-js, building each
@@ -26,15 +26,15 @@ ROOT = Path(__file__).resolve().parent.parent
 IMPORT_PROBE = """
 import time
 t = time.perf_counter()
-import viewer.citation
+import viewer.citeproc.citation
 print(json.dumps({"import_ms": (time.perf_counter() - t) * 1000}))
 """
 
 RENDER_PROBE = """
 import time, statistics, sys
-from viewer.resources import bundled_record
+from viewer.core.resources import bundled_record
 record = bundled_record()
-import viewer.citation as citation
+import viewer.citeproc.citation as citation
 t = time.perf_counter()
 citation.render(record, citation.DEFAULT_STYLE)
 first = (time.perf_counter() - t) * 1000
@@ -46,7 +46,7 @@ for style_id in citation.style_ids():
         citation.render(record, style_id, in_text=bool(i % 2))
         samples.append((time.perf_counter() - t) * 1000)
     warm[style_id] = statistics.median(samples)
-print(json.dumps({"first_ms": first, "warm_ms": warm, "engine_imported": "viewer.csl_engine" in sys.modules}))
+print(json.dumps({"first_ms": first, "warm_ms": warm, "engine_imported": "viewer.citeproc.engine" in sys.modules}))
 """
 
 KEYSTROKE_PROBE = """
@@ -56,9 +56,9 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
-from viewer.main_window import MainWindow
-from viewer.resources import bundled_record
-from viewer.settings import Settings
+from viewer.ui.main_window import MainWindow
+from viewer.core.resources import bundled_record
+from viewer.ui.settings import Settings
 window = MainWindow(bundled_record(), Settings(tempfile.mktemp(suffix=".ini")))
 window.show(); window.activateWindow(); QTest.qWaitForWindowActive(window)
 mods = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
@@ -78,8 +78,8 @@ import dataclasses, time
 from PySide6.QtCore import QEventLoop
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
-from viewer.citation_service import CitationService
-from viewer.resources import bundled_record
+from viewer.services.citation_service import CitationService
+from viewer.core.resources import bundled_record
 service = CitationService(None)
 out = {}
 for style_id in ("apa", "chicago-notes-bibliography"):
@@ -99,10 +99,10 @@ print(json.dumps(out))
 
 ENGINE_PROBE = """
 import dataclasses, time
-from viewer.citation import bibliography_items, style_ids
-from viewer.csl_engine import CslEngine
-from viewer.csl_item import csl_item
-from viewer.resources import bundled_record
+from viewer.citeproc.citation import bibliography_items, style_ids
+from viewer.citeproc.engine import CslEngine
+from viewer.core.csl_item import csl_item
+from viewer.core.resources import bundled_record
 out = {}
 for keep_sort in (False,) + ((True,) if FULL else ()):
     t = time.perf_counter()
@@ -150,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
 
     imports = [run_probe(IMPORT_PROBE)["import_ms"] for _ in range(args.runs)]
     renders = [run_probe(RENDER_PROBE, N=args.n) for _ in range(args.runs)]
-    print(f"import viewer.citation: median {statistics.median(imports):.1f} ms "
+    print(f"import viewer.citeproc.citation: median {statistics.median(imports):.1f} ms "
           f"(min {min(imports):.1f}, max {max(imports):.1f}; {args.runs} fresh interpreters)")
     firsts = [r["first_ms"] for r in renders]
     print(f"first render() of the bundled record (reads the stored citations): median {statistics.median(firsts):.2f} ms "

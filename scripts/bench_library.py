@@ -37,8 +37,8 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 import gen_records  # noqa: E402
 
-from viewer import importers  # noqa: E402
-from viewer.library import Library  # noqa: E402
+from viewer.core import importers  # noqa: E402
+from viewer.core.library import Library  # noqa: E402
 
 TYPED = [
     "trafficking women",

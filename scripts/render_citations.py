@@ -23,10 +23,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from viewer.citation import CITATIONS_SCHEMA, CITATIONS_SCHEMA_VERSION, STYLES  # noqa: E402
-from viewer.csl_item import csl_item  # noqa: E402
-from viewer.record import load_record_file  # noqa: E402
-from viewer.resources import resource_path  # noqa: E402
+from viewer.citeproc.citation import CITATIONS_SCHEMA, CITATIONS_SCHEMA_VERSION, STYLES  # noqa: E402
+from viewer.core.csl_item import csl_item  # noqa: E402
+from viewer.core.record import load_record_file  # noqa: E402
+from viewer.core.resources import resource_path  # noqa: E402
 
 CITEPROC_DIR = ROOT / "scripts" / "citeproc"
 RENDER_JS = CITEPROC_DIR / "render.js"

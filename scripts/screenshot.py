@@ -13,9 +13,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from viewer.main_window import MainWindow
-from viewer.resources import bundled_record
-from viewer.settings import Settings
+from viewer.core.resources import bundled_record
+from viewer.ui.main_window import MainWindow
+from viewer.ui.settings import Settings
 
 
 def _find(window: MainWindow, words: str) -> None:

@@ -52,7 +52,7 @@ def render_script():
 @pytest.fixture
 def make_service():
     """Citation services whose worker threads are always stopped, even when a test fails."""
-    from viewer.citation_service import CitationService
+    from viewer.services.citation_service import CitationService
 
     made = []
 
@@ -73,9 +73,9 @@ def settings_file(tmp_path) -> Path:
 @pytest.fixture
 def make_window(qtbot, settings_file):
     """Builds a MainWindow over the bundled record (or another) with settings in a temp file."""
-    from viewer.main_window import MainWindow
-    from viewer.resources import bundled_record
-    from viewer.settings import Settings
+    from viewer.core.resources import bundled_record
+    from viewer.ui.main_window import MainWindow
+    from viewer.ui.settings import Settings
 
     def make(record=None, section_id=None, settings_path=settings_file, library=None):
         window = MainWindow(record or bundled_record(), Settings(str(settings_path)), section_id=section_id,
@@ -97,5 +97,5 @@ def _clear_clipboard_after(request):
 
     # Only a GUI application has a clipboard (the CLI's citation engine may make a core one).
     if isinstance(QGuiApplication.instance(), QGuiApplication):
-        from viewer import clipboard
+        from viewer.ui import clipboard
         clipboard.clear()

@@ -18,11 +18,12 @@ from pathlib import Path
 
 import pytest
 
-from viewer import citation, csl_engine
-from viewer.citation import Citation, CitationError
-from viewer.csl_engine import CslEngine, has_bibliography_sort, without_citation_sort, without_sort
-from viewer.csl_item import csl_item
-from viewer.resources import bundled_record, resource_path
+from viewer.citeproc import citation
+from viewer.citeproc import engine as csl_engine
+from viewer.citeproc.citation import Citation, CitationError
+from viewer.citeproc.engine import CslEngine, has_bibliography_sort, without_citation_sort, without_sort
+from viewer.core.csl_item import csl_item
+from viewer.core.resources import bundled_record, resource_path
 
 ROOT = Path(__file__).resolve().parent.parent
 STYLE_IDS = citation.style_ids()

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from viewer import citation
-from viewer.citation import Citation, CitationError, STYLES, render, style_ids
-from viewer.csl_item import SENTENCE_CASE_STYLES, csl_item, csl_name
-from viewer.resources import bundled_record, resource_path
+from viewer.citeproc import citation
+from viewer.citeproc.citation import STYLES, Citation, CitationError, render, style_ids
+from viewer.core.csl_item import SENTENCE_CASE_STYLES, csl_item, csl_name
+from viewer.core.resources import bundled_record, resource_path
 
 ROOT = Path(__file__).resolve().parent.parent
 CSL_NS = "{http://purl.org/net/xbiblio/csl}"
@@ -202,7 +202,7 @@ def test_unknown_style_is_a_key_error_naming_the_valid_ones():
 
 
 def test_a_changed_record_is_not_served_stale_citations(monkeypatch):
-    from viewer import csl_engine
+    from viewer.citeproc import engine as csl_engine
 
     calls = []
 
@@ -223,7 +223,7 @@ def test_a_changed_record_is_not_served_stale_citations(monkeypatch):
 
 
 def test_engine_failures_reach_the_caller_as_citation_errors(monkeypatch):
-    from viewer import csl_engine
+    from viewer.citeproc import engine as csl_engine
 
     def failing(item, style_id):
         raise csl_engine.CslEngineError("citeproc-js failed in <render apa>: boom")
@@ -246,12 +246,12 @@ def spy(file, *a, **k):
     return real_open(file, *a, **k)
 builtins.open = io.open = spy
 pathlib.Path.open = lambda self, *a, **k: spy(self, *a, **k)
-from viewer.citation import render, style_ids
-from viewer.resources import bundled_record
+from viewer.citeproc.citation import render, style_ids
+from viewer.core.resources import bundled_record
 record = bundled_record()
 for style_id in style_ids():
     render(record, style_id); render(record, style_id, in_text=True)
-assert "viewer.csl_engine" not in sys.modules, "csl_engine imported"
+assert "viewer.citeproc.engine" not in sys.modules, "csl_engine imported"
 assert "_quickjs" not in sys.modules, "QuickJS imported"
 styles = [p for p in opened if p.endswith((".csl", ".js")) or "locales-" in p]
 assert not styles, styles
@@ -263,7 +263,7 @@ print("ok")
 
 
 def test_stored_file_is_rejected_when_damaged(tmp_path, monkeypatch):
-    from viewer import citation as module
+    from viewer.citeproc import citation as module
 
     bad = tmp_path / "citations"
     bad.mkdir()

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
-from viewer import citation
-from viewer.csl_item import csl_item
-from viewer.resources import bundled_record
-from viewer.workers import WORKER_STACK_BYTES
+from viewer.citeproc import citation
+from viewer.core.csl_item import csl_item
+from viewer.core.resources import bundled_record
+from viewer.services.workers import WORKER_STACK_BYTES
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 
@@ -67,7 +66,7 @@ def test_copy_for_another_record_waits_for_the_worker(make_window, qtbot, tmp_pa
 
 def test_the_worker_keeps_one_engine_for_every_render(qtbot, make_service, monkeypatch):
     """Built styles stay built: a thread-local engine in a QThread was made again for every render."""
-    from viewer import csl_engine
+    from viewer.citeproc import engine as csl_engine
 
     made = []
     real_init = csl_engine.CslEngine.__init__

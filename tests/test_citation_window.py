@@ -7,8 +7,8 @@ import json
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
-from viewer import citation
-from viewer.resources import bundled_record
+from viewer.citeproc import citation
+from viewer.core.resources import bundled_record
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 

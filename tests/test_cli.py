@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
-from viewer import citation
 from viewer.app import main
-from viewer.resources import bundled_record, resource_path
+from viewer.citeproc import citation
+from viewer.core.resources import bundled_record, resource_path
 
 
 def run(capsys, *argv):
@@ -90,7 +90,7 @@ def test_console_script_version_and_help():
 def test_window_reports_a_broken_record_file_and_keeps_the_bundled_record(qapp, monkeypatch, tmp_path):
     from PySide6.QtWidgets import QMessageBox
 
-    from viewer import main_window
+    from viewer.ui import main_window
     shown, windows = [], []
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
     monkeypatch.setattr(main_window.MainWindow, "show",
@@ -131,7 +131,7 @@ def test_styles_lists_ids_and_names(capsys):
 @pytest.mark.parametrize("fmt, needle", [("ris", "TY  - RPRT"), ("bibtex", "@techreport{"),
                                          ("csl-json", '"type": "report"')])
 def test_export_to_stdout_and_file(capsys, tmp_path, fmt, needle):
-    from viewer import exports
+    from viewer.core import exports
     code, out, _ = run(capsys, "export", "--format", fmt)
     assert code == 0 and needle in out
     assert out.rstrip("\n") == exports.export(bundled_record(), fmt).rstrip("\n")

@@ -65,7 +65,7 @@ def test_bad_limit_and_unusable_library(capsys, tmp_path):
     assert code == 2 and "expected a whole number above 0" in err
     not_a_db = tmp_path / "lib"
     not_a_db.mkdir()
-    from viewer.library import library_file
+    from viewer.core.library import library_file
     library_file(not_a_db).write_bytes(b"this is not a database" * 100)
     code, _, err = run(capsys, "search", "x", "--library", str(not_a_db))
     assert code == 1 and err.count("\n") == 1 and "Traceback" not in err

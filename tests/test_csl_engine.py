@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from viewer import citation
-from viewer.csl_engine import CslEngine, CslEngineError, without_sort
-from viewer.csl_item import csl_item
-from viewer.resources import bundled_record, resource_path
+from viewer.citeproc import citation
+from viewer.citeproc.engine import CslEngine, CslEngineError, without_sort
+from viewer.core.csl_item import csl_item
+from viewer.core.resources import bundled_record, resource_path
 
 ROOT = Path(__file__).resolve().parent.parent
 STYLE_IDS = citation.style_ids()

@@ -9,8 +9,8 @@ import bibtexparser
 import pytest
 import rispy
 
-from viewer.exports import ExportError, export, formats, latex_escape
-from viewer.resources import bundled_record
+from viewer.core.exports import ExportError, export, formats, latex_escape
+from viewer.core.resources import bundled_record
 
 URL = "https://www.ncjrs.gov/App/abstractdb/AbstractDBDetails.aspx?id=203234"
 INVENTED = ("Department of Justice", "Washington", "Anonymous")

@@ -7,9 +7,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QColor, QKeySequence, QPalette, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QApplication, QLabel, QTextEdit, QVBoxLayout, QWidget
 
-from viewer.detail_pane import DetailPane
-from viewer.find_bar import FIND_PROPERTY, MATCH_BACKGROUND, FindBar
-from viewer.resources import bundled_record
+from viewer.core.resources import bundled_record
+from viewer.ui.detail_pane import DetailPane
+from viewer.ui.find_bar import FIND_PROPERTY, MATCH_BACKGROUND, FindBar
 
 TEXT = "<p>Apple pie. An apple a day.</p><p>APPLE sauce and pineapple.</p>"
 PLAIN = "Apple pie. An apple a day.\nAPPLE sauce and pineapple."

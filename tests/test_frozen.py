@@ -160,7 +160,7 @@ def _archive(exe: Path):
 def test_the_bundle_holds_what_the_program_uses_and_little_else(exe):
     archive = _archive(exe)
     names = set(archive.toc)
-    # Resources sit where viewer.resources looks for them in a frozen build.
+    # Resources sit where viewer.core.resources looks for them in a frozen build.
     for path in (ROOT / "resources").rglob("*"):
         if path.is_file():
             assert f"viewer/_resources/{path.relative_to(ROOT / 'resources').as_posix()}" in names

@@ -14,15 +14,16 @@ import string
 from pathlib import Path
 from unittest import mock
 
-from hypothesis import HealthCheck, given, settings, strategies as st
-
 from fuzzcount import count_case
-from viewer import citation
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from viewer.app import main
-from viewer.importers import ImportFileError, parse_bytes, read_file
-from viewer.library import Library, LibraryError, library_file
-from viewer.record import RecordError, parse_record
-from viewer.resources import resource_path
+from viewer.citeproc import citation
+from viewer.core.importers import ImportFileError, parse_bytes, read_file
+from viewer.core.library import Library, LibraryError, library_file
+from viewer.core.record import RecordError, parse_record
+from viewer.core.resources import resource_path
 
 RECORD = json.loads(resource_path("records", "ncj-203234.json").read_text(encoding="utf-8"))
 FUZZ = settings(max_examples=300, deadline=2000, suppress_health_check=[HealthCheck.too_slow,
@@ -208,8 +209,8 @@ def test_command_line_arguments(argv, tmp_path_factory):
                                         st.text(max_size=10)), max_size=30).map(lambda p: "".join(a + b for a, b in p).encode())))
 def test_settings_files(raw, tmp_path_factory, qapp):
     count_case("settings files")
-    from viewer import settings as keys
-    from viewer.settings import _KEYS, Settings
+    from viewer.ui import settings as keys
+    from viewer.ui.settings import _KEYS, Settings
     path = tmp_path_factory.mktemp("settings") / "s.ini"
     path.write_bytes(raw)
     s = Settings(str(path))
@@ -227,7 +228,7 @@ def test_library_database_damaged(cut, noise, where, tmp_path_factory):
     count_case("library database")
     folder = tmp_path_factory.mktemp("lib")
     with Library.open(folder) as lib:
-        lib.add_records(__import__("viewer.importers", fromlist=["x"]).read_file(
+        lib.add_records(__import__("viewer.core.importers", fromlist=["x"]).read_file(
             Path(__file__).parent / "data" / "sample.json").entries)
     db = library_file(folder)
     for extra in folder.glob("*-wal"):

@@ -7,11 +7,19 @@ from pathlib import Path
 
 import pytest
 
-from viewer import exports
-from viewer.importers import (ImportFileError, format_from_name, parse_bibtex, parse_csl_json, parse_ris,
-                              parse_text, read_file, sniff_format)
-from viewer.record import ABSTRACT_ID, ANNOTATION_ID, DETAILS_ID, RecordError, standard_sections
-from viewer.resources import bundled_record, resource_path
+from viewer.core import exports
+from viewer.core.importers import (
+    ImportFileError,
+    format_from_name,
+    parse_bibtex,
+    parse_csl_json,
+    parse_ris,
+    parse_text,
+    read_file,
+    sniff_format,
+)
+from viewer.core.record import ABSTRACT_ID, ANNOTATION_ID, DETAILS_ID, RecordError, standard_sections
+from viewer.core.resources import bundled_record, resource_path
 
 DATA = Path(__file__).parent / "data"
 
@@ -85,7 +93,7 @@ def test_ris_with_windows_line_endings_and_bom():
 
 
 def parse_bytes_via_file(raw: bytes):
-    from viewer.importers import parse_bytes
+    from viewer.core.importers import parse_bytes
 
     return parse_bytes(raw, "crlf.ris", "ris")
 
@@ -163,7 +171,7 @@ def test_csl_json_sample_items_and_bad_items_with_index_and_line():
 @pytest.mark.parametrize("field, value", [
     ("number", "NCJ 123456"), ("number", "NCJ-123456"), ("note", "NCJ Number: 123456"),
     ("note", "Found in NCJRS. NCJ #123456."), ("call-number", "NCJ123456"),
-    ("archive_location", "NCJ 123456"),  # what viewer.csl_item writes
+    ("archive_location", "NCJ 123456"),  # what viewer.core.csl_item writes
     ("URL", "https://www.ncjrs.gov/App/abstractdb/AbstractDBDetails.aspx?id=123456"),
 ])
 def test_csl_json_ncj_number_from_ncjrs_exports(field, value):

@@ -10,14 +10,27 @@ from pathlib import Path
 
 import pytest
 
-import viewer.library as library_module
-from viewer.importers import read_file
-from viewer.library import (APPLICATION_ID, LIBRARY_FILE_NAME, SCHEMA_VERSION, CorruptLibraryError,
-                            DamagedRecordError, ForeignDatabaseError, ImportCancelled, Library, LibraryError,
-                            NewerLibraryError, highlight_html, match_spans, record_from_json, record_to_data,
-                            set_aside)
-from viewer.record import Record, standard_sections
-from viewer.resources import BUNDLED_RECORD_ID, bundled_record
+import viewer.core.library as library_module
+from viewer.core.importers import read_file
+from viewer.core.library import (
+    APPLICATION_ID,
+    LIBRARY_FILE_NAME,
+    SCHEMA_VERSION,
+    CorruptLibraryError,
+    DamagedRecordError,
+    ForeignDatabaseError,
+    ImportCancelled,
+    Library,
+    LibraryError,
+    NewerLibraryError,
+    highlight_html,
+    match_spans,
+    record_from_json,
+    record_to_data,
+    set_aside,
+)
+from viewer.core.record import Record, standard_sections
+from viewer.core.resources import BUNDLED_RECORD_ID, bundled_record
 
 DATA = Path(__file__).parent / "data"
 

@@ -10,10 +10,10 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QFileDialog
 
-from viewer.import_flow import ImportFlow
-from viewer.library import Library
-from viewer.library_model import PAGE, HtmlRole, LibraryModel, RecordIdRole
-from viewer.record import Record
+from viewer.core.library import Library
+from viewer.core.record import Record
+from viewer.ui.import_flow import ImportFlow
+from viewer.ui.library_model import PAGE, HtmlRole, LibraryModel, RecordIdRole
 
 DATA = Path(__file__).resolve().parent / "data"
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -162,7 +162,7 @@ def test_pdf_of_a_library_record_uses_the_workers_citation(make_window, qtbot, l
 
     from PySide6.QtWidgets import QFileDialog
 
-    from viewer import citation
+    from viewer.citeproc import citation
     library.add_records(make_records(1))
     window = make_window(library=library)
     window.library_panel.select_record("ref-00000")

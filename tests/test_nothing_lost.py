@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from viewer.app import main
-from viewer.library import Library, library_file
+from viewer.core.library import Library, library_file
 
 ROOT = Path(__file__).resolve().parent.parent
 FILES, PER_FILE, KILLS = 3, 1500, 12  # ~3 s of importing, killed at 12 points

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 
-from viewer.outline_model import OutlineModel, SectionIdRole, SectionRole
-from viewer.resources import bundled_record
+from viewer.core.resources import bundled_record
+from viewer.ui.outline_model import OutlineModel, SectionIdRole, SectionRole
 
 
 def test_model_passes_qtmodeltester(qtmodeltester):

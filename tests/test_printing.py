@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from viewer import citation, printing
-from viewer.detail_pane import DetailPane
-from viewer.resources import bundled_record
+from viewer.citeproc import citation
+from viewer.core.resources import bundled_record
+from viewer.ui import printing
+from viewer.ui.detail_pane import DetailPane
 
 ROOT = Path(__file__).resolve().parent.parent
 SECTIONS = ["details", "annotation", "empowerment", "cooperation-national"]
@@ -194,7 +195,7 @@ def test_pdf_command_needs_no_display(tmp_path):
     out = tmp_path / "cli.pdf"
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
     env["QT_QPA_PLATFORM"] = "xcb"  # would fail without a display: the command must not use it
-    code = ("import sys; from viewer.printing import pdf_command; from viewer.resources import bundled_record; "
+    code = ("import sys; from viewer.ui.printing import pdf_command; from viewer.core.resources import bundled_record; "
             "pdf_command(bundled_record(), sys.argv[1], section_id='lessons')")
     result = subprocess.run([sys.executable, "-c", code, str(out)], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=120)

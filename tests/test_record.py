@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from viewer.record import RecordError, load_record_file, parse_record
-from viewer.resources import bundled_record, resource_path
-from viewer.section_text import section_html, section_plain
+from viewer.core.record import RecordError, load_record_file, parse_record
+from viewer.core.resources import bundled_record, resource_path
+from viewer.core.section_text import section_html, section_plain
 
 RECORD_FILE = resource_path("records", "ncj-203234.json")
 
@@ -107,7 +107,7 @@ def test_broken_files_give_clear_errors(tmp_path):
 
 
 def test_records_not_from_ncjrs_have_no_ncj_number_and_keep_citation_fields():
-    from viewer.csl_item import csl_item
+    from viewer.core.csl_item import csl_item
     data = record_json()
     data.update(id="ref-1", ncj_number="", provenance=None, outline=[], authors=["Doe, Jane"],
                 citation={"type": "article-journal", "container-title": "Journal of Tests", "volume": "3"})

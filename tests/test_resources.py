@@ -6,7 +6,7 @@ import subprocess
 import sys
 import zipfile
 
-from viewer.resources import resource_path, resource_root
+from viewer.core.resources import resource_path, resource_root
 
 ROOT = resource_root().parent
 
@@ -24,7 +24,7 @@ def test_wheel_carries_resources_inside_the_package(tmp_path):
     assert "viewer/_resources/records/ncj-203234.json" in names
     assert not any(name.startswith(("resources/", "tests/", "scripts/")) for name in names)
     zipfile.ZipFile(wheel).extractall(tmp_path / "site")
-    probe = ("from viewer.resources import resource_root, bundled_record; "
+    probe = ("from viewer.core.resources import resource_root, bundled_record; "
              "print(resource_root()); print(bundled_record().ncj_number)")
     out = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, check=True, capture_output=True,
                          text=True, env={"PYTHONPATH": str(tmp_path / "site"), "PATH": "/usr/bin:/bin"}).stdout

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from viewer import settings as keys
-from viewer.settings import Settings
+from viewer.ui import settings as keys
+from viewer.ui.settings import Settings
 
 
 def test_round_trip(settings_file):

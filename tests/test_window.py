@@ -6,8 +6,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QApplication
 
-from viewer import citation
-from viewer.resources import bundled_record
+from viewer.citeproc import citation
+from viewer.core.resources import bundled_record
 
 
 def test_starts_on_the_first_section_with_the_record_in_the_title(make_window):

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import NoReturn, Sequence
 
 from viewer import APP_NAME, __version__
-from viewer.record import Record, RecordError, load_record_file
+from viewer.core.record import Record, RecordError, load_record_file
 
 PROG = "ncjrs-viewer"
 ORGANIZATION = "NCJRS Reference Viewer"
@@ -35,7 +35,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from viewer import citation, exports  # light: the bundled citations are plain data
+    from viewer.citeproc import citation
+    from viewer.core import exports  # light: the bundled citations are plain data
 
     parser = _Parser(prog=PROG, description="Read and cite records of the NCJRS Virtual Library offline.")
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
@@ -97,7 +98,7 @@ def library_dir(args: argparse.Namespace) -> Path:
 
 
 def open_library(args: argparse.Namespace):
-    from viewer.library import Library, LibraryError
+    from viewer.core.library import Library, LibraryError
     try:
         return Library.open(library_dir(args))
     except LibraryError as exc:
@@ -113,7 +114,7 @@ def _load(args: argparse.Namespace) -> Record:
                 return library.get(args.record)
             except KeyError:
                 raise UsageError(f"unknown record {args.record!r} (see 'ncjrs-viewer search')") from None
-    from viewer.resources import bundled_record
+    from viewer.core.resources import bundled_record
     return bundled_record()
 
 
@@ -133,7 +134,7 @@ def run_command(args: argparse.Namespace, out=None) -> int:
         return 0
     record = _load(args)
     if args.command == "styles":
-        from viewer import citation
+        from viewer.citeproc import citation
         for style in citation.STYLES:
             print(f"{style.id}\t{style.name}", file=out)
         return 0
@@ -141,18 +142,18 @@ def run_command(args: argparse.Namespace, out=None) -> int:
         for depth, section in record.walk():
             print(f"{section.id}\t{'  ' * depth}{section.heading}", file=out)
     elif args.command == "show":
-        from viewer.section_text import section_plain
+        from viewer.core.section_text import section_plain
         _section_or_fail(record, args.id)
         print(section_plain(record, record.section(args.id)), file=out)
     elif args.command == "export":
-        from viewer import exports
+        from viewer.core import exports
         text = exports.export(record, args.format)
         if args.output:
             _write_atomically(args.output, text)
         else:
             out.write(text if text.endswith("\n") else text + "\n")
     elif args.command == "pdf":
-        from viewer import printing
+        from viewer.ui import printing
         if args.section:
             _section_or_fail(record, args.section)
         try:
@@ -162,7 +163,7 @@ def run_command(args: argparse.Namespace, out=None) -> int:
             print(f"{PROG}: error: {exc}", file=sys.stderr)
             return 1
     elif args.command == "cite":
-        from viewer import citation
+        from viewer.citeproc import citation
         cite = citation.render(record, args.style, in_text=args.in_text)
         print(cite.html if args.format == "html" else cite.text, file=out)
     return 0
@@ -170,7 +171,7 @@ def run_command(args: argparse.Namespace, out=None) -> int:
 
 def _import(args: argparse.Namespace, out) -> int:
     """Prints one line a record imported or skipped, and one a bad entry (on stderr)."""
-    from viewer.importers import ImportFileError
+    from viewer.core.importers import ImportFileError
     rejected = 0
     with open_library(args) as library:
         for path in args.files:
@@ -242,7 +243,7 @@ def _load_quietly(args: argparse.Namespace) -> Record:
     try:
         return _load(args)
     except RecordError:
-        from viewer.resources import bundled_record
+        from viewer.core.resources import bundled_record
         return bundled_record()
 
 
@@ -251,12 +252,13 @@ def run_gui(args: argparse.Namespace) -> int:
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from viewer import clipboard, settings as keys
-    from viewer.citation_service import CitationService
-    from viewer.library import LibraryError
-    from viewer.main_window import MainWindow
-    from viewer.resources import bundled_record, resource_path
-    from viewer.settings import Settings
+    from viewer.core.library import LibraryError
+    from viewer.core.resources import bundled_record, resource_path
+    from viewer.services.citation_service import CitationService
+    from viewer.ui import clipboard
+    from viewer.ui import settings as keys
+    from viewer.ui.main_window import MainWindow
+    from viewer.ui.settings import Settings
 
     app = QApplication.instance() or QApplication([PROG])
     app.setApplicationDisplayName(APP_NAME)
@@ -319,7 +321,14 @@ def run_gui(args: argparse.Namespace) -> int:
 def _open_library_for_window(args: argparse.Namespace, problems: list[str]):
     """The user's library; a damaged or newer one is set aside untouched and a new one begun, and a
     folder that cannot be used gives a library in memory. Each case is told to the user."""
-    from viewer.library import CorruptLibraryError, ForeignDatabaseError, Library, LibraryError, NewerLibraryError, set_aside
+    from viewer.core.library import (
+        CorruptLibraryError,
+        ForeignDatabaseError,
+        Library,
+        LibraryError,
+        NewerLibraryError,
+        set_aside,
+    )
 
     directory = library_dir(args)
     try:

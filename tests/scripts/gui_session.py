@@ -16,13 +16,13 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from viewer import exports, printing
-from viewer.citation_service import CitationService
-from viewer.library import Library
-from viewer.main_window import MainWindow
-from viewer.resources import bundled_record
-from viewer.settings import Settings
-
+from viewer.core import exports
+from viewer.core.library import Library
+from viewer.core.resources import bundled_record
+from viewer.services.citation_service import CitationService
+from viewer.ui import printing
+from viewer.ui.main_window import MainWindow
+from viewer.ui.settings import Settings
 
 
 def wait_for(signal, trigger, timeout_ms=120000) -> bool:

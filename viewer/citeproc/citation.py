@@ -7,7 +7,7 @@ Every citation is citeproc-js output (the reference CSL processor, the engine in
   (a test re-renders and compares). Nothing here loads a style for it, so the first copy costs a
   JSON read and later ones a dictionary look-up.
 - For any other record (or one whose CSL item no longer matches what was stored) the same
-  citeproc-js runs inside QuickJS (:mod:`viewer.csl_engine`, imported only then). Building a
+  citeproc-js runs inside QuickJS (:mod:`viewer.citeproc.engine`, imported only then). Building a
   style's processor takes up to a second, a sorted bibliography's seconds; call that path from a
   worker thread in the UI.
 
@@ -17,7 +17,7 @@ Every citation is citeproc-js output (the reference CSL processor, the engine in
 citation (the first note) as the bibliography entry.
 
 :func:`bibliography` makes one bibliography of several records, ordered as the style orders it
-(see :meth:`viewer.csl_engine.CslEngine.render_bibliography`): text one entry a line; HTML each
+(see :meth:`viewer.citeproc.engine.CslEngine.render_bibliography`): text one entry a line; HTML each
 entry in its own ``<div class="csl-entry">`` block. Blocks rather than ``<p>``: Word, Google Docs
 and LibreOffice each make a ``<div>`` block one paragraph, while a ``<p>`` brings the HTML default
 margins (Word pastes it as "Normal (Web)" with space before and after each entry), and a ``<p>``
@@ -34,9 +34,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from viewer.csl_item import csl_item
-from viewer.record import Record
-from viewer.resources import resource_path
+from viewer.core.csl_item import csl_item
+from viewer.core.record import Record
+from viewer.core.resources import resource_path
 
 
 class CitationError(Exception):
@@ -103,13 +103,13 @@ def style_file(style_id: str) -> str:
 def render(record: Record, style_id: str, in_text: bool = False) -> Citation:
     """The bibliography entry (or, with ``in_text``, the in-text citation) of ``record``.
 
-    Pre-rendered for bundled records (instant); otherwise rendered by :mod:`viewer.csl_engine`,
+    Pre-rendered for bundled records (instant); otherwise rendered by :mod:`viewer.citeproc.engine`,
     which blocks while citeproc-js loads and the style is built the first time (up to about a second).
     """
     style(style_id)
     entry = _prerendered_entry(record, style_id)
     if entry is None:
-        from viewer import csl_engine  # only records without pre-rendered citations need it
+        from viewer.citeproc import engine as csl_engine  # only records without pre-rendered citations need it
 
         try:
             entry = csl_engine.render_item(csl_item(record, style_id), style_id)
@@ -124,9 +124,9 @@ def bibliography(records: Iterable[Record], style_id: str) -> Citation:
     Records are given in the order they are cited (the order a numeric style like IEEE numbers
     them by, and the order a style without a bibliography, Bluebook, lists its full citations
     in); a record given twice is listed once. One bundled record is served from its stored
-    entry; anything else is rendered by :mod:`viewer.csl_engine`, whose first bibliography in
+    entry; anything else is rendered by :mod:`viewer.citeproc.engine`, whose first bibliography in
     a sorting style builds for seconds (Chicago: several): call it from a worker in the UI
-    (:meth:`viewer.citation_service.CitationService.request_bibliography`).
+    (:meth:`viewer.services.citation_service.CitationService.request_bibliography`).
     """
     style(style_id)
     chosen = unique_records(records)
@@ -136,7 +136,7 @@ def bibliography(records: Iterable[Record], style_id: str) -> Citation:
         entry = _prerendered_entry(chosen[0], style_id)
         if entry is not None:
             return bibliography_of_one(entry)
-    from viewer import csl_engine  # only what is not stored needs it
+    from viewer.citeproc import engine as csl_engine  # only what is not stored needs it
 
     try:
         result = csl_engine.render_bibliography(bibliography_items(chosen, style_id), style_id)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from html import escape
 
-from viewer.record import ABSTRACT_ID, Record, Section
+from viewer.core.record import ABSTRACT_ID, Record, Section
 
 OUTLINE_NOTE = ("The outline is derived from the record's abstract and annotation; "
                 "the report's own table of contents is not part of the record.")

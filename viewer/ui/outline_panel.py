@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Signal
 from PySide6.QtWidgets import QLabel, QTreeView, QVBoxLayout, QWidget
 
-from viewer.outline_model import OutlineModel, SectionFilterModel, SectionRole
-from viewer.record import Record, Section
-from viewer.widgets import search_field
+from viewer.core.record import Record, Section
+from viewer.ui.outline_model import OutlineModel, SectionFilterModel, SectionRole
+from viewer.ui.widgets import search_field
 
 
 class OutlinePanel(QWidget):

@@ -1,7 +1,7 @@
 """Read references from RIS, BibTeX, CSL-JSON and the program's own record files. No Qt here.
 
 Every reader returns an :class:`ImportReport`: the good entries as :class:`Record` objects
-(with their sections from :func:`viewer.record.standard_sections`) and every bad entry as a
+(with their sections from :func:`viewer.core.record.standard_sections`) and every bad entry as a
 :class:`BadEntry` naming the file, the line (RIS, BibTeX) or item index (CSL-JSON, with its
 line too) and the reason. A file that cannot be read at all (missing, not UTF-8, not JSON,
 unknown format) raises :class:`ImportFileError`, a :class:`RecordError` naming the file and place.
@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
-from viewer.record import Record, RecordError, parse_record, standard_sections, unpaired_surrogate
+from viewer.core.record import Record, RecordError, parse_record, standard_sections, unpaired_surrogate
 
 # bibtexparser logs every block it cannot parse; we report those ourselves.
 logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
@@ -784,7 +784,7 @@ def _name_text(name: Mapping[str, str]) -> str:
     if name.get("literal"):
         return name["literal"]
     family = " ".join(p for p in (name.get("non-dropping-particle"), name.get("family")) if p)
-    # One comma only: "Smith, John Jr." (viewer.csl_item reads a second comma as a corporate name).
+    # One comma only: "Smith, John Jr." (viewer.core.csl_item reads a second comma as a corporate name).
     given = " ".join(p for p in (name.get("given"), name.get("dropping-particle"), name.get("suffix")) if p)
     return ", ".join(p for p in (family, given) if p)
 

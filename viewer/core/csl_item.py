@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from viewer.record import Record
+from viewer.core.record import Record
 
 # The NCJRS Virtual Library is the database the record comes from.
 ARCHIVE = "NCJRS Virtual Library"

@@ -1,6 +1,6 @@
 """Print and PDF: one section or the whole record, ending with its citation and source.
 
-The document is built from :func:`viewer.section_text.section_html`, the same HTML the detail pane
+The document is built from :func:`viewer.core.section_text.section_html`, the same HTML the detail pane
 shows, so the printed text is the text on screen. Rendering (:func:`record_document`,
 :func:`render_to`, :func:`write_pdf`) is apart from the dialog (:func:`print_document`), and
 :func:`pdf_command` runs without a display for ``ncjrs-viewer pdf``.
@@ -15,12 +15,13 @@ from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF
-from PySide6.QtGui import QFont, QGuiApplication, QPageLayout, QPageSize, QPagedPaintDevice, QPdfWriter, QTextDocument
+from PySide6.QtGui import QFont, QGuiApplication, QPagedPaintDevice, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
-from viewer import APP_NAME, citation
-from viewer.citation import Citation
-from viewer.record import Record, Section
-from viewer.section_text import section_html
+from viewer import APP_NAME
+from viewer.citeproc import citation
+from viewer.citeproc.citation import Citation
+from viewer.core.record import Record, Section
+from viewer.core.section_text import section_html
 
 PAGE_SIZES = {"letter": QPageSize.PageSizeId.Letter, "a4": QPageSize.PageSizeId.A4}
 DEFAULT_PAGE_SIZE = "letter"  # US Department of Justice material

@@ -1,13 +1,13 @@
 """Citations for the window without ever blocking it.
 
-Bundled records have stored citeproc-js output (:mod:`viewer.citation`): served at once. Any
+Bundled records have stored citeproc-js output (:mod:`viewer.citeproc.citation`): served at once. Any
 other record is rendered by citeproc-js in a QuickJS engine that lives in one worker thread, warmed
 after the window is shown; results are kept on disk per record item and style, so the next
 launch serves them at once too.
 
 Bibliographies of several records (:meth:`CitationService.request_bibliography`) go the same
 way: rendered in the same worker (the first one in a sorting style builds that style's sorted
-processor: seconds, see :mod:`viewer.csl_engine`; :meth:`CitationService.warm_bibliography`
+processor: seconds, see :mod:`viewer.citeproc.engine`; :meth:`CitationService.warm_bibliography`
 starts that early), kept in memory per set of records and style (the last
 ``BIBLIOGRAPHY_MEMORY`` of them) and on disk, and answered by ``bibliography_ready(token,
 Citation)``, always after the request has returned, with the token the request returned.
@@ -25,11 +25,11 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
-from viewer import citation
-from viewer.citation import Citation
-from viewer.csl_item import csl_item
-from viewer.record import Record
-from viewer.workers import start_worker, stop_worker
+from viewer.citeproc import citation
+from viewer.citeproc.citation import Citation
+from viewer.core.csl_item import csl_item
+from viewer.core.record import Record
+from viewer.services.workers import start_worker, stop_worker
 
 # Bump when the engine's output for the same item and style may change (citeproc-js, driver).
 CACHE_VERSION = "citeproc-2.4.63/1"
@@ -58,7 +58,7 @@ class _Worker(QObject):
 
     def engine(self):
         """The engine, made here in the worker thread the first time (it must stay in that thread)."""
-        from viewer import csl_engine
+        from viewer.citeproc import engine as csl_engine
 
         if self._engine is None:
             self._engine = csl_engine.CslEngine()
@@ -66,7 +66,7 @@ class _Worker(QObject):
 
     @Slot(str, str, object)
     def render(self, key: str, style_id: str, item: dict[str, Any]) -> None:
-        from viewer import csl_engine
+        from viewer.citeproc import engine as csl_engine
 
         try:
             self.done.emit(key, style_id, csl_engine.render_item(item, style_id, engine=self.engine()))
@@ -75,7 +75,7 @@ class _Worker(QObject):
 
     @Slot(str, str, object)
     def render_bibliography(self, token: str, style_id: str, items: list[dict[str, Any]]) -> None:
-        from viewer import csl_engine
+        from viewer.citeproc import engine as csl_engine
 
         try:
             self.bibliography_done.emit(token, csl_engine.render_bibliography(items, style_id, engine=self.engine()))
@@ -198,7 +198,7 @@ class CitationService(QObject):
 
         ``bibliography_ready(token, Citation)`` follows, always after this returns (through the
         event loop even when the bibliography is at hand), or ``bibliography_failed(token,
-        message)``. Records in the order they are cited (see :func:`viewer.citation.bibliography`);
+        message)``. Records in the order they are cited (see :func:`viewer.citeproc.citation.bibliography`);
         an unknown style or no records raise here, at once.
         """
         citation.style(style_id)

@@ -73,12 +73,12 @@ from typing import Any
 
 from PySide6.QtCore import QCollator, QLocale, Qt
 
-from viewer.record import unpaired_surrogate
-from viewer.resources import resource_path
+from viewer.core.record import unpaired_surrogate
+from viewer.core.resources import resource_path
 
 LOCALE = "en-US"
 # QuickJS's own stack limit: deep enough for every offered style (Chicago notes needs more than
-# 128 KiB to build), and well inside a worker thread's stack (viewer.workers asks for 8 MiB) and
+# 128 KiB to build), and well inside a worker thread's stack (viewer.services.workers asks for 8 MiB) and
 # a main thread's (1 MiB on Windows), so a runaway recursion is a JavaScript error, never a crash.
 JS_STACK_BYTES = 768 * 1024
 
@@ -380,7 +380,7 @@ def _read_style(style_id: str) -> str:
 # One engine per thread: the main thread (the command line, tests) keeps its own QuickJS context
 # here. Not for a QThread's worker: Python forgets a thread-local once each call from Qt into
 # Python returns, so the engine (and every style built in it) would be made again for every
-# render. A worker keeps its engine itself and passes it (viewer.citation_service).
+# render. A worker keeps its engine itself and passes it (viewer.services.citation_service).
 _local = threading.local()
 
 

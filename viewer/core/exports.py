@@ -2,7 +2,7 @@
 
 Only what the record holds is written: no author, publisher or place unless the record names one.
 RIS goes through rispy, BibTeX through bibtexparser 2, CSL-JSON is the canonical item of
-:mod:`viewer.csl_item` (title as published) plus the abstract.
+:mod:`viewer.core.csl_item` (title as published) plus the abstract.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import json
 import re
 from typing import Any, Sequence
 
-from viewer.csl_item import csl_item, csl_name
-from viewer.record import Record
+from viewer.core.csl_item import csl_item, csl_name
+from viewer.core.record import Record
 
 FORMATS: dict[str, str] = {  # id -> file name extension
     "ris": "ris",

@@ -6,8 +6,8 @@ from PySide6.QtCore import QEvent, Qt, QUrl, Signal
 from PySide6.QtGui import QColor, QDesktopServices, QFont, QFontMetricsF, QPalette, QTextCharFormat
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
-from viewer.record import Record, Section
-from viewer.section_text import section_html
+from viewer.core.record import Record, Section
+from viewer.core.section_text import section_html
 
 # Browser-like zoom steps, in percent.
 ZOOM_STEPS = (50, 67, 75, 80, 90, 100, 110, 125, 150, 175, 200, 250, 300)

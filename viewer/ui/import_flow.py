@@ -10,12 +10,12 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, QThread, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
-from viewer.importers import ImportFileError, ImportReport, read_file
-from viewer.library import ImportCancelled, Library, LibraryError
-from viewer.workers import start_worker, stop_worker
+from viewer.core.importers import ImportFileError, ImportReport, read_file
+from viewer.core.library import ImportCancelled, Library, LibraryError
+from viewer.services.workers import start_worker, stop_worker
 
 
 class _Worker(QObject):

@@ -13,10 +13,19 @@ highlights set on the same editor survive a search.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import (QAction, QColor, QIcon, QKeyEvent, QKeySequence, QPalette, QTextCharFormat, QTextCursor,
-                           QTextDocument, QTextFormat)
-from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QTextEdit, QToolButton,
-                               QWidget)
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QIcon,
+    QKeyEvent,
+    QKeySequence,
+    QPalette,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+    QTextFormat,
+)
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QTextEdit, QToolButton, QWidget
 
 MATCH_BACKGROUND = QColor("#ffe970")  # pale yellow: every match but the current one
 MATCH_FOREGROUND = QColor("#000000")  # with black text, whatever the palette's text colour

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, QTimer, Signal
 from PySide6.QtGui import QAbstractTextDocumentLayout, QPalette, QTextDocument
-from PySide6.QtWidgets import (QAbstractItemView, QLabel, QListView, QStyle, QStyledItemDelegate,
-                               QStyleOptionViewItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLabel,
+    QListView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
 
-from viewer.library_model import HtmlRole, LibraryModel, RecordIdRole
-from viewer.widgets import search_field
+from viewer.ui.library_model import HtmlRole, LibraryModel, RecordIdRole
+from viewer.ui.widgets import search_field
 
 # Ranked search over every match runs once typing pauses this long (ms); each keystroke in
 # between gets the quick as-you-type ranking.

@@ -69,10 +69,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
-from viewer.importers import ImportedRecord, ImportReport, read_file
-from viewer.record import (ABSTRACT_ID, SCHEMA_NAME, SCHEMA_VERSION as RECORD_SCHEMA_VERSION, Record,
-                           RecordError, Section, parse_record)
-from viewer.resources import BUNDLED_RECORD_ID, bundled_record
+from viewer.core.importers import ImportedRecord, ImportReport, read_file
+from viewer.core.record import ABSTRACT_ID, SCHEMA_NAME, Record, RecordError, Section, parse_record
+from viewer.core.record import SCHEMA_VERSION as RECORD_SCHEMA_VERSION
+from viewer.core.resources import BUNDLED_RECORD_ID, bundled_record
 
 LIBRARY_FILE_NAME = "library.sqlite3"
 SCHEMA_VERSION = 1
@@ -209,7 +209,7 @@ def highlight_html(text: str, spans: Iterable[Span], tag: str = "b") -> str:
 
 
 def record_to_data(record: Record, citation: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """The record in the record file format (what ``viewer.record.parse_record`` reads)."""
+    """The record in the record file format (what ``viewer.core.record.parse_record`` reads)."""
     data: dict[str, Any] = {
         "schema": SCHEMA_NAME,
         "schema_version": RECORD_SCHEMA_VERSION,

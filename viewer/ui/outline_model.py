@@ -1,16 +1,15 @@
 """A read-only QAbstractItemModel over a Record's section tree.
 
-The model is thin: the sections stay plain data in :mod:`viewer.record`; the model only
+The model is thin: the sections stay plain data in :mod:`viewer.core.record`; the model only
 maps them to indexes. The backing :class:`Section` is exposed through ``SectionRole`` so
 views behind a proxy model can still reach it.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import (QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex,
-                            QSortFilterProxyModel, Qt)
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
-from viewer.record import Record, Section
+from viewer.core.record import Record, Section
 
 SectionRole = Qt.ItemDataRole.UserRole + 1
 SectionIdRole = Qt.ItemDataRole.UserRole + 2

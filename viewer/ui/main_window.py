@@ -9,21 +9,24 @@ from PySide6.QtCore import QByteArray, QStandardPaths, Qt, QUrl
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
 
-from viewer import APP_NAME, __version__, appearance, citation, clipboard, settings as keys
-from viewer.actions import Actions
-from viewer.citation_panel import CitationPanel
-from viewer.citation_service import CitationService
-from viewer.detail_pane import DetailPane
-from viewer.find_bar import FindBar
-from viewer.history import History
-from viewer.library import Library, LibraryError
-from viewer.library_model import LibraryModel
-from viewer.library_panel import LibraryPanel
-from viewer.outline_panel import OutlinePanel
-from viewer.quotation import quotation
-from viewer.record import Record, Section
-from viewer.resources import BUNDLED_RECORD_ID
-from viewer.settings import Settings
+from viewer import APP_NAME, __version__
+from viewer.citeproc import citation
+from viewer.core.history import History
+from viewer.core.library import Library, LibraryError
+from viewer.core.quotation import quotation
+from viewer.core.record import Record, Section
+from viewer.core.resources import BUNDLED_RECORD_ID
+from viewer.services.citation_service import CitationService
+from viewer.ui import appearance, clipboard
+from viewer.ui import settings as keys
+from viewer.ui.actions import Actions
+from viewer.ui.citation_panel import CitationPanel
+from viewer.ui.detail_pane import DetailPane
+from viewer.ui.find_bar import FindBar
+from viewer.ui.library_model import LibraryModel
+from viewer.ui.library_panel import LibraryPanel
+from viewer.ui.outline_panel import OutlinePanel
+from viewer.ui.settings import Settings
 
 DEFAULT_SIZE = (1100, 700)
 DEFAULT_SPLIT = [380, 720]
@@ -308,9 +311,9 @@ class MainWindow(QMainWindow):
 
     @property
     def imports(self):
-        """The import flow (viewer.import_flow), loaded on first use, off the start-up path."""
+        """The import flow (viewer.ui.import_flow), loaded on first use, off the start-up path."""
         if self._imports is None:
-            from viewer.import_flow import ImportFlow
+            from viewer.ui.import_flow import ImportFlow
 
             self._imports = ImportFlow(self.library, self)
             self._imports.finished.connect(self._imported)
@@ -471,7 +474,7 @@ class MainWindow(QMainWindow):
     # --- output ---
 
     def export_records(self) -> None:
-        from viewer import exports
+        from viewer.core import exports
 
         records = self.library.get_many(self.library_panel.selected_record_ids()) or [self.record]
         filters = {self.tr("RIS (*.ris)"): "ris", self.tr("BibTeX (*.bib)"): "bibtex",
@@ -498,7 +501,7 @@ class MainWindow(QMainWindow):
         return None if whole else (self.current_section_id() or None)
 
     def print_record(self, whole: bool = False) -> None:
-        from viewer import printing  # on use: printing is not part of start-up
+        from viewer.ui import printing  # on use: printing is not part of start-up
 
         section_id = self._output_section(whole)
         # The citation comes from the worker (or is at hand): printing never renders it in the window.
@@ -506,7 +509,7 @@ class MainWindow(QMainWindow):
             self, self.record, section_id, style, cite=citation.from_entry(entry)))
 
     def export_pdf(self, whole: bool = False) -> None:
-        from viewer import printing
+        from viewer.ui import printing
 
         section_id = self._output_section(whole)
         docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)

@@ -14,7 +14,7 @@ def start_worker(owner: QObject, worker: QObject, name: str, stop) -> QThread:
     thread = QThread(owner)
     thread.setObjectName(name)
     # The same stack on every system (macOS gives threads 512 KiB): the JavaScript engine's own
-    # limit (viewer.csl_engine.JS_STACK_BYTES) must stay well inside it.
+    # limit (viewer.citeproc.engine.JS_STACK_BYTES) must stay well inside it.
     thread.setStackSize(WORKER_STACK_BYTES)
     worker.moveToThread(thread)
     thread.finished.connect(worker.deleteLater)

@@ -2,7 +2,7 @@
 
 From a source tree or an editable install they are the top-level ``resources/``
 folder; a wheel and the frozen executable carry the same tree as ``viewer/_resources``
-next to this module. Nothing is resolved against the working directory.
+inside the package. Nothing is resolved against the working directory.
 """
 
 from __future__ import annotations
@@ -10,23 +10,19 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from viewer.record import Record, load_record_file
+from viewer.core.record import Record, load_record_file
 
-_HERE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parents[1]  # viewer/
 
 
 @cache
 def resource_root() -> Path:
-    packaged = _HERE / "_resources"
-    return packaged if packaged.is_dir() else _HERE.parent / "resources"
+    packaged = _PACKAGE / "_resources"
+    return packaged if packaged.is_dir() else _PACKAGE.parent / "resources"
 
 
 def resource_path(*parts: str) -> Path:
     return resource_root().joinpath(*parts)
-
-
-def read_text(*parts: str) -> str:
-    return resource_path(*parts).read_text(encoding="utf-8")
 
 
 BUNDLED_RECORD_ID = "ncj-203234"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from viewer.citation import Citation
+from viewer.citeproc.citation import Citation
 
 
 def quotation(passage: str, in_text: Citation, entry: Citation) -> tuple[str, str]:

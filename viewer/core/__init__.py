@@ -1,0 +1,1 @@
+"""Plain Python: records, importers, the library, exports. Never imports PySide6 (a test checks)."""

@@ -1,0 +1,1 @@
+"""The interface: Qt models, panels, controllers, dialogs and the main window that assembles them."""
