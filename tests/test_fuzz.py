@@ -26,7 +26,7 @@ from viewer.core.record import RecordError, parse_record
 from viewer.core.resources import resource_path
 
 RECORD = json.loads(resource_path("records", "ncj-203234.json").read_text(encoding="utf-8"))
-FUZZ = settings(max_examples=300, deadline=2000, suppress_health_check=[HealthCheck.too_slow,
+FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                          HealthCheck.function_scoped_fixture])
 
 # Text with what only JSON's \u escapes can carry: lone surrogate halves, and NUL.
@@ -221,7 +221,7 @@ def test_settings_files(raw, tmp_path_factory, qapp):
     s.sync()
 
 
-@settings(max_examples=150, deadline=5000, suppress_health_check=[HealthCheck.too_slow,
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                   HealthCheck.function_scoped_fixture])
 @given(cut=st.integers(0, 200_000), noise=st.binary(max_size=64), where=st.integers(0, 200_000))
 def test_library_database_damaged(cut, noise, where, tmp_path_factory):

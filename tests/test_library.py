@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-import viewer.core.library as library_module
-from viewer.core.importers import read_file
+import viewer.core.library.ranking as ranking_module
+import viewer.core.library.schema as schema_module
+import viewer.core.library.store as store_module
+from viewer.core.importers import import_file, read_file
 from viewer.core.library import (
-    APPLICATION_ID,
     LIBRARY_FILE_NAME,
-    SCHEMA_VERSION,
     CorruptLibraryError,
     DamagedRecordError,
     ForeignDatabaseError,
@@ -25,11 +25,11 @@ from viewer.core.library import (
     NewerLibraryError,
     highlight_html,
     match_spans,
-    record_from_json,
-    record_to_data,
     set_aside,
 )
-from viewer.core.record import Record, standard_sections
+from viewer.core.library.schema import APPLICATION_ID, SCHEMA_VERSION
+from viewer.core.library.store import record_from_json
+from viewer.core.record import Record, record_to_data, standard_sections
 from viewer.core.resources import BUNDLED_RECORD_ID, bundled_record
 
 DATA = Path(__file__).parent / "data"
@@ -306,7 +306,7 @@ def test_search_nothing_and_nonsense(searchable):
 
 
 def test_broad_search_ranks_title_matches_first(searchable, monkeypatch):
-    monkeypatch.setattr(library_module, "EXACT_POSTINGS", 0)  # as a common word in a large library
+    monkeypatch.setattr(ranking_module, "EXACT_POSTINGS", 0)  # as a common word in a large library
     found = searchable.search("zebrafish")
     assert not found.exact
     assert found[0].title == "Zebrafish Models of Aggression"
@@ -345,21 +345,21 @@ def snapshot(lib_dir: Path) -> list:
 def test_all_or_none_import_of_a_file_with_bad_entries_changes_nothing(lib, lib_dir):
     lib.add_records([make_record(1, "Already Here")])
     before = snapshot(lib_dir)
-    outcome = lib.import_file(DATA / "sample.ris", all_or_none=True)
+    outcome = import_file(lib, DATA / "sample.ris", all_or_none=True)
     assert not outcome.written and outcome.result.added == ()
     assert len(outcome.report.bad) == 3 and len(outcome.report.entries) == 4
     assert snapshot(lib_dir) == before
 
 
 def test_good_only_import_adds_the_good_entries(lib):
-    outcome = lib.import_file(DATA / "sample.bib")
+    outcome = import_file(lib, DATA / "sample.bib")
     assert outcome.written and len(outcome.result.added) == 3
     assert lib.count() == 4
     assert lib.search("eyewitness")[0].id == "ncj-178240"
 
 
 def test_cancelled_import_leaves_the_library_as_it_was(lib, lib_dir, monkeypatch):
-    monkeypatch.setattr(library_module, "_BATCH", 2)
+    monkeypatch.setattr(store_module, "_BATCH", 2)
     before = snapshot(lib_dir)
     calls = []
     records = [make_record(i, f"Record {i}") for i in range(7)]
@@ -372,7 +372,7 @@ def test_cancelled_import_leaves_the_library_as_it_was(lib, lib_dir, monkeypatch
 
 
 def test_failing_import_rolls_back(lib, lib_dir, monkeypatch):
-    monkeypatch.setattr(library_module, "_BATCH", 2)
+    monkeypatch.setattr(store_module, "_BATCH", 2)
     before = snapshot(lib_dir)
 
     def explode(done: int, total: int) -> None:
@@ -385,7 +385,7 @@ def test_failing_import_rolls_back(lib, lib_dir, monkeypatch):
 
 
 def test_large_import_rebuilds_word_counts(lib, monkeypatch):
-    monkeypatch.setattr(library_module, "TERMS_REBUILD_MIN", 3)
+    monkeypatch.setattr(store_module, "TERMS_REBUILD_MIN", 3)
     lib.add_records([make_record(i, f"Probation Study {i}") for i in range(5)])
     assert len(lib.search("probation", exact=None)) == 5
     assert len(lib.search("probat")) == 5
@@ -412,8 +412,8 @@ def test_migrations_run_in_order_and_keep_the_data(lib_dir, monkeypatch):
     def to_2(conn: sqlite3.Connection) -> None:
         conn.execute("ALTER TABLE records ADD COLUMN starred INTEGER NOT NULL DEFAULT 0")
 
-    monkeypatch.setattr(library_module, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(library_module.MIGRATIONS, 2, to_2)
+    monkeypatch.setattr(schema_module, "SCHEMA_VERSION", 2)
+    monkeypatch.setitem(schema_module.MIGRATIONS, 2, to_2)
     with Library.open(lib_dir) as library:
         assert library.get(record.id) == record
     conn = sqlite3.connect(db_file(lib_dir))
@@ -429,8 +429,8 @@ def test_failed_migration_leaves_the_old_version(lib_dir, monkeypatch):
         conn.execute("ALTER TABLE records ADD COLUMN half INTEGER")
         raise sqlite3.OperationalError("power cut")
 
-    monkeypatch.setattr(library_module, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(library_module.MIGRATIONS, 2, broken)
+    monkeypatch.setattr(schema_module, "SCHEMA_VERSION", 2)
+    monkeypatch.setitem(schema_module.MIGRATIONS, 2, broken)
     with pytest.raises(LibraryError, match="power cut"):
         Library.open(lib_dir)
     conn = sqlite3.connect(db_file(lib_dir))

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from viewer.app import main
+from viewer.core.importers import import_file
 from viewer.core.library import Library, library_file
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,7 +39,7 @@ def test_sigkill_during_import_never_half_writes(import_files, tmp_path):
     whole = [1]
     with Library.open(tmp_path / "reference") as reference:
         for path in import_files:
-            reference.import_file(path)
+            import_file(reference, path)
             whole.append(reference.count())
     rng = random.Random(7)  # repeatable kill points
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}

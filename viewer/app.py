@@ -171,12 +171,12 @@ def run_command(args: argparse.Namespace, out=None) -> int:
 
 def _import(args: argparse.Namespace, out) -> int:
     """Prints one line a record imported or skipped, and one a bad entry (on stderr)."""
-    from viewer.core.importers import ImportFileError
+    from viewer.core.importers import ImportFileError, import_file
     rejected = 0
     with open_library(args) as library:
         for path in args.files:
             try:
-                outcome = library.import_file(path, all_or_none=args.all_or_none)
+                outcome = import_file(library, path, all_or_none=args.all_or_none)
             except ImportFileError as exc:
                 print(f"{PROG}: rejected: {_one_line(exc)}", file=sys.stderr)
                 rejected += 1

@@ -317,3 +317,53 @@ class _Validator:
 def _kind_name(kind: type) -> str:
     return {str: "text", int: "a whole number", list: "a list", dict: "an object", bool: "true/false",
             float: "a number", type(None): "null"}.get(kind, kind.__name__)
+
+
+# --- the inverse of parse_record -----------------------------------------------------
+
+
+def record_to_data(record: Record, citation: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The record in the record file format (what ``viewer.core.record.parse_record`` reads)."""
+    data: dict[str, Any] = {
+        "schema": SCHEMA_NAME,
+        "schema_version": SCHEMA_VERSION,
+        "id": record.id,
+        "ncj_number": record.ncj_number,
+        "title": record.title,
+    }
+    if record.title_sentence_case and record.title_sentence_case != record.title:
+        data["title_sentence_case"] = record.title_sentence_case
+    if record.date_published:
+        data["date_published"] = record.date_published
+    if record.issued_year is not None:
+        data["issued"] = {"year": record.issued_year}
+        if record.issued_month is not None:
+            data["issued"]["month"] = record.issued_month
+    if record.length:
+        data["length"] = record.length
+    if record.pages is not None:
+        data["pages"] = record.pages
+    data["authors"] = list(record.authors)
+    data["annotation"] = record.annotation
+    data["abstract"] = record.abstract
+    if record.provenance:
+        prov = {"library": record.provenance.library, "agency": record.provenance.agency}
+        if record.provenance.url:
+            prov["url"] = record.provenance.url
+        data["provenance"] = prov
+    abstract = record.section(ABSTRACT_ID)
+    if abstract and abstract.children:
+        data["outline"] = [_section_to_data(s) for s in abstract.children]
+    if citation:
+        data["citation"] = dict(citation)
+    return data
+
+
+def _section_to_data(section: Section) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": section.id, "heading": section.heading, "source": section.source,
+                            "text": list(section.text)}
+    if section.emphasis:
+        data["emphasis"] = section.emphasis
+    if section.children:
+        data["children"] = [_section_to_data(c) for c in section.children]
+    return data

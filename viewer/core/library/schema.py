@@ -1,0 +1,119 @@
+"""The library file: its name, its schema and migrations, and setting a damaged one aside."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+from viewer.core.library.errors import CorruptLibraryError, LibraryError
+
+LIBRARY_FILE_NAME = "library.sqlite3"
+SCHEMA_VERSION = 1
+APPLICATION_ID = 0x4E434A52  # "NCJR"
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def check_header(path: Path) -> None:
+    try:
+        with open(path, "rb") as f:
+            head = f.read(100)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise LibraryError(path, f"cannot be read ({exc.strerror or exc})") from None
+    if head and not head.startswith(SQLITE_HEADER):
+        raise CorruptLibraryError(path, "not an SQLite database (the file is damaged or something else)")
+    if 0 < len(head) < 100:
+        raise CorruptLibraryError(path, "the library file is truncated")
+
+
+# --- schema and migrations ----------------------------------------------------------------
+
+
+def _migrate_to_1(conn: sqlite3.Connection) -> None:
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID:d}")
+    for statement in _SCHEMA_1:  # one by one: executescript() would commit the transaction
+        conn.execute(statement)
+
+
+_SCHEMA_1 = (
+    """CREATE TABLE records (
+        rid INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        ncj_number TEXT NOT NULL DEFAULT '',
+        title TEXT NOT NULL,
+        sort_group INTEGER NOT NULL DEFAULT 1,   -- 0 for the bundled record: listed first
+        sort_title TEXT NOT NULL,
+        authors TEXT NOT NULL DEFAULT '',       -- "; "-joined, as Record.authors
+        issued_year INTEGER,
+        protected INTEGER NOT NULL DEFAULT 0 CHECK (protected IN (0, 1)),
+        removed INTEGER NOT NULL DEFAULT 0 CHECK (removed IN (0, 1)),  -- hidden, awaiting undo or purge
+        added_at TEXT NOT NULL,
+        json TEXT NOT NULL                      -- the record file format, plus "citation"
+    )""",
+    "CREATE INDEX records_order ON records(removed, sort_group, sort_title)",
+    """CREATE VIEW record_text(rid, title, authors, abstract, annotation, ncj_number) AS
+        SELECT rid, title, authors, coalesce(json_extract(json, '$.abstract'), ''),
+               coalesce(json_extract(json, '$.annotation'), ''),
+               CASE ncj_number WHEN '' THEN '' ELSE 'NCJ ' || ncj_number END
+        FROM records""",
+    """CREATE VIRTUAL TABLE record_fts USING fts5(
+        title, authors, abstract, annotation, ncj_number,
+        content='record_text', content_rowid='rid', tokenize='unicode61 remove_diacritics 2')""",
+    """CREATE VIRTUAL TABLE head_fts USING fts5(
+        title, authors, ncj_number,
+        content='record_text', content_rowid='rid', tokenize='unicode61 remove_diacritics 2')""",
+    "CREATE TABLE terms (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID",
+    "CREATE INDEX terms_p1 ON terms(substr(term, 1, 1), df DESC)",
+    "CREATE INDEX terms_p2 ON terms(substr(term, 1, 2), df DESC)",
+    """CREATE TRIGGER records_keep_bundled BEFORE DELETE ON records WHEN old.protected = 1
+        BEGIN SELECT RAISE(ABORT, 'the bundled record cannot be deleted'); END""",
+    """CREATE TRIGGER records_keep_bundled_listed BEFORE UPDATE OF removed ON records
+        WHEN old.protected = 1 AND new.removed = 1
+        BEGIN SELECT RAISE(ABORT, 'the bundled record cannot be removed'); END""",
+)
+
+REQUIRED_OBJECTS = {"records", "record_text", "record_fts", "head_fts", "terms", "records_keep_bundled"}
+
+# MIGRATIONS[v] takes a library at version v - 1 to version v, inside one transaction.
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_to_1}
+
+
+# --- setting a library aside ------------------------------------------------------------
+
+
+def library_file(directory: Path | str) -> Path:
+    return Path(directory) / LIBRARY_FILE_NAME
+
+
+def set_aside(directory: Path | str, reason: str = "set-aside") -> Path | None:
+    """Rename the library file (and its -wal/-shm companions) to a timestamped name in the same
+    folder, untouched, so a fresh library can be opened. Never deletes. Returns the new path of
+    the database file, or None when there was none. Close every Library on it first."""
+    path = library_file(directory)
+    if not path.exists():
+        return None
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    tag = re.sub(r"[^A-Za-z0-9-]+", "-", reason).strip("-") or "set-aside"
+    for n in range(1000):
+        name = f"library-{stamp}-{tag}{f'-{n}' if n else ''}.sqlite3"
+        target = path.with_name(name)
+        if not any(target.with_name(name + s).exists() for s in ("", "-wal", "-shm")):
+            break
+    else:
+        raise LibraryError(path, "cannot find a free name to set the library aside")
+    try:
+        # Companions first, the main file last: stopped half-way, a fresh library could otherwise
+        # meet the old -wal under its own name and replay it.
+        for suffix in ("-wal", "-shm"):
+            companion = path.with_name(path.name + suffix)
+            if companion.exists():
+                companion.rename(target.with_name(target.name + suffix))
+        path.rename(target)
+    except OSError as exc:
+        raise LibraryError(path, f"cannot be set aside ({exc.strerror or exc})") from None
+    return target
+

@@ -1,0 +1,476 @@
+"""The library store: one SQLite connection, reading and writing records in transactions."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping
+
+from viewer.core.importers import ImportedRecord, ImportReport
+from viewer.core.library import index, schema
+from viewer.core.library.errors import (
+    CorruptLibraryError,
+    DamagedRecordError,
+    ForeignDatabaseError,
+    ImportCancelled,
+    LibraryError,
+    NewerLibraryError,
+    sqlite_error,
+)
+from viewer.core.library.matching import SearchResult, parse_query
+from viewer.core.library.ranking import Ranker
+from viewer.core.library.schema import APPLICATION_ID, LIBRARY_FILE_NAME, REQUIRED_OBJECTS, check_header
+from viewer.core.record import Record, RecordError, parse_record, record_to_data
+from viewer.core.resources import BUNDLED_RECORD_ID, bundled_record
+
+
+@dataclass(frozen=True)
+class AddResult:
+    added: tuple[str, ...] = ()
+    duplicates: tuple[str, ...] = ()  # already in the library (or twice in the input): skipped
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    report: ImportReport
+    result: AddResult
+    written: bool  # False when all-or-none refused a file with bad entries
+
+
+Progress = Callable[[int, int], None]
+Cancel = Callable[[], bool]
+
+TERMS_REBUILD_MIN = 5_000
+_BATCH = 1_000
+
+
+class Library:
+    """One connection to one library. Use one Library per thread (an import worker opens its own)."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path | None) -> None:
+        self._conn = conn
+        self.path = path
+        self._data_version: int | None = None
+        self._ranker = Ranker(conn)
+
+    # -- opening ---------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, directory: Path | str | None) -> "Library":
+        """Open (or create) the library in ``directory``; None gives one in memory.
+
+        Raises CorruptLibraryError, NewerLibraryError or ForeignDatabaseError for a file that
+        must be set aside (:func:`set_aside`), LibraryError when the folder cannot be used.
+        """
+        if directory is None:
+            conn = sqlite3.connect(":memory:", isolation_level=None)
+            lib = cls(conn, None)
+            lib._prepare(None)
+            return lib
+        directory = Path(directory)
+        path = directory / LIBRARY_FILE_NAME
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise LibraryError(directory, f"cannot create the library folder ({exc.strerror or exc})") from None
+        check_header(path)
+        try:
+            conn = sqlite3.connect(str(path), isolation_level=None, timeout=5.0)
+        except sqlite3.Error as exc:
+            raise sqlite_error(path, exc) from None
+        lib = cls(conn, path)
+        try:
+            lib._prepare(path)
+        except BaseException:
+            conn.close()
+            raise
+        return lib
+
+    def _prepare(self, path: Path | None) -> None:
+        conn = self._conn
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            tables = conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]
+        except sqlite3.Error as exc:
+            raise sqlite_error(path, exc) from None
+        if app_id not in (0, APPLICATION_ID) or (app_id == 0 and (version or tables)):
+            raise ForeignDatabaseError(path, "an SQLite database of another program, not a library")
+        if version > schema.SCHEMA_VERSION:
+            raise NewerLibraryError(path or "<memory>", version)
+        try:
+            if version == 0:
+                # Before the first write: records of NCJRS length (2-3 KB) waste most of a 4 KB page.
+                conn.execute("PRAGMA page_size=16384")
+            if path is not None:
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA journal_size_limit=67108864")
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA cache_size=-32000")
+            self._migrate()
+            self._check_schema()
+            self._seed_bundled()
+        except sqlite3.Error as exc:
+            raise sqlite_error(path, exc) from None
+
+    def _migrate(self) -> None:
+        """Apply MIGRATIONS one version at a time, each in its own transaction."""
+        # A plain read first: opening an up-to-date library must not wait for another writer.
+        while self._conn.execute("PRAGMA user_version").fetchone()[0] < schema.SCHEMA_VERSION:
+            with self._write():  # re-read under the write lock: another process may have migrated
+                version = self._conn.execute("PRAGMA user_version").fetchone()[0]
+                if version > schema.SCHEMA_VERSION:
+                    raise NewerLibraryError(self.path or "<memory>", version)
+                if version == schema.SCHEMA_VERSION:
+                    break
+                schema.MIGRATIONS[version + 1](self._conn)
+                self._conn.execute(f"PRAGMA user_version = {version + 1:d}")
+
+    def _check_schema(self) -> None:
+        present = {name for (name,) in self._conn.execute("SELECT name FROM sqlite_schema")}
+        missing = sorted(REQUIRED_OBJECTS - present)
+        if missing:
+            raise CorruptLibraryError(self.path, f"the library's schema is damaged (missing {', '.join(missing)})")
+
+    def _seed_bundled(self) -> None:
+        record = bundled_record()
+        text = _dumps(record_to_data(record))
+
+        def current() -> tuple | None:
+            return self._conn.execute("SELECT rid, json, protected, removed FROM records WHERE id = ?",
+                                      (record.id,)).fetchone()
+
+        row = current()
+        if row is not None and row[1:] == (text, 1, 0):
+            return
+        with self._write():
+            row = current()
+            if row is not None and row[1:] == (text, 1, 0):
+                return
+            if row is None:
+                index.insert_rows(self._conn, [_row_for(record, text, protected=True)])
+            else:
+                rid = row[0]
+                if not row[3]:
+                    index.fts_delete(self._conn, [rid])
+                fields = _row_for(record, text, protected=True)
+                self._conn.execute(
+                    "UPDATE records SET ncj_number=?, title=?, sort_group=0, sort_title=?, authors=?, "
+                    "issued_year=?, json=?, protected=1, removed=0 WHERE rid=?",
+                    (fields["ncj_number"], fields["title"], fields["sort_title"], fields["authors"],
+                     fields["issued_year"], text, rid))
+                index.fts_insert_range(self._conn, rid, rid)
+            index.count_terms(self._conn, [record])
+
+    def close(self) -> None:
+        try:
+            self._conn.execute("PRAGMA optimize")
+        except sqlite3.Error:
+            pass
+        self._conn.close()
+
+    def __enter__(self) -> "Library":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def count(self) -> int:
+        """Records in the library (the bundled one included, removed ones not)."""
+        with self._reading():
+            return self._conn.execute("SELECT count(*) FROM records WHERE removed = 0").fetchone()[0]
+
+    def page(self, offset: int, limit: int) -> list[tuple[str, str]]:
+        """(id, title) of records ``offset`` to ``offset + limit`` in list order: the bundled
+        record first, then by title (case-insensitive), then in the order added."""
+        with self._reading():
+            return self._conn.execute(
+                "SELECT id, title FROM records WHERE removed = 0 ORDER BY sort_group, sort_title, rid "
+                "LIMIT ? OFFSET ?", (max(0, limit), max(0, offset))).fetchall()
+
+    def row_of(self, record_id: str) -> int | None:
+        """The position of a record in :meth:`page` order, or None if it is not in the library."""
+        with self._reading():
+            row = self._conn.execute("SELECT sort_group, sort_title, rid FROM records WHERE id = ? AND removed = 0",
+                                     (record_id,)).fetchone()
+            if row is None:
+                return None
+            return self._conn.execute(
+                "SELECT count(*) FROM records WHERE removed = 0 AND (sort_group, sort_title, rid) < (?, ?, ?)",
+                row).fetchone()[0]
+
+    def __contains__(self, record_id: object) -> bool:
+        with self._reading():
+            return self._conn.execute("SELECT 1 FROM records WHERE id = ? AND removed = 0",
+                                      (record_id,)).fetchone() is not None
+
+    def get(self, record_id: str) -> Record:
+        """The record; KeyError if it is not in the library (or removed)."""
+        if record_id == BUNDLED_RECORD_ID:
+            return bundled_record()
+        return self._load(record_id)[0]
+
+    def get_many(self, record_ids: Iterable[str]) -> list[Record]:
+        return [self.get(i) for i in record_ids]
+
+    def citation_fields(self, record_id: str) -> dict[str, Any]:
+        """The CSL-JSON fields an imported file gave beyond the Record (empty for the bundled record)."""
+        if record_id == BUNDLED_RECORD_ID:
+            return {}
+        return dict(self._load(record_id)[1])
+
+    def is_protected(self, record_id: str) -> bool:
+        return record_id == BUNDLED_RECORD_ID
+
+    def _load(self, record_id: str) -> tuple[Record, Mapping[str, Any]]:
+        with self._reading():
+            row = self._conn.execute("SELECT json FROM records WHERE id = ? AND removed = 0", (record_id,)).fetchone()
+        if row is None:
+            raise KeyError(record_id)
+        source = f"{self.path or 'library'} (record {record_id})"
+        try:
+            record = record_from_json(row[0], source)
+            citation = record.citation
+        except (RecordError, ValueError, AttributeError) as exc:
+            raise DamagedRecordError(self.path, f"record {record_id} cannot be read ({exc})") from None
+        return record, citation
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def add_records(self, items: Iterable[Record | ImportedRecord], *, progress: Progress | None = None,
+                    cancel: Cancel | None = None) -> AddResult:
+        """Add records in one transaction; records whose id is already there are skipped as
+        duplicates. ``progress(done, total)`` is called between batches; when ``cancel()``
+        returns True the transaction is rolled back and ImportCancelled raised."""
+        items = list(items)
+        total = len(items)
+        added: list[str] = []
+        duplicates: list[str] = []
+        with self._write():
+            present = self._present_ids([_record_of(i).id for i in items])
+            seen: set[str] = set()
+            fresh: list[Record] = []
+            for start in range(0, total, _BATCH):
+                if cancel is not None and cancel():
+                    raise ImportCancelled(self.path, "import cancelled; nothing was added")
+                rows = []
+                for item in items[start:start + _BATCH]:
+                    record = _record_of(item)
+                    if record.id in seen or present.get(record.id) == 0:
+                        duplicates.append(record.id)
+                        continue
+                    seen.add(record.id)
+                    citation = item.citation if isinstance(item, ImportedRecord) else None
+                    rows.append(_row_for(record, _dumps(record_to_data(record, citation))))
+                    fresh.append(record)
+                    added.append(record.id)
+                replaced = [(r["id"],) for r in rows if present.get(r["id"]) == 1]
+                if replaced:  # removed earlier, awaiting purge: the new copy takes its place
+                    self._conn.executemany("DELETE FROM records WHERE id = ? AND removed = 1", replaced)
+                index.insert_rows(self._conn, rows)
+                if progress is not None:
+                    progress(min(start + _BATCH, total), total)
+            if cancel is not None and cancel():
+                raise ImportCancelled(self.path, "import cancelled; nothing was added")
+            if len(fresh) >= TERMS_REBUILD_MIN:
+                index.rebuild_terms(self._conn)
+            else:
+                index.count_terms(self._conn, fresh)
+        self._changed()
+        if len(added) >= TERMS_REBUILD_MIN and self.path is not None:
+            self._checkpoint()
+        return AddResult(tuple(added), tuple(duplicates))
+
+    def import_report(self, report: ImportReport, *, all_or_none: bool = False, progress: Progress | None = None,
+                      cancel: Cancel | None = None) -> ImportOutcome:
+        """Add a report's good entries; with ``all_or_none`` a report with bad entries adds nothing."""
+        if all_or_none and report.bad:
+            return ImportOutcome(report, AddResult(), written=False)
+        return ImportOutcome(report, self.add_records(report.entries, progress=progress, cancel=cancel), True)
+
+    def remove(self, record_ids: Iterable[str]) -> tuple[str, ...]:
+        """Hide records from list and search (undo with :meth:`restore` until :meth:`purge_removed`).
+        The bundled record and unknown ids are skipped; returns the ids removed."""
+        ids = [i for i in dict.fromkeys(record_ids) if i != BUNDLED_RECORD_ID]
+        with self._write():
+            rows = self._rows_where(ids, removed=0)
+            rids = [rid for rid, _ in rows]
+            index.fts_delete(self._conn, rids)
+            self._conn.executemany("UPDATE records SET removed = 1 WHERE rid = ?", [(r,) for r in rids])
+        self._changed()
+        done = {i for _, i in rows}
+        return tuple(i for i in ids if i in done)
+
+    def restore(self, record_ids: Iterable[str]) -> tuple[str, ...]:
+        """Bring back removed records; returns the ids restored."""
+        ids = list(dict.fromkeys(record_ids))
+        with self._write():
+            rows = self._rows_where(ids, removed=1)
+            rids = [rid for rid, _ in rows]
+            self._conn.executemany("UPDATE records SET removed = 0 WHERE rid = ?", [(r,) for r in rids])
+            for rid in rids:
+                index.fts_insert_range(self._conn, rid, rid)
+        self._changed()
+        done = {i for _, i in rows}
+        return tuple(i for i in ids if i in done)
+
+    def purge_removed(self) -> int:
+        """Delete removed records for good (the app calls this at start-up, when no undo can reach them)."""
+        with self._write():
+            n = self._conn.execute("DELETE FROM records WHERE removed = 1").rowcount
+        self._changed()
+        return n
+
+    def optimize(self) -> None:
+        """Maintenance: merge the index, recount words, checkpoint. Slow on a large library."""
+        with self._write():
+            self._conn.execute("INSERT INTO record_fts(record_fts) VALUES ('optimize')")
+            index.rebuild_terms(self._conn)
+        self._changed()
+        if self.path is not None:
+            self._checkpoint()
+
+    def check(self) -> list[str]:
+        """A full integrity check (reads the whole file): the problems found, empty when none."""
+        with self._reading():
+            problems = [r for (r,) in self._conn.execute("PRAGMA integrity_check") if r != "ok"]
+            try:
+                self._conn.execute("INSERT INTO record_fts(record_fts, rank) VALUES ('integrity-check', 1)")
+            except sqlite3.DatabaseError as exc:
+                problems.append(f"search index: {exc}")
+            for rid, text in self._conn.execute("SELECT rid, json FROM records"):
+                try:
+                    record_from_json(text)
+                except (RecordError, ValueError) as exc:
+                    problems.append(f"record row {rid}: {exc}")
+        return problems
+
+    # -- search ----------------------------------------------------------------------------
+
+    def search(self, query: str, limit: int = 50, *, prefix: bool = True, exact: bool | None = None) -> SearchResult:
+        """Records matching every word of ``query``, best first, with matched words located.
+
+        As-you-type: the last word is a prefix unless ``prefix`` is False or the query ends in
+        a space. ``exact=None`` ranks with full bm25 when that is cheap and otherwise ranks the
+        newest matches (title matches first) so that a keystroke never waits on a scan of the
+        whole library; ``exact=True`` always ranks every match (the CLI, or a search run when
+        the user stops typing); the result says which it was.
+        """
+        groups = parse_query(query, prefix)
+        labels = tuple(g.label for g in groups)
+        if not groups or limit <= 0:
+            return SearchResult(query, (), True, labels)
+        with self._reading():
+            self._refresh()
+            return self._ranker.search(query, groups, labels, limit, exact)
+
+    def _refresh(self) -> None:
+        """Forget cached counts when this or another connection changed the library."""
+        version = self._conn.execute("PRAGMA data_version").fetchone()[0]
+        if version != self._data_version or self._data_version is None:
+            self._data_version = version
+            self._ranker.forget(self._conn.execute("SELECT count(*) FROM records WHERE removed = 0").fetchone()[0])
+
+    def _changed(self) -> None:
+        self._data_version = None
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _reading(self) -> "_Guard":
+        return _Guard(self, write=False)
+
+    def _write(self) -> "_Guard":
+        return _Guard(self, write=True)
+
+    def _present_ids(self, ids: list[str]) -> dict[str, int]:
+        """id -> removed flag (0/1) for the ids already stored."""
+        present: dict[str, int] = {}
+        for start in range(0, len(ids), 20_000):
+            chunk = json.dumps(ids[start:start + 20_000])
+            present.update(self._conn.execute(
+                "SELECT id, removed FROM records WHERE id IN (SELECT value FROM json_each(?))", (chunk,)))
+        return present
+
+    def _rows_where(self, ids: list[str], removed: int) -> list[tuple[int, str]]:
+        if not ids:
+            return []
+        return self._conn.execute(
+            "SELECT rid, id FROM records WHERE removed = ? AND protected = 0 AND "
+            "id IN (SELECT value FROM json_each(?))", (removed, json.dumps(ids))).fetchall()
+
+    def _checkpoint(self) -> None:
+        try:
+            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error:
+            pass  # another reader keeps the WAL; SQLite checkpoints later
+
+
+class _Guard:
+    """A read, or a write transaction (BEGIN IMMEDIATE ... COMMIT / ROLLBACK), turning SQLite
+    errors into LibraryErrors that name the file."""
+
+    def __init__(self, lib: Library, write: bool) -> None:
+        self.lib, self.write = lib, write
+        self.began = False
+
+    def __enter__(self) -> "_Guard":
+        if self.write:
+            try:
+                self.lib._conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise sqlite_error(self.lib.path, exc) from None
+            self.began = True
+        return self
+
+    def __exit__(self, kind, exc, tb) -> bool:
+        if self.began:
+            try:
+                self.lib._conn.execute("COMMIT" if exc is None else "ROLLBACK")
+            except sqlite3.Error as commit_exc:
+                if exc is None:
+                    try:
+                        self.lib._conn.execute("ROLLBACK")
+                    except sqlite3.Error:
+                        pass
+                    raise sqlite_error(self.lib.path, commit_exc) from None
+        if isinstance(exc, sqlite3.Error):
+            raise sqlite_error(self.lib.path, exc) from None
+        return False
+
+
+def _record_of(item: Record | ImportedRecord) -> Record:
+    return item.record if isinstance(item, ImportedRecord) else item
+
+
+def _row_for(record: Record, text: str, protected: bool = False) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "ncj_number": record.ncj_number,
+        "title": record.title,
+        "sort_group": 0 if protected else 1,
+        "sort_title": record.title.casefold(),
+        "authors": "; ".join(record.authors),
+        "issued_year": record.issued_year,
+        "protected": 1 if protected else 0,
+        "added_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "json": text,
+    }
+
+
+
+
+def record_from_json(text: str, source: str = "<library>") -> Record:
+    """Read a stored record, checked as a record file is (raises RecordError)."""
+    return parse_record(text, source)
+
+
+def _dumps(data: Mapping[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
