@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
 from viewer.core.importers import ImportedRecord, ImportReport
 from viewer.core.library import index, schema
+from viewer.core.library.bundled import seed_bundled
 from viewer.core.library.errors import (
     CorruptLibraryError,
     DamagedRecordError,
@@ -22,6 +22,7 @@ from viewer.core.library.errors import (
 )
 from viewer.core.library.matching import SearchResult, parse_query
 from viewer.core.library.ranking import Ranker
+from viewer.core.library.rows import Guard, dumps, record_of, row_for
 from viewer.core.library.schema import APPLICATION_ID, LIBRARY_FILE_NAME, REQUIRED_OBJECTS, check_header
 from viewer.core.record import Record, RecordError, parse_record, record_to_data
 from viewer.core.resources import BUNDLED_RECORD_ID, bundled_record
@@ -113,7 +114,7 @@ class Library:
             conn.execute("PRAGMA cache_size=-32000")
             self._migrate()
             self._check_schema()
-            self._seed_bundled()
+            seed_bundled(self._conn, self._write)
         except sqlite3.Error as exc:
             raise sqlite_error(path, exc) from None
 
@@ -135,36 +136,6 @@ class Library:
         missing = sorted(REQUIRED_OBJECTS - present)
         if missing:
             raise CorruptLibraryError(self.path, f"the library's schema is damaged (missing {', '.join(missing)})")
-
-    def _seed_bundled(self) -> None:
-        record = bundled_record()
-        text = _dumps(record_to_data(record))
-
-        def current() -> tuple | None:
-            return self._conn.execute("SELECT rid, json, protected, removed FROM records WHERE id = ?",
-                                      (record.id,)).fetchone()
-
-        row = current()
-        if row is not None and row[1:] == (text, 1, 0):
-            return
-        with self._write():
-            row = current()
-            if row is not None and row[1:] == (text, 1, 0):
-                return
-            if row is None:
-                index.insert_rows(self._conn, [_row_for(record, text, protected=True)])
-            else:
-                rid = row[0]
-                if not row[3]:
-                    index.fts_delete(self._conn, [rid])
-                fields = _row_for(record, text, protected=True)
-                self._conn.execute(
-                    "UPDATE records SET ncj_number=?, title=?, sort_group=0, sort_title=?, authors=?, "
-                    "issued_year=?, json=?, protected=1, removed=0 WHERE rid=?",
-                    (fields["ncj_number"], fields["title"], fields["sort_title"], fields["authors"],
-                     fields["issued_year"], text, rid))
-                index.fts_insert_range(self._conn, rid, rid)
-            index.count_terms(self._conn, [record])
 
     def close(self) -> None:
         try:
@@ -253,7 +224,7 @@ class Library:
         added: list[str] = []
         duplicates: list[str] = []
         with self._write():
-            present = self._present_ids([_record_of(i).id for i in items])
+            present = self._present_ids([record_of(i).id for i in items])
             seen: set[str] = set()
             fresh: list[Record] = []
             for start in range(0, total, _BATCH):
@@ -261,13 +232,13 @@ class Library:
                     raise ImportCancelled(self.path, "import cancelled; nothing was added")
                 rows = []
                 for item in items[start:start + _BATCH]:
-                    record = _record_of(item)
+                    record = record_of(item)
                     if record.id in seen or present.get(record.id) == 0:
                         duplicates.append(record.id)
                         continue
                     seen.add(record.id)
                     citation = item.citation if isinstance(item, ImportedRecord) else None
-                    rows.append(_row_for(record, _dumps(record_to_data(record, citation))))
+                    rows.append(row_for(record, dumps(record_to_data(record, citation))))
                     fresh.append(record)
                     added.append(record.id)
                 replaced = [(r["id"],) for r in rows if present.get(r["id"]) == 1]
@@ -382,11 +353,11 @@ class Library:
 
     # -- internals -------------------------------------------------------------------------
 
-    def _reading(self) -> "_Guard":
-        return _Guard(self, write=False)
+    def _reading(self) -> "Guard":
+        return Guard(self, write=False)
 
-    def _write(self) -> "_Guard":
-        return _Guard(self, write=True)
+    def _write(self) -> "Guard":
+        return Guard(self, write=True)
 
     def _present_ids(self, ids: list[str]) -> dict[str, int]:
         """id -> removed flag (0/1) for the ids already stored."""
@@ -411,66 +382,6 @@ class Library:
             pass  # another reader keeps the WAL; SQLite checkpoints later
 
 
-class _Guard:
-    """A read, or a write transaction (BEGIN IMMEDIATE ... COMMIT / ROLLBACK), turning SQLite
-    errors into LibraryErrors that name the file."""
-
-    def __init__(self, lib: Library, write: bool) -> None:
-        self.lib, self.write = lib, write
-        self.began = False
-
-    def __enter__(self) -> "_Guard":
-        if self.write:
-            try:
-                self.lib._conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.Error as exc:
-                raise sqlite_error(self.lib.path, exc) from None
-            self.began = True
-        return self
-
-    def __exit__(self, kind, exc, tb) -> bool:
-        if self.began:
-            try:
-                self.lib._conn.execute("COMMIT" if exc is None else "ROLLBACK")
-            except sqlite3.Error as commit_exc:
-                if exc is None:
-                    try:
-                        self.lib._conn.execute("ROLLBACK")
-                    except sqlite3.Error:
-                        pass
-                    raise sqlite_error(self.lib.path, commit_exc) from None
-        if isinstance(exc, sqlite3.Error):
-            raise sqlite_error(self.lib.path, exc) from None
-        return False
-
-
-def _record_of(item: Record | ImportedRecord) -> Record:
-    return item.record if isinstance(item, ImportedRecord) else item
-
-
-def _row_for(record: Record, text: str, protected: bool = False) -> dict[str, Any]:
-    return {
-        "id": record.id,
-        "ncj_number": record.ncj_number,
-        "title": record.title,
-        "sort_group": 0 if protected else 1,
-        "sort_title": record.title.casefold(),
-        "authors": "; ".join(record.authors),
-        "issued_year": record.issued_year,
-        "protected": 1 if protected else 0,
-        "added_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "json": text,
-    }
-
-
-
-
 def record_from_json(text: str, source: str = "<library>") -> Record:
     """Read a stored record, checked as a record file is (raises RecordError)."""
     return parse_record(text, source)
-
-
-def _dumps(data: Mapping[str, Any]) -> str:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-
-

@@ -1,0 +1,75 @@
+"""Transactions and the rows a record is stored as."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any, Mapping
+
+from viewer.core.importers.common import ImportedRecord
+from viewer.core.library.errors import sqlite_error
+from viewer.core.record import Record
+
+if TYPE_CHECKING:
+    from viewer.core.library.store import Library
+
+
+class Guard:
+    """A read, or a write transaction (BEGIN IMMEDIATE ... COMMIT / ROLLBACK), turning SQLite
+    errors into LibraryErrors that name the file."""
+
+    def __init__(self, lib: Library, write: bool) -> None:
+        self.lib, self.write = lib, write
+        self.began = False
+
+    def __enter__(self) -> "Guard":
+        if self.write:
+            try:
+                self.lib._conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise sqlite_error(self.lib.path, exc) from None
+            self.began = True
+        return self
+
+    def __exit__(self, kind, exc, tb) -> bool:
+        if self.began:
+            try:
+                self.lib._conn.execute("COMMIT" if exc is None else "ROLLBACK")
+            except sqlite3.Error as commit_exc:
+                if exc is None:
+                    try:
+                        self.lib._conn.execute("ROLLBACK")
+                    except sqlite3.Error:
+                        pass
+                    raise sqlite_error(self.lib.path, commit_exc) from None
+        if isinstance(exc, sqlite3.Error):
+            raise sqlite_error(self.lib.path, exc) from None
+        return False
+
+
+def record_of(item: Record | ImportedRecord) -> Record:
+    return item.record if isinstance(item, ImportedRecord) else item
+
+
+def row_for(record: Record, text: str, protected: bool = False) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "ncj_number": record.ncj_number,
+        "title": record.title,
+        "sort_group": 0 if protected else 1,
+        "sort_title": record.title.casefold(),
+        "authors": "; ".join(record.authors),
+        "issued_year": record.issued_year,
+        "protected": 1 if protected else 0,
+        "added_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "json": text,
+    }
+
+
+
+
+def dumps(data: Mapping[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
