@@ -8,6 +8,7 @@ orphans are placed by their shape: a journal line, a date, a length, a list of n
 from __future__ import annotations
 
 import re
+import textwrap
 from dataclasses import dataclass, field
 
 from viewer.core.importers.page_lines import Field
@@ -110,7 +111,8 @@ def _first(lines: list[str]) -> tuple[str | None, list[str]]:
 
 def prose(lines: list[str]) -> str:
     """Annotation or abstract verbatim: the page's line breaks kept, outer whitespace stripped."""
-    return "\n".join(line.rstrip() for line in lines).strip()
+    # A raw copy's indentation (common to every line) is markup, not the page's text.
+    return textwrap.dedent("\n".join(line.rstrip() for line in lines)).strip()
 
 
 def _place_orphans(orphans: list[str], found: Found) -> None:

@@ -99,7 +99,9 @@ def _one_name(part: str) -> Name | None:
     if len(tokens) == 1:
         return Name(family=tokens[0], suffix=suffix)
     start = len(tokens) - 1
-    if start >= 2 and tokens[start - 1] in _CONJUNCTIONS:
+    joiner = tokens[start - 1] if start >= 3 else ""
+    if joiner in _CONJUNCTIONS or (joiner.lower() in _CONJUNCTIONS and part.isupper()
+                                   and len(tokens[start - 2]) > 2):
         start -= 2  # "Gimenez-Salinas i Colomer": both family names and their "i"
     particle_start = start
     while particle_start > 1 and tokens[particle_start - 1] in _PARTICLES:
