@@ -7,6 +7,8 @@ import os
 import pickle
 import socket
 import stat
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -62,6 +64,20 @@ def disk_full_after(monkeypatch: pytest.MonkeyPatch, room: int) -> None:
         return sent
 
     monkeypatch.setattr(os, "write", write)
+
+
+def test_modules_use_the_standard_library_only() -> None:
+    """No Qt (the restructure's core never imports PySide6) and nothing else outside the stdlib."""
+    root = str(Path(__file__).resolve().parents[2])
+    code = (
+        f"import sys; sys.path.insert(0, {root!r})\n"
+        "import viewer.core.atomic, viewer.core.bounded, viewer.core.pdfcheck\n"
+        "outside = {m.split('.')[0] for m in sys.modules} - set(sys.stdlib_module_names)\n"
+        "print(sorted(outside - {'viewer', '__main__'}))\n"
+    )
+    # -S: no site-packages, so importing anything outside the stdlib fails outright
+    found = subprocess.run([sys.executable, "-I", "-S", "-c", code], capture_output=True, text=True, check=True)
+    assert found.stdout.strip() == "[]"
 
 
 # --- regular files ----------------------------------------------------------------------------

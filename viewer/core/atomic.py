@@ -23,53 +23,25 @@ import contextlib
 import errno
 import io
 import os
-import re
 import secrets
-import socket
 import stat
-import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import BinaryIO
 
-from viewer.core.oneline import one_line, quote_path
+from viewer.core.sink import Sink, WriteError, as_write_error, buffered
+from viewer.core.through import own_descriptor, writing_through
 
-if TYPE_CHECKING:
-    from _typeshed import ReadableBuffer
+__all__ = ["TEMP_PREFIX", "Verify", "WriteError", "atomic_writer", "write_atomic", "write_via_temp"]
 
-Verify = Callable[[bytes], None]
+Verify = Callable[[bytes], object]
 """Called with every byte written; raises ValueError (a short reason) when they are not whole."""
 
 TEMP_PREFIX = ".~nc"
 _TEMP_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
-# One of our own descriptors by name. realpath() would turn /dev/stdout into the file the shell
-# redirected to, which must be written through the descriptor, never replaced.
-_OWN_FD = re.compile(r"/(?:proc/(self|thread-self|\d+)(?:/task/\d+)?/fd|dev/fd)/(\d+)")
-
-
-class WriteError(OSError):
-    """A write that did not happen; ``str()`` is one line naming the file and the cause.
-
-    ``errno`` is the system's code when there was one (``errno.EPIPE`` for a closed pipe on
-    standard output, which a command line may prefer to end quietly on).
-    """
-
-    def __init__(self, path: str, reason: str, code: int | None = None) -> None:
-        super().__init__(code, reason, path)
-
-    def __str__(self) -> str:
-        reason = one_line(self.strerror or "failed")
-        if self.filename == "-":
-            return f"cannot write to standard output: {reason}"
-        if not self.filename:
-            return f"cannot write: {reason}"
-        return f"cannot write {quote_path(self.filename)}: {reason}"
-
-    def __reduce__(self) -> tuple[type[WriteError], tuple[str, str, int | None]]:
-        return type(self), (self.filename, self.strerror or "", self.errno)
 
 
 def write_atomic(path: str | os.PathLike[str], data: bytes | str, *, verify: Verify | None = None) -> None:
@@ -105,7 +77,7 @@ def atomic_writer(path: str | os.PathLike[str], *, verify: Verify | None = None)
             out.write(gathered.getvalue())
 
 
-def write_via_temp(path: str | os.PathLike[str], produce: Callable[[Path], None], *,
+def write_via_temp(path: str | os.PathLike[str], produce: Callable[[Path], object], *,
                    verify: Verify | None = None) -> None:
     """For a producer that writes to a path itself (Qt's PDF writer): ``produce(temp)`` fills
     a temporary file, which is then fsynced, checked and put in place like ``write_atomic``.
@@ -132,7 +104,7 @@ def write_via_temp(path: str | os.PathLike[str], produce: Callable[[Path], None]
     except BaseException as exc:
         _remove(temp.path)
         if isinstance(exc, OSError) and not isinstance(exc, WriteError):
-            raise _as_write_error(target.shown, exc) from exc
+            raise as_write_error(target.shown, exc) from exc
         raise
     _sync_folder(folder)
 
@@ -155,7 +127,7 @@ def _resolve(path: str | os.PathLike[str]) -> _Target:
     if shown == "-":
         return _Target(shown, shown, "stdout")
     try:
-        fd = _own_descriptor(shown)
+        fd = own_descriptor(shown)
         if fd is not None:
             return _Target(shown, shown, "descriptor", fd=fd)
         where = os.path.realpath(shown)
@@ -164,7 +136,7 @@ def _resolve(path: str | os.PathLike[str]) -> _Target:
         except FileNotFoundError:
             return _Target(shown, where, "replace")
     except (OSError, ValueError) as exc:
-        raise _as_write_error(shown, exc) from exc
+        raise as_write_error(shown, exc) from exc
     if stat.S_ISDIR(st.st_mode):
         raise WriteError(shown, os.strerror(errno.EISDIR), errno.EISDIR)
     if not stat.S_ISREG(st.st_mode):
@@ -173,21 +145,6 @@ def _resolve(path: str | os.PathLike[str]) -> _Target:
     if not os.access(where, os.W_OK):
         raise WriteError(shown, os.strerror(errno.EACCES), errno.EACCES)
     return _Target(shown, where, "replace", st)
-
-
-def _own_descriptor(path: str) -> int | None:
-    """N for /dev/stdout, /dev/fd/N or /proc/self/fd/N, followed through symlinks one at a time."""
-    current = os.path.abspath(path)
-    for _ in range(40):  # the kernel's own limit on a chain of links
-        match = _OWN_FD.fullmatch(current)
-        if match:
-            pid = match[1]
-            mine = pid is None or not pid.isdigit() or int(pid) == os.getpid()
-            return int(match[2]) if mine else None
-        if not os.path.islink(current):
-            return None
-        current = os.path.normpath(os.path.join(os.path.dirname(current), os.readlink(current)))
-    return None
 
 
 # --- replacing a regular file ---------------------------------------------------------------
@@ -204,7 +161,7 @@ def _new_temp(target: _Target, folder: str) -> _Temp:
     try:
         fd, path = _create_temp(folder)
     except OSError as exc:
-        raise _as_write_error(target.shown, exc) from exc
+        raise as_write_error(target.shown, exc) from exc
     try:
         if target.existing is None:  # created 0o666, so the kernel applied the umask
             temp = _Temp(fd, path, stat.S_IMODE(os.fstat(fd).st_mode), None)
@@ -216,7 +173,7 @@ def _new_temp(target: _Target, folder: str) -> _Temp:
         os.close(fd)
         _remove(path)
         if isinstance(exc, OSError):
-            raise _as_write_error(target.shown, exc) from exc
+            raise as_write_error(target.shown, exc) from exc
         raise
     return temp
 
@@ -253,12 +210,13 @@ def _take_over(fd: int, temp: _Temp) -> None:
 def _replacing(target: _Target, verify: Verify | None) -> Iterator[BinaryIO]:
     folder = os.path.dirname(target.where) or "."
     temp = _new_temp(target, folder)
-    sink = _Sink(lambda b: os.write(temp.fd, b), target.shown, lambda: os.close(temp.fd))
-    out = io.BufferedWriter(sink)
+    sink = Sink(lambda b: os.write(temp.fd, b), target.shown, lambda: os.close(temp.fd))
+    out = buffered(sink)
     try:
         yield out
     except BaseException:
-        _abandon(out, sink, temp.path)
+        sink.abandon(out)
+        _remove(temp.path)
         raise
     try:
         out.flush()
@@ -266,9 +224,10 @@ def _replacing(target: _Target, verify: Verify | None) -> Iterator[BinaryIO]:
         out.close()
         os.replace(temp.path, target.where)
     except BaseException as exc:
-        _abandon(out, sink, temp.path)
+        sink.abandon(out)
+        _remove(temp.path)
         if isinstance(exc, OSError) and not isinstance(exc, WriteError):
-            raise _as_write_error(target.shown, exc) from exc
+            raise as_write_error(target.shown, exc) from exc
         raise
     _sync_folder(folder)
 
@@ -297,20 +256,20 @@ def _settle_produced(target: _Target, temp: _Temp, verify: Verify | None) -> Non
         os.close(fd)
 
 
-def _produce_aside(shown: str, produce: Callable[[Path], None]) -> bytes:
+def _produce_aside(shown: str, produce: Callable[[Path], object]) -> bytes:
     """Runs a path-writing producer for a target that cannot be replaced (a device, stdout)."""
     try:
         fd, path = tempfile.mkstemp(prefix=TEMP_PREFIX)
         os.close(fd)
     except OSError as exc:
-        raise _as_write_error(shown, exc) from exc
+        raise as_write_error(shown, exc) from exc
     try:
         produce(Path(path))
         return Path(path).read_bytes()
     except WriteError:
         raise
     except OSError as exc:
-        raise _as_write_error(shown, exc) from exc
+        raise as_write_error(shown, exc) from exc
     finally:
         _remove(path)
 
@@ -361,109 +320,6 @@ def _remove(path: str) -> None:
         os.unlink(path)
 
 
-# --- writing through ------------------------------------------------------------------------
-
-@contextlib.contextmanager
-def _through(target: _Target) -> Iterator[BinaryIO]:
-    _flush_std_streams()  # what was printed before comes out before these bytes
-    if target.kind == "stdout":
-        buffer = _stdout_buffer()
-        sink = _Sink(buffer.write, target.shown, buffer.flush)
-    elif target.kind == "descriptor":
-        fd = target.fd
-        sink = _Sink(lambda b: os.write(fd, b), target.shown, None)
-    else:
-        fd = _open_through(target)
-        sink = _Sink(lambda b: os.write(fd, b), target.shown, lambda: os.close(fd))
-    out = io.BufferedWriter(sink)
-    try:
-        yield out
-    except BaseException:
-        _abandon(out, sink, None)
-        raise
-    out.close()  # flushes; a failure raises WriteError and still closes
-
-
-def _open_through(target: _Target) -> int:
-    try:
-        if target.existing is not None and stat.S_ISSOCK(target.existing.st_mode):
-            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
-                sock.connect(target.where)
-                return sock.detach()
-        return os.open(target.where, os.O_WRONLY | getattr(os, "O_NOCTTY", 0) | _CLOEXEC)
-    except OSError as exc:
-        raise _as_write_error(target.shown, exc) from exc
-
-
-def _stdout_buffer() -> BinaryIO:
-    stream = sys.stdout
-    buffer = getattr(stream, "buffer", None)
-    if buffer is None:  # a GUI build on Windows has no console
-        raise WriteError("-", "there is no standard output", errno.EBADF)
-    return buffer  # type: ignore[no-any-return]
-
-
-def _flush_std_streams() -> None:
-    for stream in (sys.stdout, sys.stderr):
-        if stream is not None:
-            with contextlib.suppress(OSError, ValueError):
-                stream.flush()
-
-
-class _Sink(io.RawIOBase):
-    """The raw end under a BufferedWriter: every byte passes ``send`` (``os.write`` for files, so
-    a full disk shows up here, as WriteError), counted."""
-
-    def __init__(self, send: Callable[[ReadableBuffer], int | None], shown: str,
-                 finish: Callable[[], object] | None) -> None:
-        super().__init__()
-        self._send = send
-        self._shown = shown
-        self._finish = finish
-        self._abandoned = False
-        self.count = 0
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, b: ReadableBuffer) -> int:
-        size = memoryview(b).nbytes
-        if self._abandoned:  # a failed write: what is still buffered is dropped, not sent
-            return size
-        try:
-            sent = self._send(b)
-        except OSError as exc:
-            raise _as_write_error(self._shown, exc) from exc
-        sent = size if sent is None else sent
-        self.count += sent
-        return sent
-
-    def abandon(self) -> None:
-        self._abandoned = True
-
-    def close(self) -> None:
-        if self.closed:
-            return
-        try:
-            if self._finish is not None:
-                self._finish()
-        except OSError as exc:
-            raise _as_write_error(self._shown, exc) from exc
-        finally:
-            super().close()
-
-
-def _abandon(out: io.BufferedIOBase, sink: _Sink, temp: str | None) -> None:
-    sink.abandon()
-    with contextlib.suppress(OSError):
-        out.close()
-    if temp is not None:
-        _remove(temp)
-
-
-def _as_write_error(shown: str, exc: OSError | ValueError) -> WriteError:
-    if isinstance(exc, WriteError):
-        return exc
-    if isinstance(exc, OSError):
-        return WriteError(shown, exc.strerror or str(exc), exc.errno)
-    return WriteError(shown, str(exc))
+def _through(target: _Target) -> contextlib.AbstractContextManager[BinaryIO]:
+    fd = target.fd if target.kind == "descriptor" else None
+    return writing_through(target.shown, where=target.where, fd=fd, existing=target.existing)
