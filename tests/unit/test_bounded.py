@@ -45,7 +45,7 @@ def test_bounded_int_huge_is_fast_and_says_why(length: int) -> None:
     started = time.perf_counter()
     with pytest.raises(ValueError) as info:
         bounded_int("9" * length)
-    assert time.perf_counter() - started < 0.1
+    assert time.perf_counter() - started < 0.5  # int() itself would refuse or take quadratic time
     message = str(info.value)
     assert f"{length:,} digits, at most 9" in message
     assert "4300" not in message and "Exceeds" not in message
