@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from viewer.app import main
+from viewer.cli import main
 from viewer.citeproc import citation
 from viewer.core.resources import bundled_record, resource_path
 
@@ -144,4 +144,4 @@ def test_export_bad_format_and_unwritable_target(capsys, tmp_path):
     code, _, err = run(capsys, "export", "--format", "endnote")
     assert code == 2 and "invalid choice: 'endnote' (choose from 'ris', 'bibtex', 'csl-json')" in err
     code, _, err = run(capsys, "export", "--format", "ris", "-o", str(tmp_path / "no" / "such" / "dir.ris"))
-    assert code == 2 and "cannot write" in err and err.count("\n") == 1
+    assert code == 1 and "cannot write" in err and err.count("\n") == 1

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from viewer.app import main
+from viewer.cli import main
 
 DATA = Path(__file__).resolve().parent / "data"
 

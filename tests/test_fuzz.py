@@ -18,7 +18,7 @@ from fuzzcount import count_case
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from viewer.app import main
+from viewer.cli import main
 from viewer.citeproc import citation
 from viewer.core.importers import ImportFileError, parse_bytes, read_file
 from viewer.core.library import Library, LibraryError, library_file

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from viewer.app import main
+from viewer.cli import main
 from viewer.core.importers import import_file
 from viewer.core.library import Library, library_file
 
@@ -113,13 +113,13 @@ def test_unusable_library_folder_still_opens_with_the_bundled_record(gui, tmp_pa
 def test_unexpected_error_shows_a_copyable_report_and_keeps_running(qapp, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
 
-    from viewer import app
+    from viewer.ui.crash_report import report_unexpected
     boxes = []
     monkeypatch.setattr(QMessageBox, "exec", lambda self: boxes.append(self) or 0)
     try:
         raise ZeroDivisionError("boom")
     except ZeroDivisionError:
-        app._report_unexpected(*sys.exc_info())
+        report_unexpected(*sys.exc_info())
     (box,) = boxes
     assert "still running" in box.text() and "ZeroDivisionError: boom" in box.informativeText()
     assert "Traceback" in box.detailedText()  # the report to copy, behind "Show Details"
