@@ -2,9 +2,9 @@
 
 The executable is built by packaging/build.sh (about a minute) unless dist/ holds one this
 test built from exactly the current inputs: a stamp in build/pyinstaller records a hash of
-every file under viewer/ and resources/, the spec, build.sh and the pinned build requirements,
-and the Python and PySide6 versions, taken before that build, with the executable's size and
-mtime after it.
+every file under viewer/ and resources/, the spec, its trimming package (packaging/trim),
+build.sh and the pinned build requirements, and the Python and PySide6 versions, taken
+before that build, with the executable's size and mtime after it.
 
 Each run starts the executable from an empty temporary folder with a minimal environment
 (no virtual environment on PATH, HOME in the temp folder), as a user's double-click would.
@@ -43,7 +43,8 @@ def _inputs_digest() -> str:
     digest = hashlib.sha256()
     digest.update(f"{sys.version} {sys.prefix} {PySide6.__version__}\n".encode())
     packaging = [ROOT / "packaging" / name for name in ("ncjrs-viewer.spec", "build.sh", "requirements-build.txt")]
-    files = packaging + sorted(p for folder in (ROOT / "viewer", ROOT / "resources") for p in folder.rglob("*")
+    folders = (ROOT / "packaging" / "trim", ROOT / "viewer", ROOT / "resources")
+    files = packaging + sorted(p for folder in folders for p in folder.rglob("*")
                                if p.is_file() and "__pycache__" not in p.parts)
     for path in files:
         digest.update(f"{path.relative_to(ROOT).as_posix()}\0".encode())
