@@ -51,7 +51,7 @@ def test_cite_prints_the_citation(capsys):
 @pytest.mark.parametrize("argv, needle", [
     (["show", "nope"], "unknown section 'nope' (choose from details, annotation"),
     (["--section", "nope"], "unknown section 'nope'"),
-    (["cite", "--style", "nope"], "invalid choice: 'nope' (choose from"),
+    (["cite", "--style", "nope"], "unknown citation style 'nope'; choose one of: apa,"),
     (["cite", "--format", "pdf"], "invalid choice: 'pdf'"),
     (["--bogus"], "unrecognized arguments: --bogus"),
     (["frobnicate"], "invalid choice: 'frobnicate'"),

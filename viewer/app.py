@@ -45,13 +45,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--library", metavar="DIR", help="the library folder (default: the user's data folder)")
     parser.add_argument("--settings", metavar="FILE", help=argparse.SUPPRESS)  # tests, portable use
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    sub.add_parser("styles", help="list the citation styles: id, tab, name")
+    styles = sub.add_parser("styles", help="list the offered citation styles (id, tab, name); see --all and TEXT")
+    styles.add_argument("text", nargs="?", metavar="TEXT", help="every style whose id or title holds TEXT")
+    styles.add_argument("--all", action="store_true", help="every style of the CSL repository (10,000+)")
     sub.add_parser("sections", help="list the record's sections: id, tab, heading (indented by depth)")
     show = sub.add_parser("show", help="print one section's heading and text")
     show.add_argument("id", metavar="ID")
     cite = sub.add_parser("cite", help="print the record's citation")
-    cite.add_argument("--style", default=citation.DEFAULT_STYLE, choices=citation.style_ids(), metavar="ID",
-                      help=f"citation style: {', '.join(citation.style_ids())} (default: %(default)s)")
+    cite.add_argument("--style", default=citation.DEFAULT_STYLE, metavar="ID",
+                      help=f"citation style: {', '.join(citation.style_ids())} or any id 'styles --all' lists "
+                           f"(default: %(default)s)")
+    cite.add_argument("--locale", metavar="LANG", help="locale, e.g. de-DE (default: the style's default-locale)")
     cite.add_argument("--in-text", action="store_true", help="the in-text citation instead of the bibliography entry")
     cite.add_argument("--format", default="text", choices=["text", "html"], help="text (default) or html")
     export = sub.add_parser("export", help="write the record as RIS, BibTeX or CSL-JSON")
@@ -68,8 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
     pdf.add_argument("-o", "--output", required=True, metavar="FILE")
     pdf.add_argument("--section", metavar="ID", default=argparse.SUPPRESS,  # keeps a top-level --section
                      help="only this section (see 'sections'); default: the whole record")
-    pdf.add_argument("--style", default=citation.DEFAULT_STYLE, choices=citation.style_ids(), metavar="ID",
-                     help="citation style for the 'Cite as' line")
+    pdf.add_argument("--style", default=citation.DEFAULT_STYLE, metavar="ID",
+                     help="citation style for the 'Cite as' line (any id 'styles --all' lists)")
     pdf.add_argument("--page-size", default="letter", choices=["letter", "a4"])
     # The record options work before or after the subcommand.
     for subparser in sub.choices.values():
@@ -131,12 +135,11 @@ def run_command(args: argparse.Namespace, out=None) -> int:
             for hit in library.search(args.query, limit=args.limit, exact=True):
                 print(f"{hit.id}\t{hit.title}", file=out)
         return 0
-    record = _load(args)
     if args.command == "styles":
-        from viewer import citation
-        for style in citation.STYLES:
-            print(f"{style.id}\t{style.name}", file=out)
-        return 0
+        return _styles(args, out)
+    if getattr(args, "style", None) is not None:
+        _check_style_id(args.style)
+    record = _load(args)
     if args.command == "sections":
         for depth, section in record.walk():
             print(f"{section.id}\t{'  ' * depth}{section.heading}", file=out)
@@ -163,9 +166,33 @@ def run_command(args: argparse.Namespace, out=None) -> int:
             return 1
     elif args.command == "cite":
         from viewer import citation
-        cite = citation.render(record, args.style, in_text=args.in_text)
+        try:
+            cite = citation.render(record, args.style, in_text=args.in_text, locale=args.locale)
+        except citation.CitationError as exc:
+            raise DataError(str(exc)) from None
         print(cite.html if args.format == "html" else cite.text, file=out)
     return 0
+
+
+def _styles(args: argparse.Namespace, out) -> int:
+    """The offered styles; with --all every style, with TEXT those whose id or title holds it."""
+    if args.all or args.text is not None:
+        from viewer.citeproc import style_repo
+        found = style_repo.find_styles(args.text) if args.text is not None else style_repo.all_styles()
+        out.writelines(f"{info.id}\t{info.title}\n" for info in found)
+        return 0
+    from viewer import citation
+    for style in citation.STYLES:
+        print(f"{style.id}\t{style.name}", file=out)
+    return 0
+
+
+def _check_style_id(style_id: str) -> None:
+    from viewer import citation
+    try:
+        citation.style(style_id)
+    except citation.UnknownStyleError as exc:
+        raise UsageError(f"argument --style: {exc}") from None
 
 
 def _import(args: argparse.Namespace, out) -> int:
