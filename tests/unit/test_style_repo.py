@@ -100,6 +100,7 @@ def test_every_bundled_locale_is_there():
     assert style_repo.locale_xml("en-US") == resource_path("csl", "locales", "locales-en-US.xml").read_text("utf-8")
     for lang in ids:
         assert style_repo.resolve_locale(lang) == lang
+    assert style_repo.locale_name("de-AT") == "German (Austria)"
 
 
 # --- the user's styles ------------------------------------------------------------------------------

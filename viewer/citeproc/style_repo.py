@@ -26,7 +26,7 @@ from viewer.citeproc.style_check import CheckedStyle, StyleError, check_style
 from viewer.resources import resource_path
 
 __all__ = ["StyleInfo", "StyleError", "UnknownStyle", "all_styles", "find_styles", "style_info", "style_xml",
-           "style_default_locale", "locale_xml", "resolve_locale", "locales", "add_user_style", "source"]
+           "style_default_locale", "locale_xml", "resolve_locale", "locales", "locale_name", "add_user_style", "source"]
 
 DEFAULT_LOCALE = "en-US"
 
@@ -60,6 +60,7 @@ class _Index:
     places: dict[str, list[Any]]  # style id -> [chunk file, offset, length]; absent: loose or dependent
     locales: dict[str, list[Any] | None]  # locale id -> place; None: a loose file
     primary_dialects: dict[str, str]  # "de" -> "de-DE"
+    language_names: dict[str, str]  # "de-DE" -> "German (Germany)"
     source: dict[str, str]
 
 
@@ -78,7 +79,7 @@ def _index() -> _Index:
             places[sid] = place
     return _Index(
         styles=tuple(styles), by_id={s.id: s for s in styles}, places=places, locales=data["locales"],
-        primary_dialects=data["primary_dialects"], source=data["source"])
+        primary_dialects=data["primary_dialects"], language_names=data["language_names"], source=data["source"])
 
 
 @cache
@@ -157,6 +158,11 @@ def style_default_locale(style_id: str, user_dir: Path | None = None) -> str | N
 def locales() -> list[str]:
     """Every bundled locale id ("de-DE", "en-US", ...)."""
     return sorted(_index().locales)
+
+
+def locale_name(lang: str) -> str:
+    """A bundled locale's name in English ("German (Austria)"), for a locale menu; else the id."""
+    return _index().language_names.get(lang, lang)
 
 
 def resolve_locale(lang: str | None) -> str:
