@@ -55,10 +55,15 @@ def ensure_citeproc_installed() -> None:
         raise NodeError(f"npm ci in {CITEPROC_DIR} failed:\n{proc.stdout}{proc.stderr}")
 
 
-def node_render(style_xml: str, locale_xml: str, items: list[dict[str, Any]]) -> dict[str, Any]:
-    """Render ``items`` with citeproc-js under Node (scripts/citeproc/render.js); its JSON answer."""
+def node_render(style_xml: str, locale_xml: str | dict[str, str], items: list[dict[str, Any]],
+                lang: str | None = None) -> dict[str, Any]:
+    """Render ``items`` with citeproc-js under Node (scripts/citeproc/render.js); its JSON answer.
+
+    ``locale_xml``: the en-US locale's XML, or {locale id: XML} for rendering in ``lang``.
+    """
     ensure_citeproc_installed()
-    request = json.dumps({"style_xml": style_xml, "locale_xml": locale_xml, "items": items})
+    locales = {"locales": locale_xml} if isinstance(locale_xml, dict) else {"locale_xml": locale_xml}
+    request = json.dumps({"style_xml": style_xml, **locales, "lang": lang, "items": items})
     proc = subprocess.run(
         [node_executable(), str(RENDER_JS)], input=request, capture_output=True, text=True, encoding="utf-8"
     )

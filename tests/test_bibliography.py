@@ -186,7 +186,7 @@ def test_order_is_the_style_s(node):
     assert [e["id"] for e in ieee[0]["entries"]] == ids
     assert [e["id"] for e in ieee[1]["entries"]] == ids[::-1]
     assert [e["text"][:4] for e in ieee[1]["entries"]] == ["[1] ", "[2] ", "[3] ", "[4] ", "[5] ", "[6] "]
-    assert ieee[0]["html"].startswith('<div class="csl-entry"><div class="csl-left-margin">[1]</div>')
+    assert ieee[0]["html"].startswith('<div class="csl-entry"><span class="csl-left-margin">[1]</span> ')
     mla = [e["text"] for e in node["modern-language-association"].result()["bibliographies"][0]["entries"]]
     assert sum(t.startswith("———") for t in mla) == 1  # MLA's subsequent-author substitution
     corners = [e["id"] for e in node["chicago-author-date"].result()["bibliographies"][2]["entries"]]

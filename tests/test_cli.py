@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from viewer.cli import main
 from viewer.citeproc import citation
+from viewer.cli import main
 from viewer.core.resources import bundled_record, resource_path
 
 
@@ -51,7 +51,7 @@ def test_cite_prints_the_citation(capsys):
 @pytest.mark.parametrize("argv, needle", [
     (["show", "nope"], "unknown section 'nope' (choose from details, annotation"),
     (["--section", "nope"], "unknown section 'nope'"),
-    (["cite", "--style", "nope"], "invalid choice: 'nope' (choose from"),
+    (["cite", "--style", "nope"], "unknown citation style 'nope'"),
     (["cite", "--format", "pdf"], "invalid choice: 'pdf'"),
     (["--bogus"], "unrecognized arguments: --bogus"),
     (["frobnicate"], "invalid choice: 'frobnicate'"),

@@ -164,7 +164,7 @@ def test_engine_builds_each_style_once_and_lazily(qapp):
 
 
 def test_unknown_style_is_an_engine_error(engine):
-    with pytest.raises(CslEngineError, match="no bundled CSL style"):
+    with pytest.raises(CslEngineError, match="no CSL style"):
         engine.render(csl_item(bundled_record()), "vancouver")
 
 

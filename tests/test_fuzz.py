@@ -18,8 +18,8 @@ from fuzzcount import count_case
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from viewer.cli import main
 from viewer.citeproc import citation
+from viewer.cli import main
 from viewer.core.importers import ImportFileError, parse_bytes, read_file
 from viewer.core.library import Library, LibraryError, library_file
 from viewer.core.record import RecordError, parse_record

@@ -78,8 +78,14 @@ def run_gui(args: argparse.Namespace) -> int:
 def _open_library_for_window(args: argparse.Namespace, problems: list[str]) -> Library:
     """The user's library; a damaged or newer one is set aside untouched and a new one begun, and a
     folder that cannot be used gives a library in memory. Each case is told to the user."""
-    from viewer.core.library import (CorruptLibraryError, ForeignDatabaseError, Library, LibraryError,
-                                     NewerLibraryError, set_aside)
+    from viewer.core.library import (
+        CorruptLibraryError,
+        ForeignDatabaseError,
+        Library,
+        LibraryError,
+        NewerLibraryError,
+        set_aside,
+    )
 
     directory = library_dir(args)
     try:

@@ -57,15 +57,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--settings", metavar="FILE", help=argparse.SUPPRESS)  # tests, portable use
     parser.set_defaults(func=None)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    sub.add_parser("styles", help="list the citation styles: id, tab, name").set_defaults(func=_styles)
+    styles = sub.add_parser("styles", help="list the offered citation styles (id, tab, name); see --all and TEXT")
+    styles.add_argument("text", nargs="?", metavar="TEXT", help="every style whose id or title holds TEXT")
+    styles.add_argument("--all", action="store_true", help="every style of the CSL repository (10,000+)")
+    styles.set_defaults(func=_styles)
     sub.add_parser("sections", help="list the record's sections: id, tab, heading (indented by depth)"
                    ).set_defaults(func=_sections)
     show = sub.add_parser("show", help="print one section's heading and text")
     show.add_argument("id", metavar="ID")
     show.set_defaults(func=_show)
     cite = sub.add_parser("cite", help="print the record's citation")
-    cite.add_argument("--style", default=citation.DEFAULT_STYLE, choices=citation.style_ids(), metavar="ID",
-                      help=f"citation style: {', '.join(citation.style_ids())} (default: %(default)s)")
+    cite.add_argument("--style", default=citation.DEFAULT_STYLE, type=_style_id, metavar="ID",
+                      help=f"citation style: {', '.join(citation.style_ids())} or any id 'styles --all' lists "
+                           f"(default: %(default)s)")
+    cite.add_argument("--locale", metavar="LANG", help="locale, e.g. de-DE (default: the style's default-locale)")
     cite.add_argument("--in-text", action="store_true", help="the in-text citation instead of the bibliography entry")
     cite.add_argument("--format", default="text", choices=["text", "html"], help="text (default) or html")
     cite.set_defaults(func=_cite)
@@ -86,8 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
     pdf.add_argument("-o", "--output", required=True, metavar="FILE")
     pdf.add_argument("--section", metavar="ID", default=argparse.SUPPRESS,  # keeps a top-level --section
                      help="only this section (see 'sections'); default: the whole record")
-    pdf.add_argument("--style", default=citation.DEFAULT_STYLE, choices=citation.style_ids(), metavar="ID",
-                     help="citation style for the 'Cite as' line")
+    pdf.add_argument("--style", default=citation.DEFAULT_STYLE, type=_style_id, metavar="ID",
+                     help="citation style for the 'Cite as' line (any id 'styles --all' lists)")
     pdf.add_argument("--page-size", default="letter", choices=["letter", "a4"])
     pdf.set_defaults(func=_pdf)
     _add_record_options(sub)
@@ -103,6 +108,16 @@ def _add_record_options(sub: argparse._SubParsersAction) -> None:
                                    help="read this record file instead of the bundled record")
             subparser.add_argument("--record", metavar="ID", default=argparse.SUPPRESS,
                                    help="a record of the library instead of the bundled one")
+
+
+def _style_id(text: str) -> str:
+    """Any style of the repository (or the user's); the check reads only the style index."""
+    from viewer.citeproc import citation
+    try:
+        citation.style(text)
+    except citation.UnknownStyleError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
 
 
 def _positive(text: str) -> int:
@@ -158,8 +173,13 @@ def one_line(message: object) -> str:
 
 
 def _styles(args: argparse.Namespace, out: TextIO) -> int:
+    """The offered styles; with --all every style, with TEXT those whose id or title holds it."""
+    if args.all or args.text is not None:
+        from viewer.citeproc import style_repo
+        found = style_repo.find_styles(args.text) if args.text is not None else style_repo.all_styles()
+        out.writelines(f"{info.id}\t{info.title}\n" for info in found)
+        return 0
     from viewer.citeproc import citation
-    load_record(args)  # a broken --file is still reported, as for every record command
     for style in citation.STYLES:
         print(f"{style.id}\t{style.name}", file=out)
     return 0
@@ -182,7 +202,10 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
 
 def _cite(args: argparse.Namespace, out: TextIO) -> int:
     from viewer.citeproc import citation
-    cite = citation.render(load_record(args), args.style, in_text=args.in_text)
+    try:
+        cite = citation.render(load_record(args), args.style, in_text=args.in_text, locale=args.locale)
+    except citation.CitationError as exc:
+        raise DataError(str(exc)) from None
     print(cite.html if args.format == "html" else cite.text, file=out)
     return 0
 

@@ -5,7 +5,7 @@
  * QuickJS (viewer/csl_engine.py, the run-time engine), so both sides turn citeproc-js
  * output into entries the same way. Plain ES5, no Node or browser API.
  *
- * NcjrsCite.createEngine(CSL, styleXml, localeXml) -> engine with .render(item), which returns
+ * NcjrsCite.createEngine(CSL, styleXml, locales, lang) -> engine with .render(item), which returns
  *   {bibliography: {text, html}, citation: {text, html}, bibliography_is_citation: bool}
  * and .bibliography(items), one bibliography of several items, which returns
  *   {entries: [{index, id, text, html}, ...], text, html, bibliography_is_citation: bool}
@@ -17,7 +17,16 @@
  *   note style (Chicago notes, Bluebook) that is the first, full note.
  * - bibliography: the makeBibliography() entry without its outer <div class="csl-entry">; for a
  *   style with no <bibliography> (Bluebook) the citation stands in for it.
- * - Entries are trimmed of leading and trailing whitespace; nothing else is changed.
+ * - Entries are trimmed of leading and trailing whitespace; nothing else is changed in text.
+ * - html: no block inside an entry (one paragraph when pasted into any word processor): the
+ *   <div>s citeproc-js makes for display="left-margin", "right-inline", "block" and "indent"
+ *   become <span>s of the same class, with the text format's separators: the left-margin label
+ *   ("[1]") is followed by a space, a block or indent starts a new line (<br>) unless it starts
+ *   the entry. The whitespace citeproc-js puts around those <div>s (HTML layout) goes.
+ * - locales: a function(id) -> locale XML (the application's bundle, with its fallback), an
+ *   object {id: XML}, or one en-US locale's XML (then no other locale exists); lang is the
+ *   locale to render in (default en-US), forced over the style's default-locale: the caller has
+ *   already chosen between the two (a dependent style's default-locale wins over its parent's).
  *
  * bibliography(items): all items are registered together, in the order given, which is the
  * order they are first cited: a numeric style without a bibliography <sort> (IEEE) numbers
@@ -38,13 +47,54 @@ var NcjrsCite = (function () {
     var FORMATS = ["text", "html"];
     var ENTRY_WRAPPER = /^\s*<div class="csl-entry">([\s\S]*)<\/div>\s*$/;
 
+    // A display <div> with the whitespace citeproc-js's html format puts around it, or its end.
+    var DISPLAY_TAG = /(?:\n\n {4}|\n {4})?<div class="csl-(left-margin|right-inline|block|indent)">|<\/div>(\n {2}|\n)?/g;
+
     function trim(s) {
         return String(s).replace(/^\s+|\s+$/g, "");
     }
 
-    function stripEntry(entry) {
+    function stripEntry(entry, fmt) {
         var m = ENTRY_WRAPPER.exec(entry);
-        return trim(m ? m[1] : entry);
+        var inner = trim(m ? m[1] : entry);
+        return fmt === "html" ? inlineDisplay(inner) : inner;
+    }
+
+    // citeproc-js's display <div>s inside one entry, as inline <span>s (see the notes above).
+    function inlineDisplay(html) {
+        var open = [];
+        var out = html.replace(DISPLAY_TAG, function (tag, kind, after, offset) {
+            if (kind) {
+                open.push(kind);
+                var lead = (kind === "block" || kind === "indent") && offset > 0 ? "<br>" : "";
+                return lead + '<span class="csl-' + kind + '">';
+            }
+            var closing = open.pop();
+            if (closing === undefined) {
+                throw new Error("unbalanced </div> in a citeproc-js entry");
+            }
+            // No whitespace follows a left-margin <div> in citeproc-js's template: any is the entry's.
+            return closing === "left-margin" ? "</span> " + (after || "") : "</span>";
+        });
+        if (open.length) {
+            throw new Error("unclosed display <div> in a citeproc-js entry");
+        }
+        return trim(out);
+    }
+
+    function localeRetriever(locales) {
+        if (typeof locales === "function") {
+            return locales;
+        }
+        if (typeof locales === "string") {
+            return function (id) { return id === "en-US" ? locales : false; };
+        }
+        return function (id) {
+            if (!Object.prototype.hasOwnProperty.call(locales, id)) {
+                throw new Error("no locale " + id + " was supplied");
+            }
+            return locales[id];
+        };
     }
 
     function copyItem(item, id) {
@@ -53,18 +103,16 @@ var NcjrsCite = (function () {
         return copy;
     }
 
-    function createEngine(CSL, styleXml, localeXml) {
+    function createEngine(CSL, styleXml, locales, lang) {
         var items = {};
         var sys = {
-            retrieveLocale: function (lang) {
-                // Only en-US is bundled; citeproc-js always falls back to it.
-                return lang === "en-US" ? localeXml : false;
-            },
+            // Nothing else is reachable: citeproc-js reads locales and items only through these.
+            retrieveLocale: localeRetriever(locales),
             retrieveItem: function (id) {
                 return items[id];
             }
         };
-        var processor = new CSL.Engine(sys, styleXml, "en-US", true);
+        var processor = new CSL.Engine(sys, styleXml, lang || "en-US", true);
         // A style without <bibliography> still gets an empty one: look at its tokens.
         var hasBibliography = !!(processor.bibliography && processor.bibliography.tokens.length);
         var counter = 0;
@@ -79,14 +127,14 @@ var NcjrsCite = (function () {
             for (var i = 0; i < FORMATS.length; i++) {
                 var fmt = FORMATS[i];
                 processor.setOutputFormat(fmt);
-                var citation = trim(processor.makeCitationCluster([{id: id}]));
+                var citation = stripEntry(processor.makeCitationCluster([{id: id}]), fmt);
                 out.citation[fmt] = citation;
                 if (hasBibliography) {
                     var bib = processor.makeBibliography();
                     if (!bib || bib[1].length !== 1) {
                         throw new Error("expected one bibliography entry, got " + (bib ? bib[1].length : "none"));
                     }
-                    out.bibliography[fmt] = stripEntry(bib[1][0]);
+                    out.bibliography[fmt] = stripEntry(bib[1][0], fmt);
                 } else {
                     out.bibliography[fmt] = citation;
                 }
@@ -118,11 +166,11 @@ var NcjrsCite = (function () {
                     order = [];
                     for (i = 0; i < ids.length; i++) {
                         order.push(String(bib[0].entry_ids[i][0]));
-                        texts.push(stripEntry(bib[1][i]));
+                        texts.push(stripEntry(bib[1][i], fmt));
                     }
                 } else {
                     for (i = 0; i < ids.length; i++) {
-                        texts.push(trim(processor.makeCitationCluster([{id: ids[i]}])));
+                        texts.push(stripEntry(processor.makeCitationCluster([{id: ids[i]}]), fmt));
                     }
                 }
                 if (entries === null) {

@@ -8,6 +8,8 @@
  *   node render.js --bibliography STYLE.csl LOCALE.xml ITEMS.json   (one bibliography of all the items)
  *
  * Request on stdin: {"style_xml": "<style ...>", "locale_xml": "<locale ...>", "items": [CSL-JSON, ...]}
+ * or, for another locale, "locales": {locale id: XML, ...} (every id citeproc-js may ask for; one
+ * it asks for and is not there is an error) instead of "locale_xml", and "lang": "de-DE".
  *
  * Prints one JSON object on stdout:
  *   {"citeproc": {"npm_version": "2.4.63", "processor_version": "1.4.61"},
@@ -62,7 +64,7 @@ function readRequest(argv) {
 
 function main() {
     const request = readRequest(process.argv.slice(2));
-    const engine = NcjrsCite.createEngine(CSL, request.style_xml, request.locale_xml);
+    const engine = NcjrsCite.createEngine(CSL, request.style_xml, request.locales || request.locale_xml, request.lang);
     const npmVersion = require("citeproc/package.json").version;
     const answer = {
         citeproc: {npm_version: npmVersion, processor_version: NcjrsCite.processorVersion(CSL)},

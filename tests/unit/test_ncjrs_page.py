@@ -9,10 +9,17 @@ from dataclasses import asdict
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from viewer.core.importers.ncjrs_page import PageError, html_to_page, looks_like_page, parse_page, \
-    require_title, to_index_fields
+from viewer.core.importers.ncjrs_page import (
+    PageError,
+    html_to_page,
+    looks_like_page,
+    parse_page,
+    require_title,
+    to_index_fields,
+)
 from viewer.core.importers.page_csl import page_to_csl
 from viewer.core.importers.page_html import html_to_text
 from viewer.core.importers.page_names import parse_names

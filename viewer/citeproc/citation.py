@@ -11,8 +11,13 @@ Every citation is citeproc-js output (the reference CSL processor, the engine in
   style's processor takes up to a second, a sorted bibliography's seconds; call that path from a
   worker thread in the UI.
 
+Any style of the whole CSL repository (:mod:`viewer.citeproc.style_repo`, ``styles --all``) can
+be asked for by id, in any bundled locale; only the eight offered ones (``STYLES``) in their
+default locale have stored citations.
+
 ``Citation.html`` is a fragment for the clipboard's ``text/html`` (citeproc-js markup: ``<i>``,
-``<b>``, small caps as ``<span style=...>``, IEEE's number in ``<div class="csl-left-margin">``);
+``<b>``, small caps as ``<span style=...>``; IEEE's number in ``<span class="csl-left-margin">``
+then a space: never a block inside an entry, see ``resources/js/citeproc_driver.js``);
 ``Citation.text`` is the plain form. A style with no bibliography (Bluebook) gives its full
 citation (the first note) as the bibliography entry.
 
@@ -20,9 +25,8 @@ citation (the first note) as the bibliography entry.
 (see :meth:`viewer.citeproc.engine.CslEngine.render_bibliography`): text one entry a line; HTML each
 entry in its own ``<div class="csl-entry">`` block. Blocks rather than ``<p>``: Word, Google Docs
 and LibreOffice each make a ``<div>`` block one paragraph, while a ``<p>`` brings the HTML default
-margins (Word pastes it as "Normal (Web)" with space before and after each entry), and a ``<p>``
-cannot hold IEEE's ``<div class="csl-left-margin">`` (an HTML parser closes the ``<p>`` there,
-splitting the entry). ``<div class="csl-entry">`` is also citeproc-js's and Zotero's own markup.
+margins (Word pastes it as "Normal (Web)" with space before and after each entry).
+``<div class="csl-entry">`` is also citeproc-js's and Zotero's own markup.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from viewer.core.csl_item import csl_item
@@ -85,14 +90,21 @@ def style_ids() -> list[str]:
     return [style.id for style in STYLES]
 
 
-def style(style_id: str) -> Style:
-    """The offered style with this id; :class:`UnknownStyleError` names the valid ones."""
-    try:
+def style(style_id: str, user_styles: Path | None = None) -> Style:
+    """The style with this id: an offered one, else any of the CSL repository (or of the user's
+    style folder ``user_styles``); :class:`UnknownStyleError` names the offered ones."""
+    if isinstance(style_id, str) and style_id in _BY_ID:
         return _BY_ID[style_id]
-    except (KeyError, TypeError):
+    from viewer.citeproc import style_repo  # the index loads on first use, not at start-up
+
+    try:
+        info = style_repo.style_info(style_id, user_styles)
+    except (style_repo.StyleError, TypeError):
         raise UnknownStyleError(
             f"unknown citation style {style_id!r}; choose one of: {', '.join(style_ids())}"
+            f" (or any id 'ncjrs-viewer styles --all' lists)"
         ) from None
+    return Style(info.id, info.title)
 
 
 def style_file(style_id: str) -> str:
@@ -100,25 +112,42 @@ def style_file(style_id: str) -> str:
     return str(resource_path("csl", "styles", f"{style(style_id).id}.csl"))
 
 
-def render(record: Record, style_id: str, in_text: bool = False) -> Citation:
+def render(record: Record, style_id: str, in_text: bool = False, locale: str | None = None,
+           user_styles: Path | None = None) -> Citation:
     """The bibliography entry (or, with ``in_text``, the in-text citation) of ``record``.
 
     Pre-rendered for bundled records (instant); otherwise rendered by :mod:`viewer.citeproc.engine`,
-    which blocks while citeproc-js loads and the style is built the first time (up to about a second).
+    which blocks while citeproc-js loads and the style is built the first time (up to about a
+    second). ``locale``: a bundled locale id; None renders in the style's default locale.
     """
-    style(style_id)
-    entry = _prerendered_entry(record, style_id)
+    name = style(style_id, user_styles).name
+    entry = _prerendered_entry(record, style_id, locale)
     if entry is None:
         from viewer.citeproc import engine as csl_engine  # only records without pre-rendered citations need it
 
         try:
-            entry = csl_engine.render_item(csl_item(record, style_id), style_id)
+            entry = csl_engine.render_item(csl_item(record, style_id), style_id, **_engine_args(locale, user_styles))
         except csl_engine.CslEngineError as exc:
-            raise CitationError(f"{style(style_id).name}: {exc}") from exc
+            raise CitationError(f"{name}: {exc}") from exc
     return from_entry(entry, in_text)
 
 
-def bibliography(records: Iterable[Record], style_id: str) -> Citation:
+def _engine_args(locale: str | None, user_styles: Path | None) -> dict[str, Any]:
+    """What csl_engine's render calls need beyond the item and style: only what differs from
+    their defaults (this thread's engine, the style's default locale)."""
+    args: dict[str, Any] = {}
+    if locale is not None:
+        args["locale"] = locale
+    if user_styles is not None:
+        from viewer.citeproc import engine as csl_engine
+
+        args["engine"] = engine = csl_engine.engine_for_this_thread()
+        engine.user_styles = user_styles  # where this thread's engine finds the user's styles
+    return args
+
+
+def bibliography(records: Iterable[Record], style_id: str, locale: str | None = None,
+                 user_styles: Path | None = None) -> Citation:
     """One bibliography of ``records`` in ``style_id``, ordered as the style demands. Blocking.
 
     Records are given in the order they are cited (the order a numeric style like IEEE numbers
@@ -128,20 +157,21 @@ def bibliography(records: Iterable[Record], style_id: str) -> Citation:
     a sorting style builds for seconds (Chicago: several): call it from a worker in the UI
     (:meth:`viewer.services.citation_service.CitationService.request_bibliography`).
     """
-    style(style_id)
+    name = style(style_id, user_styles).name
     chosen = unique_records(records)
     if not chosen:
         raise CitationError("a bibliography needs at least one record")
     if len(chosen) == 1:
-        entry = _prerendered_entry(chosen[0], style_id)
+        entry = _prerendered_entry(chosen[0], style_id, locale)
         if entry is not None:
             return bibliography_of_one(entry)
     from viewer.citeproc import engine as csl_engine  # only what is not stored needs it
 
     try:
-        result = csl_engine.render_bibliography(bibliography_items(chosen, style_id), style_id)
+        result = csl_engine.render_bibliography(bibliography_items(chosen, style_id), style_id,
+                                                **_engine_args(locale, user_styles))
     except csl_engine.CslEngineError as exc:
-        raise CitationError(f"{style(style_id).name}: {exc}") from exc
+        raise CitationError(f"{name}: {exc}") from exc
     return from_bibliography(result)
 
 
@@ -189,7 +219,9 @@ def is_prerendered(record: Record, style_id: str) -> bool:
     return _prerendered_entry(record, style_id) is not None
 
 
-def _prerendered_entry(record: Record, style_id: str) -> dict[str, Any] | None:
+def _prerendered_entry(record: Record, style_id: str, locale: str | None = None) -> dict[str, Any] | None:
+    if style_id not in _BY_ID or locale not in (None, "en-US"):
+        return None  # stored: the offered styles, in en-US (their default locale)
     stored = _load_prerendered(record.id)
     if stored is None:
         return None

@@ -69,14 +69,16 @@ import time
 import unicodedata
 import xml.etree.ElementTree as ET
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCollator, QLocale, Qt
 
+from viewer.citeproc import style_repo
 from viewer.core.record import unpaired_surrogate
 from viewer.core.resources import resource_path
 
-LOCALE = "en-US"
+LOCALE = "en-US"  # when neither the caller nor the style names one
 # QuickJS's own stack limit: deep enough for every offered style (Chicago notes needs more than
 # 128 KiB to build), and well inside a worker thread's stack (viewer.services.workers asks for 8 MiB) and
 # a main thread's (1 MiB on Windows), so a runaway recursion is a JavaScript error, never a crash.
@@ -113,7 +115,7 @@ class CslEngineError(RuntimeError):
 class CslEngine:
     """citeproc-js in one QuickJS context, with one citeproc processor per style, built on first use."""
 
-    def __init__(self, keep_sort: bool = False, index_macros: bool = True) -> None:
+    def __init__(self, keep_sort: bool = False, index_macros: bool = True, user_styles: Path | None = None) -> None:
         # The quickjs package's own module only re-exports these two next to a thread-pool
         # helper, whose imports (concurrent.futures, multiprocessing) would ride into the
         # executable and its start-up hooks. Imported here: only records without stored
@@ -122,6 +124,7 @@ class CslEngine:
 
         self._thread = threading.get_ident()
         self.keep_sort = keep_sort
+        self.user_styles = user_styles  # the user's own styles' folder (see style_repo.add_user_style)
         self._js = Context()
         self._quickjs_error = JSException
         self._js.set_max_stack_size(JS_STACK_BYTES)
@@ -133,6 +136,8 @@ class CslEngine:
         started = time.perf_counter()
         self._install_console()
         self._install_collation()
+        # citeproc-js asks for locales by id; only the bundled ones answer (style_repo's fallback).
+        self._js.add_callable("ncjrsLocale", style_repo.locale_xml)
         self._evaluate(
             # citeproc.js is CommonJS: give it a module object and keep what it exports.
             "var CSL = (function () { var module = {exports: {}}; var exports = module.exports;\n"
@@ -148,42 +153,47 @@ class CslEngine:
         self._evaluate("var ncjrsProcessors = {single: {}, bibliography: {}};", "<setup>")
         self._create_processor = self._evaluate(
             "(function (args) { var a = JSON.parse(args);"
-            " ncjrsProcessors[a[0]][a[1]] = NcjrsCite.createEngine(CSL, a[2], a[3]); })", "<create>")
+            " ncjrsProcessors[a[0]][a[1]] = NcjrsCite.createEngine(CSL, a[2], ncjrsLocale, a[3]); })", "<create>")
         self._render = self._evaluate(
             "(function (args) { var a = JSON.parse(args);"
             " return JSON.stringify(ncjrsProcessors[a[0]][a[1]].render(a[2])); })", "<render>")
         self._bibliography = self._evaluate(
             "(function (args) { var a = JSON.parse(args);"
             " return JSON.stringify(ncjrsProcessors[a[0]][a[1]].bibliography(a[2])); })", "<bibliography>")
-        self._locale_xml = resource_path("csl", "locales", f"locales-{LOCALE}.xml").read_text(encoding="utf-8")
         self.load_seconds = time.perf_counter() - started
         self.processor_version = str(self._evaluate("CSL.PROCESSOR_VERSION", "<version>"))
 
     # --- public ---------------------------------------------------------------------------
 
-    def has_style(self, style_id: str) -> bool:
+    def has_style(self, style_id: str, locale: str | None = None) -> bool:
         """True once the style's processor is built (rendering in it is then fast)."""
-        return style_id in self.build_seconds
+        return _key(style_id, locale) in self.build_seconds
 
-    def build(self, style_id: str, style_xml: str | None = None) -> float:
-        """Build the processor for ``style_id`` now (from the bundled .csl unless ``style_xml``); seconds taken."""
+    def build(self, style_id: str, style_xml: str | None = None, locale: str | None = None) -> float:
+        """Build the processor for ``style_id`` now; seconds taken.
+
+        Any style of :mod:`viewer.citeproc.style_repo` (a dependent one with its parent's XML),
+        unless ``style_xml`` is given; in ``locale``, else the style's default-locale, else en-US.
+        """
         self._check_thread()
-        if style_id in self.build_seconds:
+        key = _key(style_id, locale)
+        if key in self.build_seconds:
             return 0.0
         if style_xml is None:
-            style_xml = _read_style(style_id)
+            style_xml = self._read_style(style_id)
+        lang = self._lang(style_id, locale, style_xml)
         if not self.keep_sort:
             style_xml = without_sort(style_xml)
-        self.build_seconds[style_id] = seconds = self._create("single", style_id, style_xml)
+        self.build_seconds[key] = seconds = self._create("single", key, style_xml, lang)
         return seconds
 
-    def has_bibliography_style(self, style_id: str) -> bool:
+    def has_bibliography_style(self, style_id: str, locale: str | None = None) -> bool:
         """True once a bibliography of several items in ``style_id`` needs no build."""
         if self._needs_sorted_processor(style_id):
-            return style_id in self.bibliography_build_seconds
-        return self.has_style(style_id)
+            return _key(style_id, locale) in self.bibliography_build_seconds
+        return self.has_style(style_id, locale)
 
-    def build_bibliography(self, style_id: str, style_xml: str | None = None) -> float:
+    def build_bibliography(self, style_id: str, style_xml: str | None = None, locale: str | None = None) -> float:
         """Build what a bibliography of several items in ``style_id`` needs; seconds taken.
 
         For a style with a bibliography ``<sort>`` (and an engine without ``keep_sort``) that is a
@@ -192,16 +202,19 @@ class CslEngine:
         """
         self._check_thread()
         if not self._needs_sorted_processor(style_id, style_xml):
-            return self.build(style_id, style_xml)
-        if style_id in self.bibliography_build_seconds:
+            return self.build(style_id, style_xml, locale)
+        key = _key(style_id, locale)
+        if key in self.bibliography_build_seconds:
             return 0.0
         if style_xml is None:
-            style_xml = _read_style(style_id)
-        seconds = self._create("bibliography", style_id, without_citation_sort(style_xml))
-        self.bibliography_build_seconds[style_id] = seconds
+            style_xml = self._read_style(style_id)
+        lang = self._lang(style_id, locale, style_xml)
+        seconds = self._create("bibliography", key, without_citation_sort(style_xml), lang)
+        self.bibliography_build_seconds[key] = seconds
         return seconds
 
-    def render_bibliography(self, items: list[dict[str, Any]], style_id: str) -> dict[str, Any]:
+    def render_bibliography(self, items: list[dict[str, Any]], style_id: str,
+                            locale: str | None = None) -> dict[str, Any]:
         """One bibliography of several CSL-JSON items, ordered as the full style orders it.
 
         ``{"entries": [{"index", "id", "text", "html"}, ...], "text": str, "html": str,
@@ -213,20 +226,22 @@ class CslEngine:
         each item's full citation, in the order given.
         """
         items = list(items)
+        key = _key(style_id, locale)
         if self._needs_sorted_processor(style_id) and (
-                len(items) > 1 or style_id in self.bibliography_build_seconds):
-            self.build_bibliography(style_id)
+                len(items) > 1 or key in self.bibliography_build_seconds):
+            self.build_bibliography(style_id, locale=locale)
             kind = "bibliography"
         else:
-            self.build(style_id)  # one item (or no bibliography sort): nothing to order
+            self.build(style_id, locale=locale)  # one item (or no bibliography sort): nothing to order
             kind = "single"
-        return json.loads(self._call(self._bibliography, f"<bibliography {style_id}>", kind, style_id, items))
+        return json.loads(self._call(self._bibliography, f"<bibliography {key}>", kind, key, items))
 
-    def render(self, item: dict[str, Any], style_id: str) -> dict[str, Any]:
+    def render(self, item: dict[str, Any], style_id: str, locale: str | None = None) -> dict[str, Any]:
         """Render one CSL-JSON item: ``{"bibliography": {"text", "html"}, "citation": {...},
         "bibliography_is_citation": bool}`` exactly as scripts/citeproc/render.js gives it."""
-        self.build(style_id)
-        return json.loads(self._call(self._render, f"<render {style_id}>", "single", style_id, item))
+        self.build(style_id, locale=locale)
+        key = _key(style_id, locale)
+        return json.loads(self._call(self._render, f"<render {key}>", "single", key, item))
 
     def take_messages(self) -> list[str]:
         """Warnings citeproc-js printed to its console since the last call."""
@@ -235,10 +250,26 @@ class CslEngine:
 
     # --- inside ---------------------------------------------------------------------------
 
-    def _create(self, kind: str, style_id: str, style_xml: str) -> float:
+    def _create(self, kind: str, key: str, style_xml: str, lang: str) -> float:
         started = time.perf_counter()
-        self._call(self._create_processor, f"<build {style_id}>", kind, style_id, style_xml, self._locale_xml)
+        self._call(self._create_processor, f"<build {key}>", kind, key, style_xml, lang)
         return time.perf_counter() - started
+
+    def _read_style(self, style_id: str) -> str:
+        try:
+            return style_repo.style_xml(style_id, self.user_styles)
+        except (style_repo.StyleError, OSError) as exc:
+            raise CslEngineError(f"no CSL style {style_id!r}: {exc}") from None
+
+    def _lang(self, style_id: str, locale: str | None, style_xml: str) -> str:
+        """The locale to render in: the caller's, else the style's (a dependent's own first), else en-US."""
+        if locale:
+            return locale
+        try:
+            return style_repo.style_default_locale(style_id, self.user_styles) or LOCALE
+        except style_repo.StyleError:  # XML given by the caller, for an id the repository lacks
+            found = _DEFAULT_LOCALE.search(style_xml)
+            return found.group(1) if found else LOCALE
 
     def _needs_sorted_processor(self, style_id: str, style_xml: str | None = None) -> bool:
         """A style whose bibliography has a <sort> needs its own processor, unless this engine keeps sorts."""
@@ -247,7 +278,7 @@ class CslEngine:
         known = self._sorted_bibliography.get(style_id)
         if known is None:
             try:
-                known = has_bibliography_sort(style_xml if style_xml is not None else _read_style(style_id))
+                known = has_bibliography_sort(style_xml if style_xml is not None else self._read_style(style_id))
             except ET.ParseError as exc:
                 raise CslEngineError(f"CSL style {style_id!r} is not well-formed XML: {exc}") from None
             self._sorted_bibliography[style_id] = known
@@ -369,12 +400,12 @@ def _read_js(name: str) -> str:
     return resource_path("js", name).read_text(encoding="utf-8")
 
 
-def _read_style(style_id: str) -> str:
-    path = resource_path("csl", "styles", f"{style_id}.csl")
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CslEngineError(f"no bundled CSL style {style_id!r} ({path})") from None
+def _key(style_id: str, locale: str | None) -> str:
+    """A processor's name: the style id, and the locale when the caller chose one."""
+    return style_id if locale is None else f"{style_id}@{locale}"
+
+
+_DEFAULT_LOCALE = re.compile(r"<style\b[^>]*\bdefault-locale=[\"']([^\"']+)[\"']")
 
 
 # One engine per thread: the main thread (the command line, tests) keeps its own QuickJS context
@@ -391,12 +422,14 @@ def engine_for_this_thread() -> CslEngine:
     return engine
 
 
-def render_item(item: dict[str, Any], style_id: str, engine: CslEngine | None = None) -> dict[str, Any]:
+def render_item(item: dict[str, Any], style_id: str, engine: CslEngine | None = None,
+                locale: str | None = None) -> dict[str, Any]:
     """Render a CSL-JSON item in ``style_id`` with ``engine`` (this thread's by default; built on first use)."""
-    return (engine or engine_for_this_thread()).render(item, style_id)
+    return (engine or engine_for_this_thread()).render(item, style_id, locale)
 
 
-def render_bibliography(items: list[dict[str, Any]], style_id: str, engine: CslEngine | None = None) -> dict[str, Any]:
+def render_bibliography(items: list[dict[str, Any]], style_id: str, engine: CslEngine | None = None,
+                        locale: str | None = None) -> dict[str, Any]:
     """One bibliography of ``items`` in ``style_id`` with ``engine`` (this thread's by default; see
     :meth:`CslEngine.render_bibliography`; the first one in a sorting style builds for seconds)."""
-    return (engine or engine_for_this_thread()).render_bibliography(items, style_id)
+    return (engine or engine_for_this_thread()).render_bibliography(items, style_id, locale)

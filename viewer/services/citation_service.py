@@ -32,7 +32,7 @@ from viewer.core.record import Record
 from viewer.services.workers import start_worker, stop_worker
 
 # Bump when the engine's output for the same item and style may change (citeproc-js, driver).
-CACHE_VERSION = "citeproc-2.4.63/1"
+CACHE_VERSION = "citeproc-2.4.63/2"  # 2: no display <div> inside an entry
 # Bump when a bibliography's form (entries, their order, joining) may change.
 BIBLIOGRAPHY_CACHE_VERSION = "bibliography/1"
 BIBLIOGRAPHY_MEMORY = 16  # bibliographies kept in memory (each may hold thousands of entries)

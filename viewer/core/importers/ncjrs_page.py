@@ -17,8 +17,16 @@ from viewer.core.importers.page_kind import csl_type
 from viewer.core.importers.page_lines import segment, title_from_header
 from viewer.core.importers.page_model import Agency, Chapter, Journal, Name, NcjrsPage, PageError
 from viewer.core.importers.page_names import parse_names
-from viewer.core.importers.page_values import DateValue, find_url, parse_agencies, parse_date, \
-    parse_journal, parse_length, place_of, split_chapter_title
+from viewer.core.importers.page_values import (
+    DateValue,
+    find_url,
+    parse_agencies,
+    parse_date,
+    parse_journal,
+    parse_length,
+    place_of,
+    split_chapter_title,
+)
 
 __all__ = ["Agency", "Chapter", "Journal", "Name", "NcjrsPage", "PageError", "html_to_page",
            "looks_like_page", "parse_page", "require_title", "to_index_fields"]

@@ -13,8 +13,13 @@ from dataclasses import dataclass, field
 
 from viewer.core.importers.page_lines import Field
 from viewer.core.importers.page_names import looks_like_names
-from viewer.core.importers.page_values import find_isbn, find_url, looks_like_date, looks_like_journal, \
-    looks_like_length
+from viewer.core.importers.page_values import (
+    find_isbn,
+    find_url,
+    looks_like_date,
+    looks_like_journal,
+    looks_like_length,
+)
 
 _NCJ = re.compile(r"(?:NCJ[\s#:-]*)?(\d{1,9})(?!\d)", re.IGNORECASE)
 _SINGLE = ("country", "language", "pubtype", "format", "series", "title")
