@@ -40,6 +40,7 @@ class Launch:
     gone: float  # seconds from spawn until the process was reaped
     peak_kib: int  # ru_maxrss
     title: str
+    strays: tuple[str, ...] = ()  # tiny windows mapped before the first real one (Xvfb only)
 
 
 class LaunchError(Exception):
@@ -116,8 +117,9 @@ def launch_mapped(cmd: Sequence[str], env: dict[str, str], xvfb: Xvfb, cwd: Path
                               cwd, subprocess.DEVNULL)
     pidfd = os.pidfd_open(proc.pid)
     try:
-        title = xvfb.wait_for_map(start + timeout, pidfd)
+        seen = xvfb.wait_for_map(start + timeout, pidfd)
         mapped = time.perf_counter() - start
+        title, strays = seen if seen else (None, [])
         # SIGTERM, as a session ending would; a one-file bootloader passes it to the program.
         os.kill(proc.pid, signal.SIGTERM if title is not None else signal.SIGKILL)
         gone, peak = _reap(cmd, proc, start, err, lambda code: title is not None and code in (0, -signal.SIGTERM),
@@ -125,7 +127,7 @@ def launch_mapped(cmd: Sequence[str], env: dict[str, str], xvfb: Xvfb, cwd: Path
     finally:
         os.close(pidfd)
         _kill_unreaped(proc)
-    return Launch(mapped, gone, peak, title or "")
+    return Launch(mapped, gone, peak, title or "", tuple(strays))
 
 
 def interleave(subjects: dict[str, Callable[[], Launch]], runs: int) -> dict[str, list[Launch]]:
@@ -154,6 +156,9 @@ def report(heading: str, results: dict[str, list[Launch]], baseline: str) -> dic
         times = [r.window for r in runs]
         print(f"  {name:<28} {ms(medians[name][0]):>6} ms  (min {ms(min(times))}, max {ms(max(times))})"
               f"  peak RSS {medians[name][1] / 1024:6.1f} MiB  [{runs[0].title[:40]}]")
+    for name, runs in results.items():
+        if runs[0].strays:  # a program bug worth seeing: a window the user sees flash up
+            print(f"  note: {name} first mapped stray windows: {', '.join(runs[0].strays)}")
     base_t, base_m = medians[baseline]
     ratios = {name: (t / base_t, m / base_m) for name, (t, m) in medians.items() if name != baseline}
     for name, (rt, rm) in ratios.items():

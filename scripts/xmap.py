@@ -4,7 +4,8 @@ Used by scripts/benchlib.py. No window manager runs on the server, so a program'
 reaches the server directly and the root window reports it as a MapNotify at once: the moment
 the window becomes visible to a user, whatever the program does inside (no hook needed, so it
 also works for the one-file executable). The display is private to one benchmark run, so the
-first such window after a spawn is the spawned program's.
+first such window after a spawn is the spawned program's. Popups (override-redirect) and stray
+windows narrower or lower than MIN_SIDE are passed over; the strays are reported.
 """
 
 from __future__ import annotations
@@ -18,8 +19,11 @@ import subprocess
 import time
 from types import TracebackType
 
-_MAP_NOTIFY = 19
+_CREATE_NOTIFY, _MAP_NOTIFY, _CONFIGURE_NOTIFY = 16, 19, 22
 _SUBSTRUCTURE_NOTIFY_MASK = 1 << 19
+# A mapped top-level window smaller than this either way is a stray, not the program's window: a
+# widget shown before it was given a parent flashes up as a window of its own (and is counted).
+MIN_SIDE = 100
 
 
 class _XMapEvent(ctypes.Structure):
@@ -28,8 +32,19 @@ class _XMapEvent(ctypes.Structure):
                 ("override_redirect", ctypes.c_int)]
 
 
+class _XGeometryEvent(ctypes.Structure):  # the common head of XCreateWindowEvent and XConfigureEvent
+    _fields_ = [("type", ctypes.c_int), ("serial", ctypes.c_ulong), ("send_event", ctypes.c_int),
+                ("display", ctypes.c_void_p), ("parent", ctypes.c_ulong), ("window", ctypes.c_ulong),
+                ("x", ctypes.c_int), ("y", ctypes.c_int), ("width", ctypes.c_int), ("height", ctypes.c_int)]
+
+
 class _XEvent(ctypes.Union):
-    _fields_ = [("type", ctypes.c_int), ("xmap", _XMapEvent), ("pad", ctypes.c_long * 24)]
+    _fields_ = [("type", ctypes.c_int), ("xmap", _XMapEvent), ("xgeometry", _XGeometryEvent),
+                ("pad", ctypes.c_long * 24)]
+
+
+# Xlib's default handler exits the process; a window may be gone before its title is read.
+_ERROR_HANDLER = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p)(lambda dpy, err: 0)
 
 
 def missing_tools() -> list[str]:
@@ -70,6 +85,8 @@ def _libx11() -> ctypes.CDLL:
         ctypes.POINTER(ctypes.c_ulong), ctypes.POINTER(ctypes.c_ulong), ctypes.POINTER(ctypes.c_void_p)]
     lib.XFree.argtypes = [ctypes.c_void_p]
     lib.XCloseDisplay.argtypes = [ctypes.c_void_p]
+    lib.XSetErrorHandler.argtypes = [ctypes.c_void_p]
+    lib.XSetErrorHandler(ctypes.cast(_ERROR_HANDLER, ctypes.c_void_p))
     return lib
 
 
@@ -120,17 +137,24 @@ class Xvfb:
         while self._x.XPending(self._dpy):
             self._x.XNextEvent(self._dpy, ctypes.byref(event))
 
-    def wait_for_map(self, deadline: float, pidfd: int) -> str | None:
-        """Block until a top-level window is mapped; its title, or None if the program exited or
-        the deadline (a perf_counter value) passed first. Event-driven: select() on the X socket
-        and on the program's pidfd, no sleeping."""
+    def wait_for_map(self, deadline: float, pidfd: int) -> tuple[str, list[str]] | None:
+        """Block until a top-level window of at least MIN_SIDE is mapped: its title, and the strays
+        mapped before it ("title WxH"); None if the program exited or the deadline (a perf_counter
+        value) passed first. Event-driven: select() on the X socket and the pidfd, no sleeping."""
         fd = self._x.XConnectionNumber(self._dpy)
         event = _XEvent()
+        sizes: dict[int, tuple[int, int]] = {}
+        strays: list[str] = []
         while True:
             while self._x.XPending(self._dpy):  # events Xlib already read count first
                 self._x.XNextEvent(self._dpy, ctypes.byref(event))
-                if event.type == _MAP_NOTIFY and not event.xmap.override_redirect:
-                    return self._title(event.xmap.window)
+                if event.type in (_CREATE_NOTIFY, _CONFIGURE_NOTIFY):
+                    sizes[event.xgeometry.window] = (event.xgeometry.width, event.xgeometry.height)
+                elif event.type == _MAP_NOTIFY and not event.xmap.override_redirect:
+                    width, height = sizes.get(event.xmap.window, (0, 0))
+                    if width >= MIN_SIDE and height >= MIN_SIDE:
+                        return self._title(event.xmap.window), strays
+                    strays.append(f"{self._title(event.xmap.window)} {width}x{height}")
             left = deadline - time.perf_counter()
             if left <= 0:
                 return None
