@@ -104,16 +104,16 @@ def print_table(size: dict[str, float], launches: dict[str, dict[str, list[Launc
         print(f"{name:16}{size[name]:9.1f}{ms(med(name, 'window')):>14}{ms(min(windows)) + '-' + ms(max(windows)):>12}"
               f"{ms(med(name, 'window', 'gone')):>11}{ms(med(name, '--version')):>11}"
               f"{med(name, 'window', 'peak_kib') / 1024:14.1f}")
-    for name in launches:
-        strays = launches[name]["window"][0].strays
-        if strays:  # passed over by the timing; a user sees them flash up
-            print(f"note: {name} first mapped stray windows: {', '.join(strays)}")
     ours, base = launches
     ratio = {(case, field): med(ours, case, field) / med(base, case, field)
              for case, field in (("window", "window"), ("window", "gone"), ("--version", "window"),
                                  ("window", "peak_kib"))}
     print(f"{'ratio':16}{size[ours] / size[base]:9.2f}{ratio[('window', 'window')]:14.2f}{'':12}"
           f"{ratio[('window', 'gone')]:11.2f}{ratio[('--version', 'window')]:11.2f}{ratio[('window', 'peak_kib')]:14.2f}")
+    for name in launches:
+        strays = launches[name]["window"][0].strays
+        if strays:  # passed over by the timing; a user sees them flash up
+            print(f"note: {name} first mapped stray windows: {', '.join(strays)}")
     return ratio[("window", "window")]
 
 
