@@ -1,74 +1,63 @@
-"""Start-up benchmark: ncjrs-viewer against a bare PySide6 window, measured in the same run.
+"""Start-up benchmark: ncjrs-viewer from the source tree against a bare PySide6 window, in one run.
 
-Prints the median wall time from process start to the first painted window (offscreen), and
-the peak resident memory (the figure `/usr/bin/time -v` calls "Maximum resident set size",
-read here from the child's rusage with os.wait4).
+    .venv/bin/python scripts/bench_startup.py [--runs 9] [--exe .venv/bin/ncjrs-viewer]
 
-    .venv/bin/python scripts/bench_startup.py [--runs N] [--exe PATH]
+Two measurements, all four launches interleaved in every round (after one discarded warm-up):
+
+- offscreen: ``python scripts/painted.py viewer|bare`` with ``QT_QPA_PLATFORM=offscreen``, from
+  spawn to the ``painted:`` line the wrapper prints at the first paint of a top-level widget;
+- Xvfb: ``ncjrs-viewer`` and ``python scripts/bare_window.py`` on a private X server (the xcb
+  platform, as a user sees it), from spawn to the first mapped top-level window.
+
+Prints, per measurement, the median, min and max, and the median peak RSS (``os.wait4``), and
+the program's ratios to the bare window. See scripts/benchlib.py.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
+from benchlib import (BARE_WINDOW, PAINTED, Launch, Xvfb, ensure_tools, interleave, launch_mapped,
+                      launch_offscreen, report)
+
 ROOT = Path(__file__).resolve().parent.parent
+VIEWER, BARE = "ncjrs-viewer", "bare PySide6 window"
 
-BARE_WINDOW = ROOT / "scripts" / "bare_window.py"  # shared with bench_exe.py
 
-
-def measure(cmd: list[str], env: dict[str, str]) -> tuple[float, int]:
-    """Seconds from process start to its "painted" line (the first paint), and peak RSS in KiB."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    elapsed = None
-    for line in proc.stdout:
-        if line.startswith(b"painted"):
-            elapsed = time.perf_counter() - start
-    _, status, usage = os.wait4(proc.pid, 0)
-    if elapsed is None:
-        raise SystemExit(f"{cmd} never painted")
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        raise SystemExit(f"{cmd} failed ({proc.returncode}): {proc.stderr.read().decode()[-500:]}")
-    return elapsed, usage.ru_maxrss  # KiB on Linux
+def user_env(tmp: Path) -> dict[str, str]:
+    """The program's settings and library in ``tmp``: a benchmark leaves the user's own alone."""
+    (tmp / "runtime").mkdir(mode=0o700, exist_ok=True)
+    return {"PATH": "/usr/bin:/bin", "HOME": str(tmp), "LANG": "C.UTF-8", "XDG_CONFIG_HOME": str(tmp),
+            "XDG_DATA_HOME": str(tmp), "XDG_CACHE_HOME": str(tmp), "XDG_RUNTIME_DIR": str(tmp / "runtime")}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9)
-    parser.add_argument("--exe", default=str(ROOT / ".venv" / "bin" / "ncjrs-viewer"))
+    parser.add_argument("--exe", default=str(ROOT / ".venv" / "bin" / "ncjrs-viewer"),
+                        help="the program under Xvfb (default: the source tree's entry point)")
     args = parser.parse_args()
+    ensure_tools()
 
-    with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "NCJRS_VIEWER_EXIT_AFTER_PAINT": "1",
-               "XDG_CONFIG_HOME": tmp, "XDG_DATA_HOME": tmp}
+    with tempfile.TemporaryDirectory() as tmp, Xvfb() as xvfb:
+        env = user_env(Path(tmp))
+        settings = ["--settings", str(Path(tmp) / "settings.ini")]
         subjects = {
-            "ncjrs-viewer": [args.exe, "--settings", str(Path(tmp) / "s.ini")],
-            "bare PySide6 window": [sys.executable, str(BARE_WINDOW)],
+            f"offscreen {VIEWER}": lambda: launch_offscreen([sys.executable, str(PAINTED), "viewer", *settings],
+                                                            env, cwd=ROOT),
+            f"offscreen {BARE}": lambda: launch_offscreen([sys.executable, str(PAINTED), "bare"], env),
+            f"Xvfb {VIEWER}": lambda: launch_mapped([args.exe, *settings], env, xvfb),
+            f"Xvfb {BARE}": lambda: launch_mapped([sys.executable, str(BARE_WINDOW)], env, xvfb),
         }
-        results: dict[str, list[tuple[float, int]]] = {name: [] for name in subjects}
-        for name, cmd in subjects.items():  # one warm-up each: the OS file cache, not our code
-            measure(cmd, env)
-        for _ in range(args.runs):  # interleaved, so both see the same machine load
-            for name, cmd in subjects.items():
-                results[name].append(measure(cmd, env))
+        results = interleave(subjects, args.runs)
 
-    print(f"start to first painted window, offscreen, median of {args.runs} runs:")
-    for name, runs in results.items():
-        times = [t for t, _ in runs]
-        peak = max(m for _, m in runs)
-        print(f"  {name:<22} {statistics.median(times) * 1000:7.0f} ms   "
-              f"(min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f})   peak RSS {peak / 1024:6.1f} MiB")
-    viewer = statistics.median(t for t, _ in results["ncjrs-viewer"])
-    bare_t = statistics.median(t for t, _ in results["bare PySide6 window"])
-    print(f"  ratio viewer / bare: {viewer / bare_t:.2f}")
+    for mode, what in (("offscreen", "spawn to first paint (scripts/painted.py)"),
+                       ("Xvfb", "spawn to first mapped top-level window (xcb)")):
+        mine: dict[str, list[Launch]] = {n.partition(" ")[2]: r for n, r in results.items() if n.startswith(mode)}
+        report(f"{mode}: {what}, median of {args.runs} interleaved runs", mine, BARE)
     return 0
 
 
