@@ -59,6 +59,9 @@ if [[ ! -x $PYTHON ]]; then
 fi
 "$PYTHON" -m pip install -q -r "$ROOT/packaging/requirements-build.txt"
 
+# PyInstaller's cache of processed binaries lives in this checkout, not the shared ~/.cache:
+# two builds at once (two checkouts, CI beside a session) corrupt a shared cache index.
+export PYINSTALLER_CONFIG_DIR=${PYINSTALLER_CONFIG_DIR:-$ROOT/build/pyinstaller-cache}
 "$PYTHON" -m PyInstaller --noconfirm --log-level WARN \
     --distpath "$ROOT/dist" --workpath "$ROOT/build/pyinstaller" \
     "$ROOT/packaging/ncjrs-viewer.spec" -- "$@"

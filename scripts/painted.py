@@ -1,7 +1,7 @@
 """Run the program, or the bare baseline window, and print ``painted: <window title>`` (flushed)
 at the first paint of any top-level widget, then quit: the offscreen start-up measurement.
 
-    python scripts/painted.py viewer [ncjrs-viewer arguments...]   # viewer.app.main(arguments)
+    python scripts/painted.py viewer [ncjrs-viewer arguments...]   # viewer.cli.main(arguments)
     python scripts/painted.py bare                                   # scripts/bare_window.py
 
 The QApplication is made here, before the program's code runs; the program reuses it
@@ -77,7 +77,7 @@ def main(argv: list[str]) -> int:
     if argv[1] == "bare":
         import bare_window  # beside this file: sys.path[0]
         return bare_window.main(argv[1:2])
-    from viewer.app import main as viewer_main
+    from viewer.cli import main as viewer_main
     return viewer_main(argv[2:])
 
 

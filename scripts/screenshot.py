@@ -19,13 +19,13 @@ from viewer.ui.settings import Settings
 
 
 def _find(window: MainWindow, words: str) -> None:
-    window.actions.find.trigger()
+    window.menu_actions.find.trigger()
     QTest.keyClicks(window.find_bar.line_edit, words)
     QTest.keyClick(window.find_bar.line_edit, Qt.Key.Key_Return)
 
 
 def _filter(window: MainWindow, words: str) -> None:
-    window.actions.filter.trigger()
+    window.menu_actions.filter.trigger()
     QTest.keyClicks(window.filter_edit, words)
 
 
@@ -35,7 +35,7 @@ SCENES = [
     ("dark.png", "dark", "victims-justice", None),
     ("find-bar.png", "light", "victims-justice", lambda w: _find(w, "criminal justice")),
     ("filtered.png", "light", "details", lambda w: _filter(w, "civil society")),
-    ("citation-panel.png", "light", "details", lambda w: w.actions.show_citation_panel.trigger()),
+    ("citation-panel.png", "light", "details", lambda w: w.menu_actions.show_citation_panel.trigger()),
 ]
 
 

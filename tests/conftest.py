@@ -99,3 +99,26 @@ def _clear_clipboard_after(request):
     if isinstance(QGuiApplication.instance(), QGuiApplication):
         from viewer.ui import clipboard
         clipboard.clear()
+
+
+@pytest.fixture
+def start_until_shown(monkeypatch, qapp):
+    """For main() with no subcommand: the real start-up runs, and its event loop returns 0 once the
+    window has been shown and every pending event (the first paint among them) handled; then the
+    window is closed as Ctrl+Q closes it. SIGTERM and the wakeup fd are restored afterwards."""
+    import signal
+
+    from PySide6.QtWidgets import QApplication
+
+    def exec_until_shown(*_args) -> int:
+        QApplication.processEvents()
+        for widget in QApplication.topLevelWidgets():
+            if widget.isVisible():
+                widget.close()
+        return 0
+
+    handler = signal.getsignal(signal.SIGTERM)
+    monkeypatch.setattr(QApplication, "exec", exec_until_shown)
+    yield
+    signal.signal(signal.SIGTERM, handler)
+    signal.set_wakeup_fd(-1)

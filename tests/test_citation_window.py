@@ -65,7 +65,7 @@ def test_export_writes_the_chosen_format(make_window, monkeypatch, tmp_path):
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         lambda *a, **k: (str(target), "CSL-JSON (*.json)"))
     window = make_window()
-    window.actions.export.trigger()
+    window.menu_actions.export.trigger()
     items = json.loads(target.read_text())
     item = items[0] if isinstance(items, list) else items
     assert item["title"] == bundled_record().title

@@ -87,7 +87,7 @@ def test_console_script_version_and_help():
         assert word in help_text
 
 
-def test_window_reports_a_broken_record_file_and_keeps_the_bundled_record(qapp, monkeypatch, tmp_path):
+def test_window_reports_a_broken_record_file_and_keeps_the_bundled_record(start_until_shown, monkeypatch, tmp_path):
     from PySide6.QtWidgets import QMessageBox
 
     from viewer.ui import main_window
@@ -95,7 +95,6 @@ def test_window_reports_a_broken_record_file_and_keeps_the_bundled_record(qapp, 
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
     monkeypatch.setattr(main_window.MainWindow, "show",
                         lambda self: windows.append(self) or main_window.QMainWindow.show(self))
-    monkeypatch.setenv("NCJRS_VIEWER_EXIT_AFTER_PAINT", "1")
     bad = tmp_path / "broken.json"
     bad.write_text('{"schema": "ncjrs-viewer.record", "schema_version": 1}')
     code = main(["--file", str(bad), "--settings", str(tmp_path / "s.ini")])

@@ -270,5 +270,5 @@ def test_copy_without_a_clipboard(make_window, monkeypatch):
     from PySide6.QtGui import QGuiApplication
     window = make_window()
     monkeypatch.setattr(QGuiApplication, "clipboard", staticmethod(lambda: None))
-    window.actions.copy_citation.trigger()
+    window.menu_actions.copy_citation.trigger()
     assert "No clipboard is available" in window.statusBar().currentMessage()

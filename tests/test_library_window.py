@@ -85,7 +85,7 @@ def test_import_with_bad_entries_asks_then_imports_the_good_ones(make_window, qt
     asked = []
     monkeypatch.setattr(ImportFlow, "_ask", lambda self, good, bad: asked.append((good, bad)) or False)
     monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(DATA / "sample.ris")], ""))
-    with qtbot.waitSignal(window.imports.finished, timeout=30000) as done:
+    with qtbot.waitSignal(window.library_control.imports.finished, timeout=30000) as done:
         qtbot.keyClick(window.tree, Qt.Key.Key_I, CTRL | Qt.KeyboardModifier.ShiftModifier)
     good, bad = asked[0]
     assert good >= 1 and any("sample.ris at line 29: no title" in b for b in bad)
@@ -100,8 +100,8 @@ def test_import_with_bad_entries_asks_then_imports_the_good_ones(make_window, qt
 def test_import_none_leaves_the_library_unchanged(make_window, qtbot, library, monkeypatch):
     window = make_window(library=library)
     monkeypatch.setattr(ImportFlow, "_ask", lambda self, good, bad: True)
-    with qtbot.waitSignal(window.imports.finished, timeout=30000) as done:
-        window.imports.start([str(DATA / "sample.bib")])
+    with qtbot.waitSignal(window.library_control.imports.finished, timeout=30000) as done:
+        window.library_control.imports.start([str(DATA / "sample.bib")])
     assert done.args[0] == [] and library.count() == 1
 
 
@@ -115,7 +115,7 @@ def test_drop_a_record_file_opens_it(make_window, qtbot, library, tmp_path):
     mime.setUrls([QUrl.fromLocalFile(str(path))])
     drop = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                       Qt.KeyboardModifier.NoModifier)
-    with qtbot.waitSignal(window.imports.finished, timeout=30000):
+    with qtbot.waitSignal(window.library_control.imports.finished, timeout=30000):
         window.dropEvent(drop)
     assert window.record.title == "A Dropped Record"
 
@@ -123,8 +123,8 @@ def test_drop_a_record_file_opens_it(make_window, qtbot, library, tmp_path):
 def test_remove_and_undo_but_never_the_bundled_record(make_window, qtbot, library):
     library.add_records(make_records(2))
     window = make_window(library=library)
-    assert not window.actions.remove.isEnabled()  # the bundled record is selected
-    assert window.actions.remove.shortcut() == QKeySequence(QKeySequence.StandardKey.Delete)
+    assert not window.menu_actions.remove.isEnabled()  # the bundled record is selected
+    assert window.menu_actions.remove.shortcut() == QKeySequence(QKeySequence.StandardKey.Delete)
     window.library_panel.list.setFocus()
     qtbot.keyClick(window.library_panel.list, Qt.Key.Key_Down)
     qtbot.keyClick(window.library_panel.list, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
@@ -134,7 +134,7 @@ def test_remove_and_undo_but_never_the_bundled_record(make_window, qtbot, librar
     qtbot.keyClick(window.library_panel.list, Qt.Key.Key_Z, CTRL)
     assert library.count() == 3 and window.library_model.total() == 3
     window.library_panel.select_record("ncj-203234")
-    window.actions.remove.trigger()
+    window.menu_actions.remove.trigger()
     assert library.count() == 3
 
 
@@ -171,7 +171,7 @@ def test_pdf_of_a_library_record_uses_the_workers_citation(make_window, qtbot, l
     monkeypatch.setattr(QFileDialog, "selectedFiles", lambda self: [str(target)])
     monkeypatch.setattr(citation, "render", lambda *a, **k: pytest.fail("rendered in the window's thread"))
     with qtbot.waitSignal(window.citations.ready, timeout=60000):
-        window.actions.export_pdf_whole.trigger()
+        window.menu_actions.export_pdf_whole.trigger()
     qtbot.waitUntil(target.exists)
     text = subprocess.run(["pdftotext", str(target), "-"], capture_output=True, text=True, check=True).stdout
     assert "Report 00000 on juvenile courts" in text and "Cite as:" in text and "Doe, J." in text

@@ -68,12 +68,11 @@ def test_sigkill_during_import_never_half_writes(import_files, tmp_path):
 
 
 @pytest.fixture
-def gui(monkeypatch, qapp, tmp_path):
+def gui(monkeypatch, start_until_shown, tmp_path):
     """Runs the real start-up (main()) until the first paint; collects the warnings it shows."""
     from PySide6.QtWidgets import QMessageBox
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
-    monkeypatch.setenv("NCJRS_VIEWER_EXIT_AFTER_PAINT", "1")
 
     def run(*argv: str) -> list[str]:
         assert main([*argv, "--settings", str(tmp_path / "s.ini")]) == 0

@@ -81,16 +81,16 @@ def base_lightness(window) -> int:
 
 def test_appearance_choice_changes_palette_and_is_remembered(make_window, settings_file, qtbot):
     window = make_window()
-    window.actions.appearance_dark.trigger()
+    window.menu_actions.appearance_dark.trigger()
     qtbot.waitUntil(lambda: base_lightness(window) < 80)  # palette changes arrive as events
     assert "#5b4a12" in window.pane.document().defaultStyleSheet()  # readable marker on dark
     window.close()
     again = make_window(settings_path=settings_file)
-    assert again.actions.appearance_dark.isChecked()
-    again.actions.appearance_light.trigger()
+    assert again.menu_actions.appearance_dark.isChecked()
+    again.menu_actions.appearance_light.trigger()
     qtbot.waitUntil(lambda: base_lightness(again) > 200)
     assert "#fff0a8" in again.pane.document().defaultStyleSheet()
-    again.actions.appearance_system.trigger()
+    again.menu_actions.appearance_system.trigger()
 
 
 def test_back_and_forward_with_alt_arrows(make_window, qtbot):
@@ -104,9 +104,9 @@ def test_back_and_forward_with_alt_arrows(make_window, qtbot):
     assert window.current_section_id() == "annotation"
     qtbot.keyClick(window.tree, Qt.Key.Key_Right, ALT)
     assert window.current_section_id() == "abstract"
-    assert window.actions.forward.isEnabled()
+    assert window.menu_actions.forward.isEnabled()
     qtbot.keyClick(window.tree, Qt.Key.Key_End)  # a new visit drops the forward entries
-    assert not window.actions.forward.isEnabled()
+    assert not window.menu_actions.forward.isEnabled()
 
 
 def test_f6_and_ctrl_tab_move_between_panes(make_window, qtbot):
@@ -134,7 +134,7 @@ def test_expanded_sections_are_remembered_and_reset_layout_restores(make_window,
     assert not again.tree.isExpanded(again.tree_index("child-victims"))
     assert again.tree.isExpanded(again.tree_index("cooperation"))
     again.pane.set_zoom(150)
-    again.actions.reset_layout.trigger()
+    again.menu_actions.reset_layout.trigger()
     assert again.tree.isExpanded(again.tree_index("child-victims"))
     assert again.pane.zoom == 100
 
@@ -147,7 +147,7 @@ def test_every_action_shortcut_shows_in_a_menu(make_window):
             in_menus.add(action)
             if action.menu():
                 in_menus.update(action.menu().actions())
-    for name, action in window.actions.all().items():
+    for name, action in window.menu_actions.all().items():
         assert action in in_menus, name
 
 

@@ -56,7 +56,7 @@ def test_outline_note_is_visible(make_window):
 
 def test_copy_citation_shortcut_puts_html_and_text(make_window, qtbot):
     window = make_window()
-    assert window.actions.copy_citation.shortcut() == QKeySequence("Ctrl+Shift+C")
+    assert window.menu_actions.copy_citation.shortcut() == QKeySequence("Ctrl+Shift+C")
     qtbot.keyClick(window.tree, Qt.Key.Key_C,
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     mime = QGuiApplication.clipboard().mimeData()
@@ -70,11 +70,11 @@ def test_copy_citation_shortcut_puts_html_and_text(make_window, qtbot):
 def test_copy_copies_the_selected_text(make_window, qtbot):
     window = make_window()
     window.select_section("annotation")
-    assert not window.actions.copy.isEnabled()
+    assert not window.menu_actions.copy.isEnabled()
     window.pane.setFocus()
     qtbot.keyClick(window.pane, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-    assert window.actions.copy.isEnabled()
-    window.actions.copy.trigger()
+    assert window.menu_actions.copy.isEnabled()
+    window.menu_actions.copy.trigger()
     assert "In response to requests" in QGuiApplication.clipboard().text()
 
 
@@ -120,7 +120,7 @@ def test_about_names_version_and_provenance(make_window, monkeypatch):
     from viewer import __version__
     seen = {}
     monkeypatch.setattr(QMessageBox, "about", lambda parent, title, text: seen.update(text=text))
-    make_window().actions.about.trigger()
+    make_window().menu_actions.about.trigger()
     assert __version__ in seen["text"] and "NCJRS Virtual Library" in seen["text"]
 
 

@@ -14,6 +14,8 @@ from viewer.cli import PROG, library_dir
 from viewer.core.record import RecordError, load_record_file
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
     from viewer.core.library import Library
 
 
@@ -72,7 +74,38 @@ def run_gui(args: argparse.Namespace) -> int:
         # user clipboard to keep there, so empty it first. A real desktop keeps the copy.
         app.aboutToQuit.connect(clipboard.clear)
     sys.excepthook = report_unexpected
+    _close_on_sigterm(window)
     return app.exec()
+
+
+def _close_on_sigterm(window: QWidget) -> None:
+    """SIGTERM (a session ending, ``kill``) closes the window as Ctrl+Q does: settings are saved and
+    workers stopped. Python runs signal handlers only between bytecodes, and the Qt event loop
+    holds the thread in C++, so the signal wakes the loop through a socket (set_wakeup_fd)."""
+    import signal
+    import socket
+
+    from PySide6.QtCore import QSocketNotifier
+
+    if not hasattr(signal, "SIGTERM") or sys.platform == "win32":
+        return
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    signal.set_wakeup_fd(writer.fileno())
+    signal.signal(signal.SIGTERM, lambda *_: None)  # the handler only has to exist; the notifier acts
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, window)
+
+    def woken() -> None:
+        try:
+            signals = reader.recv(64)
+        except OSError:
+            return
+        if signal.SIGTERM.value in signals:
+            window.close()
+
+    notifier.activated.connect(woken)
+    window.destroyed.connect(lambda: (signal.set_wakeup_fd(-1), reader.close(), writer.close()))
 
 
 def _open_library_for_window(args: argparse.Namespace, problems: list[str]) -> Library:

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from viewer.app import main
 from viewer.citeproc import citation, style_repo
 from viewer.citeproc.engine import CslEngine, CslEngineError
+from viewer.cli import main
 from viewer.core.csl_item import csl_item
 from viewer.core.resources import bundled_record, resource_path
 

@@ -48,18 +48,18 @@ ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModi
 QTest.keyClick(window.tree, Qt.Key.Key_C, ctrl_shift)  # the bundled record's stored citation
 assert QGuiApplication.clipboard().mimeData().hasHtml()
 
-assert wait_for(window.imports.finished, lambda: window.imports.start([str(record_file)])), "import did not finish"
+assert wait_for(window.library_control.imports.finished, lambda: window.library_control.imports.start([str(record_file)])), "import did not finish"
 assert window.record.id != bundled_record().id, "the imported record was not opened"
 for section_id in window.record.section_ids():
     window.select_section(section_id)
 
 # Rendered by citeproc-js in the worker:
-assert wait_for(window.citations.ready, window.actions.copy_citation.trigger), "the citation was not rendered"
+assert wait_for(window.citations.ready, window.menu_actions.copy_citation.trigger), "the citation was not rendered"
 assert "Bait" in QGuiApplication.clipboard().text(), QGuiApplication.clipboard().text()
 
 QTest.keyClicks(window.library_panel.search_edit, "traffick")
 window.library_panel.select_record(bundled_record().id)
-window.actions.copy_in_text.trigger()
+window.menu_actions.copy_in_text.trigger()
 (out_dir / "export.ris").write_text(exports.export_many([window.record], "ris"))
 printing.write_pdf(window.record, str(out_dir / "record.pdf"))
 window.close()

@@ -3,51 +3,33 @@
 from __future__ import annotations
 
 from html import escape
-from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QStandardPaths, Qt, QUrl
-from PySide6.QtGui import QCloseEvent, QDesktopServices, QUndoCommand, QUndoStack
-from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtCore import QByteArray, Qt, QUrl
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QUndoStack
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
 
 from viewer import APP_NAME, __version__
-from viewer.citeproc import citation
 from viewer.core.history import History
 from viewer.core.library import Library, LibraryError
-from viewer.core.quotation import quotation
 from viewer.core.record import Record, Section
-from viewer.core.resources import BUNDLED_RECORD_ID
 from viewer.services.citation_service import CitationService
-from viewer.ui import appearance, clipboard
+from viewer.ui import appearance
 from viewer.ui import settings as keys
 from viewer.ui.actions import Actions
+from viewer.ui.citation_controller import CitationController
 from viewer.ui.citation_panel import CitationPanel
 from viewer.ui.detail_pane import DetailPane
 from viewer.ui.find_bar import FindBar
+from viewer.ui.library_controller import LibraryController
 from viewer.ui.library_model import LibraryModel
 from viewer.ui.library_panel import LibraryPanel
 from viewer.ui.outline_panel import OutlinePanel
+from viewer.ui.output_controller import OutputController
 from viewer.ui.settings import Settings
 
 DEFAULT_SIZE = (1100, 700)
 DEFAULT_SPLIT = [380, 720]
 DEFAULT_LEFT_SPLIT = [180, 520]
-IMPORT_FILTERS = ("Reference files (*.ris *.bib *.bibtex *.json);;RIS (*.ris);;BibTeX (*.bib *.bibtex);;"
-                  "CSL-JSON or record files (*.json);;All files (*)")
-
-
-class _RemoveRecords(QUndoCommand):
-    def __init__(self, window: "MainWindow", ids: list[str]) -> None:
-        super().__init__(window.tr("Remove {0} record(s)").format(len(ids)))
-        self._window, self._ids = window, ids
-
-    def redo(self) -> None:
-        self._ids = list(self._window.library.remove(self._ids))
-        self._window.library_changed()
-
-    def undo(self) -> None:
-        self._window.library.restore(self._ids)
-        self._window.library_changed(select=self._ids[0] if self._ids else "")
-
 
 class MainWindow(QMainWindow):
     def __init__(self, record: Record, settings: Settings, section_id: str | None = None,
@@ -57,14 +39,14 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.citations = citations or CitationService(parent=self)
         self.library = library or Library.open(None)  # in memory: the bundled record only
-        self._waiting: dict[tuple[str, str], list] = {}  # (record id, style) -> what to do once ready
-        self._bibliographies: dict[str, tuple[str, int]] = {}  # token -> (style, records) awaited
         self.history = History()
         self._navigating = False
         self.undo_stack = QUndoStack(self)
-        self.actions = Actions(self)
-        self._imports = None  # made on first use: importing is not part of start-up
+        self.menu_actions = Actions(self)  # not "actions": that would hide QWidget.actions()
         self._build_widgets()
+        self.citing = CitationController(self)
+        self.output = OutputController(self, self.citing)
+        self.library_control = LibraryController(self, self.undo_stack)
         self._build_menus()
         self._connect()
         self._restore(section_id)
@@ -104,7 +86,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
         self.resize(*DEFAULT_SIZE)
 
-        self.citation_panel = CitationPanel(self.actions.copy_citation, self.actions.copy_in_text, self)
+        self.citation_panel = CitationPanel(self.menu_actions.copy_citation, self.menu_actions.copy_in_text, self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.citation_panel)
         self.citation_panel.hide()
 
@@ -118,7 +100,7 @@ class MainWindow(QMainWindow):
         self.setTabOrder(self.pane, self.find_bar)  # the bar forwards focus to its field
 
     def _build_menus(self) -> None:
-        a = self.actions
+        a = self.menu_actions
         menus = {
             self.tr("&File"): [a.open, a.import_files, a.export, None, a.export_pdf, a.export_pdf_whole, None,
                                a.print, a.print_whole, None, a.open_source, None, a.quit],
@@ -141,31 +123,27 @@ class MainWindow(QMainWindow):
                     menu.addAction(entry)
 
     def _connect(self) -> None:
-        a = self.actions
+        a = self.menu_actions
+        lib, out, cite = self.library_control, self.output, self.citing
         self.outline.section_changed.connect(self._section_changed)
         self.outline.filter_applied.connect(self._filter_applied)
         self.library_panel.current_record_changed.connect(self.open_record)
         self.library_panel.selection_changed.connect(self.update_actions)
         self.pane.copyAvailable.connect(self.update_actions)
         self.pane.zoom_changed.connect(self._zoom_changed)
-        self.citation_panel.style_changed.connect(self._style_changed)
         self.citation_panel.visibilityChanged.connect(a.show_citation_panel.setChecked)
-        self.citations.ready.connect(self._citation_ready)
-        self.citations.failed.connect(self._citation_failed)
-        self.citations.bibliography_ready.connect(self._bibliography_ready)
-        self.citations.bibliography_failed.connect(self._bibliography_failed)
         self.undo_stack.canUndoChanged.connect(a.undo.setEnabled)
         self.undo_stack.canRedoChanged.connect(a.redo.setEnabled)
         self.find_bar.options_changed.connect(
             lambda: self.settings.set(keys.FIND_CASE_SENSITIVE, self.find_bar.options()["case_sensitive"]))
         for action, slot in (
-            (a.open, self.open_files), (a.import_files, self.import_dialog), (a.export, self.export_records),
-            (a.export_pdf, lambda: self.export_pdf(whole=False)), (a.export_pdf_whole, lambda: self.export_pdf(whole=True)),
-            (a.print, lambda: self.print_record(whole=False)), (a.print_whole, lambda: self.print_record(whole=True)),
+            (a.open, lib.open_files), (a.import_files, lib.import_dialog), (a.export, out.export_records),
+            (a.export_pdf, lambda: out.export_pdf(whole=False)), (a.export_pdf_whole, lambda: out.export_pdf(whole=True)),
+            (a.print, lambda: out.print_record(whole=False)), (a.print_whole, lambda: out.print_record(whole=True)),
             (a.open_source, self.open_source), (a.quit, self.close),
-            (a.undo, self.undo_stack.undo), (a.redo, self.undo_stack.redo), (a.remove, self.remove_selected),
-            (a.copy, self.pane.copy), (a.copy_citation, lambda: self.copy_citation(in_text=False)),
-            (a.copy_in_text, lambda: self.copy_citation(in_text=True)), (a.copy_quotation, self.copy_quotation),
+            (a.undo, self.undo_stack.undo), (a.redo, self.undo_stack.redo), (a.remove, lib.remove_selected),
+            (a.copy, self.pane.copy), (a.copy_citation, lambda: cite.copy_citation(in_text=False)),
+            (a.copy_in_text, lambda: cite.copy_citation(in_text=True)), (a.copy_quotation, cite.copy_quotation),
             (a.find, self.find_bar.activate), (a.find_next, self.find_bar.find_next),
             (a.find_previous, self.find_bar.find_previous), (a.filter, self.outline.focus_filter),
             (a.search_library, self.focus_library_search),
@@ -224,7 +202,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self._title())
         self.outline.set_record(record, section_id)
         self.citation_panel.refresh()
-        self.warm_citations()
+        self.citing.warm()
         self.update_actions()
 
     def _title(self) -> str:
@@ -295,7 +273,7 @@ class MainWindow(QMainWindow):
         panes[(position + step) % len(panes)].setFocus()
 
     def update_actions(self) -> None:
-        a = self.actions
+        a = self.menu_actions
         has_selection = self.pane.textCursor().hasSelection()
         a.copy.setEnabled(has_selection)
         a.copy_quotation.setEnabled(has_selection)
@@ -304,48 +282,9 @@ class MainWindow(QMainWindow):
         a.forward.setEnabled(self.history.can_go_forward())
         a.undo.setEnabled(self.undo_stack.canUndo())
         a.redo.setEnabled(self.undo_stack.canRedo())
-        removable = [i for i in self.library_panel.selected_record_ids() if not self.library.is_protected(i)]
-        a.remove.setEnabled(bool(removable))
+        a.remove.setEnabled(bool(self.library_control.removable_selection()))
 
-    # --- the library ---
-
-    @property
-    def imports(self):
-        """The import flow (viewer.ui.import_flow), loaded on first use, off the start-up path."""
-        if self._imports is None:
-            from viewer.ui.import_flow import ImportFlow
-
-            self._imports = ImportFlow(self.library, self)
-            self._imports.finished.connect(self._imported)
-        return self._imports
-
-    def import_dialog(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, self.tr("Import into the Library"), "", IMPORT_FILTERS)
-        self.imports.start(paths)
-
-    def open_files(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, self.tr("Open Record File"), "",
-                                                self.tr("Record files (*.json);;All files (*)"))
-        self.imports.start(paths)
-
-    def _imported(self, added: list[str]) -> None:
-        self.library_changed(select=added[0] if added else "")
-        message = self.tr("Imported 1 record.") if len(added) == 1 else self.tr("Imported {0} records.").format(len(added))
-        self.statusBar().showMessage(message, 8000)
-
-    def library_changed(self, select: str = "") -> None:
-        """After an import, removal or undo: the list afresh, and the open record still shown."""
-        keep = select or self.record.id
-        self.library_model.reload()
-        if not self.library_panel.select_record(keep):
-            self.library_panel.select_record(BUNDLED_RECORD_ID)  # the open record was removed
-        self.update_actions()
-
-    def remove_selected(self) -> None:
-        ids = [i for i in self.library_panel.selected_record_ids() if not self.library.is_protected(i)]
-        if ids:
-            self.undo_stack.push(_RemoveRecords(self, ids))
-            self.statusBar().showMessage(self.tr("Removed {0} record(s). Undo brings them back.").format(len(ids)), 8000)
+    # --- dropped files ---
 
     def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt override
         if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
@@ -355,17 +294,17 @@ class MainWindow(QMainWindow):
         paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
         if paths:
             event.acceptProposedAction()
-            self.imports.start(paths)
+            self.library_control.imports.start(paths)
 
     # --- reading comfort ---
 
     def _zoom_changed(self, percent: int) -> None:
         self.zoom_label.setText(f"{percent}%")
-        self.actions.zoom_reset.setEnabled(percent != 100)
+        self.menu_actions.zoom_reset.setEnabled(percent != 100)
 
     def set_appearance(self, mode: str) -> None:
         appearance.apply(mode)
-        getattr(self.actions, f"appearance_{mode}").setChecked(True)
+        getattr(self.menu_actions, f"appearance_{mode}").setChecked(True)
         self.settings.set(keys.APPEARANCE, mode)
 
     def reset_layout(self) -> None:
@@ -381,157 +320,9 @@ class MainWindow(QMainWindow):
             self.settings.remove(key)
         self.statusBar().showMessage(self.tr("Layout reset."), 4000)
 
-    # --- citations ---
-
-    def _style(self) -> str:
-        return self.citation_panel.style_id() or citation.DEFAULT_STYLE
-
-    def _style_changed(self, style_id: str) -> None:
-        self.settings.set(keys.CITATION_STYLE, style_id)
-        self.citation_panel.refresh()
-        self.warm_citations()
-
-    def _put_on_clipboard(self, html: str, text: str, what: str) -> None:
-        if clipboard.copy_rich(html, text):
-            self.statusBar().showMessage(what, 5000)
-        else:
-            self.statusBar().showMessage(self.tr("No clipboard is available: nothing was copied."), 8000)
-
-    def _with_citation(self, then) -> None:
-        """Calls ``then(entry, style)`` now if the citation is at hand, else once the worker has it."""
-        style = self._style()
-        entry = self.citations.lookup(self.record, style)
-        if entry is not None:
-            then(entry, style)
-            return
-        self._waiting.setdefault((self.record.id, style), []).append(then)
-        self.statusBar().showMessage(self.tr("Preparing the citation ({0})…").format(citation.style(style).name))
-        self.citations.request(self.record, style)
-
-    def _citation_ready(self, record_id: str, style: str) -> None:
-        waiting = self._waiting.pop((record_id, style), [])
-        if record_id != self.record.id:
-            return  # the user has moved on to another record: nothing to copy or show
-        self.citation_panel.refresh()
-        for then in waiting:
-            then(self.citations.lookup(self.record, style), style)
-
-    def _citation_failed(self, record_id: str, style: str, message: str) -> None:
-        if self._waiting.pop((record_id, style), None):
-            QMessageBox.warning(self, APP_NAME, self.tr("The citation could not be made:\n{0}").format(message))
-
-    def copy_citation(self, in_text: bool = False) -> None:
-        ids = self.library_panel.selected_record_ids()
-        if not in_text and len(ids) > 1:
-            self.copy_bibliography(ids)
-            return
-        kind = self.tr("in-text citation") if in_text else self.tr("citation")
-
-        def copy(entry, style):
-            cite = citation.from_entry(entry, in_text)
-            self._put_on_clipboard(cite.html, cite.text,
-                                   self.tr("Copied the {0} ({1}).").format(kind, citation.style(style).name))
-
-        self._with_citation(copy)
-
-    def copy_bibliography(self, ids: list[str]) -> None:
-        """One bibliography of several records, ordered as the style orders it (citeproc-js)."""
-        records = self.library.get_many(ids)
-        style = self._style()
-        self.statusBar().showMessage(self.tr("Preparing the bibliography of {0} records ({1})…").format(
-            len(records), citation.style(style).name))
-        token = self.citations.request_bibliography(records, style)
-        self._bibliographies[token] = (style, len(records))
-
-    def _bibliography_ready(self, token: str, cite: citation.Citation) -> None:
-        if token not in self._bibliographies:
-            return
-        style, count = self._bibliographies.pop(token)
-        self._put_on_clipboard(cite.html, cite.text, self.tr("Copied the bibliography of {0} records ({1}).")
-                               .format(count, citation.style(style).name))
-
-    def _bibliography_failed(self, token: str, message: str) -> None:
-        if self._bibliographies.pop(token, None) is not None:
-            QMessageBox.warning(self, APP_NAME, self.tr("The bibliography could not be made:\n{0}").format(message))
-
-    def copy_quotation(self) -> None:
-        passage = self.pane.textCursor().selectedText().replace("\u2029", " ")
-        if not passage.strip():
-            return
-
-        def copy(entry, style):
-            html, text = quotation(passage, citation.from_entry(entry, True), citation.from_entry(entry))
-            self._put_on_clipboard(html, text, self.tr("Copied the quotation with its citation ({0}).")
-                                   .format(citation.style(style).name))
-
-        self._with_citation(copy)
-
     def warm_citations(self) -> None:
-        """After the window is shown: build the chosen style's engine if this record needs it."""
-        if self.citations.lookup(self.record, self._style()) is None:
-            self.citations.warm(self._style())
-
-    # --- output ---
-
-    def export_records(self) -> None:
-        from viewer.core import exports
-
-        records = self.library.get_many(self.library_panel.selected_record_ids()) or [self.record]
-        filters = {self.tr("RIS (*.ris)"): "ris", self.tr("BibTeX (*.bib)"): "bibtex",
-                   self.tr("CSL-JSON (*.json)"): "csl-json"}
-        first = records[0]
-        suggested = (f"ncj-{first.ncj_number}.ris" if first.ncj_number else "record.ris") if len(records) == 1 \
-            else "bibliography.ris"
-        path, chosen = QFileDialog.getSaveFileName(self, self.tr("Export"), suggested, ";;".join(filters))
-        if path:
-            self.save_text(path, exports.export_many(records, filters.get(chosen, "ris")))
-
-    def save_text(self, path: str, text: str) -> bool:
-        """Writes atomically: the old file stays whole if anything goes wrong."""
-        from PySide6.QtCore import QSaveFile
-
-        out = QSaveFile(path)
-        if out.open(QSaveFile.OpenModeFlag.WriteOnly) and out.write(text.encode("utf-8")) >= 0 and out.commit():
-            self.statusBar().showMessage(self.tr("Saved {0}").format(path), 5000)
-            return True
-        QMessageBox.warning(self, APP_NAME, self.tr("Could not save {0}:\n{1}").format(path, out.errorString()))
-        return False
-
-    def _output_section(self, whole: bool) -> str | None:
-        return None if whole else (self.current_section_id() or None)
-
-    def print_record(self, whole: bool = False) -> None:
-        from viewer.ui import printing  # on use: printing is not part of start-up
-
-        section_id = self._output_section(whole)
-        # The citation comes from the worker (or is at hand): printing never renders it in the window.
-        self._with_citation(lambda entry, style: printing.print_document(
-            self, self.record, section_id, style, cite=citation.from_entry(entry)))
-
-    def export_pdf(self, whole: bool = False) -> None:
-        from viewer.ui import printing
-
-        section_id = self._output_section(whole)
-        docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        dialog = QFileDialog(self, self.tr("Export as PDF"),
-                             str(Path(docs) / printing.suggested_file_name(self.record, section_id)),
-                             self.tr("PDF documents (*.pdf)"))
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setDefaultSuffix("pdf")  # keeps the overwrite confirmation
-        if not dialog.exec():
-            return
-        path = dialog.selectedFiles()[0]
-        record = self.record
-
-        def write(entry, style):
-            try:
-                printing.write_pdf(record, path, section_id, style_id=style, cite=citation.from_entry(entry))
-            except printing.PdfError as exc:
-                QMessageBox.warning(self, APP_NAME, str(exc))
-                return
-            self.statusBar().showMessage(self.tr("Saved {0}").format(path), 5000)
-
-        self._with_citation(write)
+        """Once the window is shown (app start-up): build the chosen style's engine if needed."""
+        self.citing.warm()
 
     # --- other ---
 
@@ -564,6 +355,5 @@ class MainWindow(QMainWindow):
         if problem:
             self.statusBar().showMessage(problem)
         self.citations.shutdown()
-        if self._imports is not None:
-            self._imports.shutdown()
+        self.library_control.shutdown()
         super().closeEvent(event)

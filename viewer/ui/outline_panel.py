@@ -34,7 +34,7 @@ class OutlinePanel(QWidget):
         self.tree.setUniformRowHeights(True)
         self.tree.expandAll()
 
-        self.note = QLabel()
+        self.note = QLabel(self)  # parented: never a window of its own, even for a moment
         self.note.setObjectName("outlineNote")
         self.note.setContentsMargins(6, 2, 6, 4)
         self.note.setEnabled(False)  # drawn in the muted colour of the style
