@@ -269,7 +269,7 @@ def test_file_errors_name_the_file_and_place(tmp_path):
         read_file(broken)
     prose = tmp_path / "notes.txt"
     prose.write_text("Dear diary,\n", encoding="utf-8")
-    with pytest.raises(ImportFileError, match="not a RIS, BibTeX, CSL-JSON or record file"):
+    with pytest.raises(ImportFileError, match="not an NCJRS record page, RIS, BibTeX, CSL-JSON or record file$"):
         read_file(prose)
     assert issubclass(ImportFileError, RecordError)
 

@@ -10,7 +10,7 @@ from typing import Any, Mapping
 
 from viewer.core.record import Record, RecordError, standard_sections
 
-FORMATS = ("ris", "bibtex", "csl-json", "record")
+FORMATS = ("ris", "bibtex", "csl-json", "record", "ncjrs-page")
 
 MAX_TITLE = 2_000
 MAX_TEXT = 200_000  # characters in an abstract or annotation
