@@ -119,6 +119,7 @@ class _Validator:
 
     def record(self, data: Any) -> Record:
         version = self.header(data)
+        record_id = self.text(data, "id", "")
         ncj = self.text(data, "ncj_number", "", required=False)
         if ncj and not (ncj.isdigit() and len(ncj) <= 9):
             raise self.fail("ncj_number", f"expected digits, found {json.dumps(ncj)}")
@@ -139,7 +140,7 @@ class _Validator:
                 raise self.fail("outline", f"section id '{fixed}' is reserved")
         authors, names = self.authors(data)
         return Record(
-            id=self.text(data, "id", ""), ncj_number=ncj, title=title,
+            id=record_id, ncj_number=ncj, title=title,
             title_sentence_case=self.text(data, "title_sentence_case", "", required=False) or title,
             date_published=self.text(data, "date_published", "", required=False),
             length=self.text(data, "length", "", required=False), pages=pages,
