@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from viewer.core.importers import read_file
-from viewer.core.library import Library, LIBRARY_FILE_NAME
-from viewer.core.library import index, schema
+from viewer.core.library import LIBRARY_FILE_NAME, Library, index, schema
 from viewer.core.library.rows import row_for
 from viewer.core.record import Record, standard_sections
 from viewer.core.resources import BUNDLED_RECORD_ID, bundled_record, resource_path

@@ -11,11 +11,24 @@ from pathlib import Path
 import pytest
 
 from viewer.core.csl_item import csl_item
-from viewer.core.importers import ImportFileError, format_from_name, parse_text, read_clipboard, read_file, \
-    sniff_format
+from viewer.core.importers import (
+    ImportFileError,
+    format_from_name,
+    parse_text,
+    read_clipboard,
+    read_file,
+    sniff_format,
+)
 from viewer.core.importers.ncjrs import MAX_PAGE_BYTES, NOT_ANY
 from viewer.core.importers.page_html import html_to_text
-from viewer.core.record import Agency, Journal, Name, RecordError, parse_record, record_to_data
+from viewer.core.record import (
+    Agency,
+    Journal,
+    Name,
+    RecordError,
+    parse_record,
+    record_to_data,
+)
 from viewer.core.resources import bundled_record, resource_path
 
 ROOT = Path(__file__).resolve().parents[2]

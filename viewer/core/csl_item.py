@@ -87,7 +87,9 @@ def csl_item(record: Record, style_id: str | None = None) -> dict[str, Any]:
 
 def _page_item(record: Record, title: str) -> dict[str, Any]:
     """A record read from an NCJRS page: the page rules ("NCJRS pages" in SCHEMA.md), title cased for the style."""
-    from viewer.core.importers.page_csl import page_to_csl  # the importers package reads records too
+    from viewer.core.importers.page_csl import (
+        page_to_csl,  # the importers package reads records too
+    )
     from viewer.core.importers.page_record import record_to_page
 
     item = page_to_csl(record_to_page(record), record.id)

@@ -13,8 +13,19 @@ from pathlib import Path
 
 from viewer.core.record_dump import record_to_data
 from viewer.core.record_load import parse_record, unpaired_surrogate
-from viewer.core.record_model import ABSTRACT_ID, ANNOTATION_ID, DETAILS_ID, PAGE_ORIGIN, SCHEMA_NAME, \
-    SCHEMA_VERSION, Provenance, Record, RecordError, Section, standard_sections
+from viewer.core.record_model import (
+    ABSTRACT_ID,
+    ANNOTATION_ID,
+    DETAILS_ID,
+    PAGE_ORIGIN,
+    SCHEMA_NAME,
+    SCHEMA_VERSION,
+    Provenance,
+    Record,
+    RecordError,
+    Section,
+    standard_sections,
+)
 from viewer.core.record_parts import Agency, Chapter, Journal, Name
 
 __all__ = ["ABSTRACT_ID", "ANNOTATION_ID", "DETAILS_ID", "PAGE_ORIGIN", "SCHEMA_NAME", "SCHEMA_VERSION", "Agency",

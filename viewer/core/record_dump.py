@@ -7,7 +7,13 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from viewer.core.record_model import ABSTRACT_ID, SCHEMA_NAME, SCHEMA_VERSION, Record, Section
+from viewer.core.record_model import (
+    ABSTRACT_ID,
+    SCHEMA_NAME,
+    SCHEMA_VERSION,
+    Record,
+    Section,
+)
 from viewer.core.record_parts import Agency, Chapter, Journal, Name
 
 _TEXTS_2 = ("authors_printed", "editors_printed", "publisher_place", "country", "language", "publication_type",

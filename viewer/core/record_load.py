@@ -9,8 +9,19 @@ import json
 from types import MappingProxyType
 from typing import Any
 
-from viewer.core.record_model import ABSTRACT_ID, ANNOTATION_ID, DETAILS_ID, PAGE_ORIGIN, SCHEMA_NAME, \
-    SCHEMA_VERSION, Provenance, Record, RecordError, Section, standard_sections
+from viewer.core.record_model import (
+    ABSTRACT_ID,
+    ANNOTATION_ID,
+    DETAILS_ID,
+    PAGE_ORIGIN,
+    SCHEMA_NAME,
+    SCHEMA_VERSION,
+    Provenance,
+    Record,
+    RecordError,
+    Section,
+    standard_sections,
+)
 from viewer.core.record_parts import Agency, Chapter, Journal, Name
 
 # Version 2's single-text fields beyond version 1's (each optional, "" when absent).

@@ -133,7 +133,9 @@ class Record:
 
     def fields(self) -> list[tuple[str, str]]:
         """The record's details as (label, value) pairs, omitting what the source does not give."""
-        from viewer.core.record_details import detail_rows  # it reads Record: imported on use
+        from viewer.core.record_details import (
+            detail_rows,  # it reads Record: imported on use
+        )
 
         return detail_rows(self)
 

@@ -7,8 +7,20 @@ one line each, and nothing partial reaches a library.
 
 from __future__ import annotations
 
-from viewer.core.importers.common import MAX_TEXT, MAX_TITLE, ImportedRecord, ImportFileError, ImportReport
-from viewer.core.importers.ncjrs_page import NO_TITLE, NOT_A_PAGE, PageError, looks_like_page, parse_page
+from viewer.core.importers.common import (
+    MAX_TEXT,
+    MAX_TITLE,
+    ImportedRecord,
+    ImportFileError,
+    ImportReport,
+)
+from viewer.core.importers.ncjrs_page import (
+    NO_TITLE,
+    NOT_A_PAGE,
+    PageError,
+    looks_like_page,
+    parse_page,
+)
 from viewer.core.importers.page_html import looks_like_html
 from viewer.core.importers.page_record import page_to_record
 
