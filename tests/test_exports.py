@@ -12,7 +12,6 @@ import rispy
 from viewer.core.exports import ExportError, export, formats, latex_escape
 from viewer.core.resources import bundled_record
 
-URL = "https://www.ncjrs.gov/App/abstractdb/AbstractDBDetails.aspx?id=203234"
 INVENTED = ("Department of Justice", "Washington", "Anonymous")
 
 
@@ -55,7 +54,6 @@ def test_ris_starts_with_ty_and_parses_back(record):
         "start_page": "8",
         "accession_number": "NCJ 203234",
         "name_of_database": "NCJRS Virtual Library",
-        "urls": [URL],
         "abstract": record.abstract,
     }
 
@@ -63,7 +61,7 @@ def test_ris_starts_with_ty_and_parses_back(record):
 def test_ris_lines_are_only_known_tags_and_no_invented_data(record):
     text = export(record, "ris")
     tags = [line[:2] for line in text.splitlines() if line.strip()]
-    assert tags == ["TY", "TI", "PY", "DA", "SP", "AN", "DB", "UR", "AB", "ER"]
+    assert tags == ["TY", "TI", "PY", "DA", "SP", "AN", "DB", "AB", "ER"]
     assert not any(word in text for word in INVENTED)
     assert "AU  -" not in text and "PB  -" not in text and "CY  -" not in text
 
@@ -103,7 +101,6 @@ def test_bibtex_parses_back_with_only_the_records_fields(record):
         "month": "mar",
         "pagetotal": "8",
         "note": "NCJRS Virtual Library, NCJ 203234",
-        "url": URL,
         "abstract": record.abstract,
     }
     assert "month = mar," in text  # the BibTeX month macro, not a braced string
@@ -150,7 +147,6 @@ def test_csl_json_is_the_canonical_item_with_the_title_as_published(record):
         "number-of-pages": 8,
         "archive": "NCJRS Virtual Library",
         "archive_location": "NCJ 203234",
-        "URL": URL,
         "abstract": record.abstract,
     }
 

@@ -22,7 +22,8 @@ from viewer.citeproc import citation
 from viewer.cli import main
 from viewer.core.importers import ImportFileError, parse_bytes, read_file
 from viewer.core.library import Library, LibraryError, library_file
-from viewer.core.record import RecordError, parse_record
+from viewer.core.csl_item import csl_item
+from viewer.core.record import RecordError, parse_record, record_to_data
 from viewer.core.resources import resource_path
 
 RECORD = json.loads(resource_path("records", "ncj-203234.json").read_text(encoding="utf-8"))
@@ -171,6 +172,47 @@ def test_import_binary_and_truncated_files(raw):
         assert_names_source(exc, "fuzz.bin")
     else:
         assert all(bad.where for bad in report.bad)
+
+
+def page_text():
+    """Lines an NCJRS page is made of (labels, values of every form, chrome), shuffled with noise."""
+    words = st.sampled_from([
+        "NCJ Number", "NCJ Number:", "Title:", "Journal", "Author(s)", "Author(s):", "Editor(s)", "Corporate Author",
+        "Corporate Author:", "Publisher", "Sponsoring Agency", "Sale Source:", "Grant Number", "Date Published",
+        "Length", "Page Count:", "Annotation", "Abstract", "Country:", "Language", "Publication Type", "Type:",
+        "Format:", "Publication Number: ISBN 0-12-345678-9", "Document URL", "Dataset URL", "Similar Publications",
+        "203234", "NCJ 224393 Add to Shopping cart Find in a Library", "Fall 2008", "(October-December 1979)",
+        "09/2008", "Unknown", "1981", "State Court Journal  Volume:4  Issue:3  Dated:(Summer 1980)  Pages:3-8,41-44",
+        "J S Wall; J D Hawkins", "Elzbieta M. Gozdziak Ph.D. ; Micah N. Bump M.A.", "ESTHER GIMENEZ-SALINAS I COLOMER",
+        "Title (From Book, P 81-88, 1988, Dennis Rowe, ed. -- See NCJ-117642)", "Washington, DC 20531",
+        "United States of America", "U.S. flag", "NCJRS Virtual Library", "PDF", "https://example.org/a.pdf",
+        "164 pages", "999999999999 pages", "Volume: 99999999999999", "\u00a0", "  ", "", "(From ", ";", ",",
+        "To cite this abstract, use the following link:", "<br>", "<p>", "</div>", "<link rel=\"canonical\" href=\"",
+    ])
+    line = st.one_of(words, st.text(max_size=40), st.tuples(words, st.text(max_size=12)).map(" ".join))
+    return st.lists(line, max_size=50).map("\n".join)
+
+
+@FUZZ
+@given(text=page_text(), fmt=st.sampled_from(["ncjrs-page", None]), html=st.booleans())
+def test_ncjrs_pages(text, fmt, html):
+    """A page is imported whole (and its record stores, reloads and cites) or refused in one line."""
+    count_case("NCJRS pages")
+    if html:
+        text = f"<!DOCTYPE html><html><body><p>{text}</p></body></html>"
+    try:
+        report = parse_bytes(text.encode("utf-8", "surrogatepass"), "fuzz.page", fmt)
+    except ImportFileError as exc:
+        assert_names_source(exc, "fuzz.page")
+        assert "\n" not in str(exc)
+        return
+    assert report.bad == []
+    for entry in report.entries:
+        record = entry.record
+        assert record.title.strip()
+        assert parse_record(json.dumps(record_to_data(record)), "fuzz.json") == record
+        csl_item(record, "apa")
+        record.fields()
 
 
 ARG_WORDS = ["sections", "show", "cite", "styles", "export", "pdf", "import", "search", "--style", "--format",

@@ -269,7 +269,7 @@ def test_file_errors_name_the_file_and_place(tmp_path):
         read_file(broken)
     prose = tmp_path / "notes.txt"
     prose.write_text("Dear diary,\n", encoding="utf-8")
-    with pytest.raises(ImportFileError, match="not a RIS, BibTeX, CSL-JSON or record file"):
+    with pytest.raises(ImportFileError, match="not an NCJRS record page, RIS, BibTeX, CSL-JSON or record file$"):
         read_file(prose)
     assert issubclass(ImportFileError, RecordError)
 
@@ -296,3 +296,18 @@ def test_exported_bundled_record_imports_back(fmt):
     assert (r.authors, r.issued_year, r.issued_month) == (original.authors, original.issued_year,
                                                           original.issued_month)
     assert (r.pages, r.abstract) == (original.pages, original.abstract)
+
+
+@pytest.mark.parametrize("text", [
+    "TY  - RPRT\nTI  - Superscript pages\nSP  - \u00b2\nER  - \n",
+    "TY  - RPRT\nTI  - Huge pages\nSP  - " + "9" * 5000 + "\nER  - \n",
+    "@techreport{k, title={Superscript month}, year={2003}, month={\u00b2}}",
+    '[{"title": "Superscript year", "issued": {"date-parts": [["\u00b2"]]}}]',
+    '[{"title": "Huge year", "issued": {"date-parts": [["' + "9" * 5000 + '"]]}}]',
+])
+def test_numbers_are_read_only_from_a_few_ascii_digits(text):
+    """int() never sees a digit Python cannot convert ("²") or thousands of them: no page count,
+    or a bad entry naming the field, never a crash."""
+    report = parse_text(text, "odd")
+    assert all(r.pages is None for r in report.records)
+    assert all("int()" not in bad.reason for bad in report.bad)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import viewer.core.library.adding as adding_module
 import viewer.core.library.ranking as ranking_module
 import viewer.core.library.schema as schema_module
 import viewer.core.library.store as store_module
@@ -118,8 +119,8 @@ def test_round_trip_of_a_record_with_outline_and_provenance(lib):
 def test_stored_json_is_the_record_file_format():
     record = make_record(3, "Prisoner Reentry", abstract="About reentry.", authors=("Doe, Jane",), ncj="")
     data = record_to_data(record, {"publisher": "Urban Institute"})
-    assert data["schema"] == "ncjrs-viewer.record" and data["schema_version"] == 1
-    assert data["authors"] == ["Doe, Jane"] and data["citation"] == {"publisher": "Urban Institute"}
+    assert data["schema"] == "ncjrs-viewer.record" and data["schema_version"] == 2
+    assert data["authors"] == ["Doe, Jane"] and data["csl_extra"] == {"publisher": "Urban Institute"}
     assert record_from_json(json.dumps(data)) == record  # a record without NCJ number too
 
 
@@ -359,7 +360,7 @@ def test_good_only_import_adds_the_good_entries(lib):
 
 
 def test_cancelled_import_leaves_the_library_as_it_was(lib, lib_dir, monkeypatch):
-    monkeypatch.setattr(store_module, "_BATCH", 2)
+    monkeypatch.setattr(adding_module, "BATCH", 2)
     before = snapshot(lib_dir)
     calls = []
     records = [make_record(i, f"Record {i}") for i in range(7)]
@@ -372,7 +373,7 @@ def test_cancelled_import_leaves_the_library_as_it_was(lib, lib_dir, monkeypatch
 
 
 def test_failing_import_rolls_back(lib, lib_dir, monkeypatch):
-    monkeypatch.setattr(store_module, "_BATCH", 2)
+    monkeypatch.setattr(adding_module, "BATCH", 2)
     before = snapshot(lib_dir)
 
     def explode(done: int, total: int) -> None:
@@ -409,15 +410,15 @@ def test_migrations_run_in_order_and_keep_the_data(lib_dir, monkeypatch):
     with Library.open(lib_dir) as library:
         library.add_records([record])
 
-    def to_2(conn: sqlite3.Connection) -> None:
+    def to_next(conn: sqlite3.Connection) -> None:
         conn.execute("ALTER TABLE records ADD COLUMN starred INTEGER NOT NULL DEFAULT 0")
 
-    monkeypatch.setattr(schema_module, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(schema_module.MIGRATIONS, 2, to_2)
+    monkeypatch.setattr(schema_module, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    monkeypatch.setitem(schema_module.MIGRATIONS, SCHEMA_VERSION + 1, to_next)
     with Library.open(lib_dir) as library:
         assert library.get(record.id) == record
     conn = sqlite3.connect(db_file(lib_dir))
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 1
     assert conn.execute("SELECT starred FROM records WHERE id = ?", (record.id,)).fetchone() == (0,)
     conn.close()
 
@@ -429,12 +430,12 @@ def test_failed_migration_leaves_the_old_version(lib_dir, monkeypatch):
         conn.execute("ALTER TABLE records ADD COLUMN half INTEGER")
         raise sqlite3.OperationalError("power cut")
 
-    monkeypatch.setattr(schema_module, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(schema_module.MIGRATIONS, 2, broken)
+    monkeypatch.setattr(schema_module, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    monkeypatch.setitem(schema_module.MIGRATIONS, SCHEMA_VERSION + 1, broken)
     with pytest.raises(LibraryError, match="power cut"):
         Library.open(lib_dir)
     conn = sqlite3.connect(db_file(lib_dir))
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     columns = [row[1] for row in conn.execute("PRAGMA table_info(records)")]
     assert "half" not in columns
     conn.close()

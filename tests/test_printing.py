@@ -63,6 +63,12 @@ def pane_text(pane: DetailPane, section_id: str) -> str:
     return pane.toPlainText()
 
 
+def source_line(record) -> str:
+    """The footer's source: the site and agency the page names, and its address when it gave one."""
+    p = record.provenance
+    return f"Source: {p.library}, {p.agency}" + (f". {p.url}" if p.url else "")
+
+
 @pytest.mark.parametrize("section_id", SECTIONS)
 def test_a_sections_pdf_holds_the_panes_text_then_the_citation(tmp_path, pane, section_id):
     record = bundled_record()
@@ -72,8 +78,7 @@ def test_a_sections_pdf_holds_the_panes_text_then_the_citation(tmp_path, pane, s
     shown = squeeze(pane_text(pane, section_id))
     assert len(shown) > 60
     assert text.startswith(shown)  # the same text, in the same order, and first
-    end = squeeze(f"Cite as: {citation.render(record, citation.DEFAULT_STYLE).text}"
-                  f"Source: {record.provenance.library}, {record.provenance.agency}. {record.provenance.url}")
+    end = squeeze(f"Cite as: {citation.render(record, citation.DEFAULT_STYLE).text}{source_line(record)}")
     assert text == shown + end
 
 
@@ -91,8 +96,7 @@ def test_the_whole_record_in_tree_order_each_with_its_heading(tmp_path, pane):
         assert found >= position, section.id
         position = found + len(squeeze(heading_and_body))
     assert text[position:] == squeeze(f"Cite as: {citation.render(record, citation.DEFAULT_STYLE).text}"
-                                      f"Source: {record.provenance.library}, {record.provenance.agency}. "
-                                      f"{record.provenance.url}")
+                                      f"{source_line(record)}")
     assert text.count(squeeze(f"\u00b7 NCJ {record.ncj_number}")) == 0  # the title is said once, on top
     assert int(pdf_info(path)["Pages"]) >= 3
 
@@ -130,7 +134,7 @@ def test_the_document_is_the_panes_html(pane):
     document = printing.record_document(record, "empowerment")
     plain = document.toPlainText()
     assert plain.startswith(pane_text(pane, "empowerment"))
-    assert "Cite as: " in plain and "Source: NCJRS Virtual Library, Department of Justice." in plain
+    assert "Cite as: " in plain and "Source: NCJRS Virtual Library, Department of Justice" in plain
     html = document.toHtml()
     assert "font-weight:" in html and "background-color:#fff0a8" in html  # the emphasised phrase
 

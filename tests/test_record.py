@@ -65,7 +65,7 @@ def test_outline_follows_the_abstract():
 
 @pytest.mark.parametrize("mutate, place, problem", [
     (lambda d: d.pop("title"), "", "missing field 'title'"),
-    (lambda d: d.update(schema_version=2), "schema_version", "newer than this program reads"),
+    (lambda d: d.update(schema_version=3), "schema_version", "newer than this program reads"),
     (lambda d: d.update(schema="other"), "schema", "expected"),
     (lambda d: d.update(pages="eight"), "pages", "expected a whole number"),
     (lambda d: d.update(ncj_number="NCJ-1"), "ncj_number", "expected digits"),
@@ -110,8 +110,8 @@ def test_records_not_from_ncjrs_have_no_ncj_number_and_keep_citation_fields():
     from viewer.core.csl_item import csl_item
     data = record_json()
     data.update(id="ref-1", ncj_number="", provenance=None, outline=[], authors=["Doe, Jane"],
-                citation={"type": "article-journal", "container-title": "Journal of Tests", "volume": "3"})
-    del data["provenance"]
+                csl_extra={"type": "article-journal", "container-title": "Journal of Tests", "volume": "3"})
+    del data["provenance"], data["origin"]  # imported from a file, not read from a page
     record = parse_record(json.dumps(data))
     assert record.ncj_number == "" and ("NCJ Number", "") not in record.fields()
     item = csl_item(record, "apa")
@@ -119,4 +119,4 @@ def test_records_not_from_ncjrs_have_no_ncj_number_and_keep_citation_fields():
     assert "archive_location" not in item and "archive" not in item
     assert item["author"] == [{"family": "Doe", "given": "Jane"}]
     with pytest.raises(RecordError, match="expected an object"):
-        parse_record(json.dumps({**data, "citation": [1]}))
+        parse_record(json.dumps({**data, "csl_extra": [1]}))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from viewer.core.record import Record
+from viewer.core.record import PAGE_ORIGIN, Record
 
 # The NCJRS Virtual Library is the database the record comes from.
 ARCHIVE = "NCJRS Virtual Library"
@@ -26,7 +26,7 @@ ARCHIVE = "NCJRS Virtual Library"
 SENTENCE_CASE_STYLES = frozenset({"apa", "harvard-cite-them-right", "ieee"})
 
 
-# Variables an import file may carry the NCJ number in (see viewer/importers.py).
+# Variables an import file may carry the NCJ number in (see viewer/core/importers/__init__.py).
 _NCJ_CARRIERS = frozenset({"number", "note", "call-number", "archive_location", "accessionNumber"})
 
 
@@ -59,6 +59,8 @@ def csl_item(record: Record, style_id: str | None = None) -> dict[str, Any]:
     title = record.title
     if style_id in SENTENCE_CASE_STYLES and record.title_sentence_case:
         title = record.title_sentence_case
+    if record.origin == PAGE_ORIGIN:
+        return _page_item(record, title)
     item: dict[str, Any] = {"id": record.id, "type": "report", "title": title}
     if record.authors:
         item["author"] = [csl_name(a) for a in record.authors]
@@ -74,10 +76,23 @@ def csl_item(record: Record, style_id: str | None = None) -> dict[str, Any]:
         item["URL"] = record.provenance.url
     # What an imported file said beyond the record's fields: its item type and structured names
     # are better than the defaults; anything else only fills a gap.
-    for key, value in record.citation.items():
+    for key, value in record.csl_extra.items():
         if record.ncj_number and key in _NCJ_CARRIERS and record.ncj_number in str(value):
             continue  # the importer read the NCJ number from here; it is cited once, as above
         if key in ("type", "author") or key not in item:
             if key not in ("id", "title", "issued", "number-of-pages"):
                 item[key] = value
+    return item
+
+
+def _page_item(record: Record, title: str) -> dict[str, Any]:
+    """A record read from an NCJRS page: the page rules ("NCJRS pages" in SCHEMA.md), title cased for the style."""
+    from viewer.core.importers.page_csl import (
+        page_to_csl,  # the importers package reads records too
+    )
+    from viewer.core.importers.page_record import record_to_page
+
+    item = page_to_csl(record_to_page(record), record.id)
+    if "title" in item:
+        item["title"] = title
     return item

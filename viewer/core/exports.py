@@ -64,7 +64,8 @@ def ris_fields(record: Record) -> dict[str, Any]:
     if record.ncj_number:
         ref["accession_number"] = f"NCJ {record.ncj_number}"
     if record.provenance is not None:
-        ref["name_of_database"] = record.provenance.library
+        if record.provenance.library:
+            ref["name_of_database"] = record.provenance.library
         if record.provenance.url:
             ref["urls"] = [record.provenance.url]
     if record.abstract:
@@ -126,7 +127,7 @@ def bibtex_fields(record: Record) -> list[tuple[str, str]]:
         fields.append(("pagetotal", "{" + str(record.pages) + "}"))  # biblatex; BibTeX ignores it
     # NCJRS accession number and database: biblatex has no accession field; a note keeps both.
     if record.ncj_number:
-        library = record.provenance.library if record.provenance else "NCJRS Virtual Library"
+        library = record.provenance.library if record.provenance and record.provenance.library else "NCJRS Virtual Library"
         fields.append(("note", "{" + latex_escape(f"{library}, NCJ {record.ncj_number}") + "}"))
     if record.provenance is not None and record.provenance.url:
         fields.append(("url", "{" + record.provenance.url + "}"))

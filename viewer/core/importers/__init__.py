@@ -1,4 +1,10 @@
-"""Read references from RIS, BibTeX, CSL-JSON and the program's own record files. No Qt here.
+"""Read references from NCJRS record pages, RIS, BibTeX, CSL-JSON and the program's own record
+files. No Qt here.
+
+An NCJRS page (copied text, a saved ``.html``/``.htm``, the clipboard) is read by
+:mod:`viewer.core.importers.ncjrs` into one record holding every field the page gives (rules:
+``resources/records/SCHEMA.md``, "NCJRS pages"). RIS, BibTeX, CSL-JSON and record files are
+recognised first; text that is none of these is refused in one line.
 
 Every reader returns an :class:`ImportReport`: the good entries as :class:`Record` objects
 (with their sections from :func:`viewer.core.record.standard_sections`) and every bad entry as a
@@ -53,12 +59,14 @@ from viewer.core.importers.common import (
     ImportReport,
 )
 from viewer.core.importers.csljson import parse_csl_json
+from viewer.core.importers.ncjrs import FORMAT as PAGE_FORMAT
+from viewer.core.importers.ncjrs import MAX_PAGE_BYTES, NOT_ANY, looks_like_ncjrs_page, parse_ncjrs_page
 from viewer.core.importers.recordfile import parse_record_json
 from viewer.core.importers.ris import parse_ris
 
 __all__ = ["FORMATS", "BadEntry", "ImportFileError", "ImportReport", "ImportedRecord", "format_from_name", "import_file",
-           "parse_bibtex", "parse_bytes", "parse_csl_json", "parse_record_json", "parse_ris", "parse_text", "read_file",
-           "sniff_format"]
+           "parse_bibtex", "parse_bytes", "parse_csl_json", "parse_ncjrs_page", "parse_record_json", "parse_ris",
+           "parse_text", "read_clipboard", "read_file", "sniff_format"]
 
 
 # --- reading files ----------------------------------------------------------------------
@@ -70,8 +78,11 @@ def read_file(path: Path | str, format: str | None = None) -> ImportReport:
     source = str(path)
     try:
         size = path.stat().st_size
+        format = format or format_from_name(path.name)
         if size > MAX_FILE_BYTES:
             raise ImportFileError(source, "", f"too large to import ({size:,} bytes)")
+        if format == PAGE_FORMAT and size > MAX_PAGE_BYTES:
+            raise ImportFileError(source, "", f"too large for an NCJRS record page ({size:,} bytes)")
         raw = path.read_bytes()
     except FileNotFoundError:
         raise ImportFileError(source, "", "file not found") from None
@@ -79,7 +90,7 @@ def read_file(path: Path | str, format: str | None = None) -> ImportReport:
         raise ImportFileError(source, "", "is a folder, not a file") from None
     except OSError as exc:
         raise ImportFileError(source, "", f"cannot be read ({exc.strerror or exc})") from None
-    return parse_bytes(raw, source, format or format_from_name(path.name))
+    return parse_bytes(raw, source, format)
 
 
 def parse_bytes(raw: bytes, source: str, format: str | None = None) -> ImportReport:
@@ -93,9 +104,12 @@ def parse_bytes(raw: bytes, source: str, format: str | None = None) -> ImportRep
 
 def parse_text(text: str, source: str = "<text>", format: str | None = None) -> ImportReport:
     text = text.removeprefix("\ufeff")
+    asked = format is not None
     format = format or sniff_format(text)
     if format is None:
-        raise ImportFileError(source, "", "not a RIS, BibTeX, CSL-JSON or record file")
+        raise ImportFileError(source, "", NOT_ANY)
+    if format == PAGE_FORMAT:
+        return parse_ncjrs_page(text, source, asked=asked)
     readers: dict[str, Callable[[str, str], ImportReport]] = {
         "ris": parse_ris, "bibtex": parse_bibtex, "csl-json": parse_csl_json, "record": parse_record_json,
     }
@@ -109,7 +123,7 @@ def parse_text(text: str, source: str = "<text>", format: str | None = None) -> 
 def format_from_name(name: str) -> str | None:
     suffix = name.lower().rsplit(".", 1)[-1] if "." in name else ""
     return {"ris": "ris", "txt": None, "bib": "bibtex", "bibtex": "bibtex", "json": "json",
-            "csljson": "csl-json"}.get(suffix)
+            "csljson": "csl-json", "html": PAGE_FORMAT, "htm": PAGE_FORMAT}.get(suffix)
 
 
 def sniff_format(text: str) -> str | None:
@@ -120,7 +134,25 @@ def sniff_format(text: str) -> str | None:
         return "ris"
     if re.search(r"^\s*@\s*\w+\s*[{(]", head, re.MULTILINE):
         return "bibtex"
+    if looks_like_ncjrs_page(text):
+        return PAGE_FORMAT
     return None
+
+
+def read_clipboard(text: str, html: str | None = None) -> ImportReport:
+    """What the clipboard holds, as an import: its HTML flavour when that reads as a titled NCJRS page
+    (it carries the page's address), else its text (a page, RIS, BibTeX, CSL-JSON or record file).
+    Raises ImportFileError (source "clipboard") with one line when neither can be read."""
+    source = "clipboard"
+    if html and html.strip():
+        try:
+            return parse_ncjrs_page(html.removeprefix("\ufeff"), source)
+        except ImportFileError:
+            if not text.strip():
+                raise
+    if not text.strip():
+        raise ImportFileError(source, "", "the clipboard holds no text")
+    return parse_text(text, source)
 
 
 def _looks_like_record(text: str) -> bool:

@@ -17,6 +17,7 @@ from viewer.core.importers.common import (
     ImportReport,
     clean,
     date_from_text,
+    small_int,
     with_place,
 )
 
@@ -151,8 +152,8 @@ def _balanced(text: str) -> bool:
 def _bib_month(value: str) -> int | None:
     value = value.strip().strip(".").lower()
     if value.isdigit():
-        month = int(value)
-        if 1 <= month <= 12:
+        month = small_int(value)
+        if month is not None and 1 <= month <= 12:
             return month
         raise BadValue(f"month: expected 1 to 12, found {value}")
     if value in MONTHS:

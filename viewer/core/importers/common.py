@@ -10,7 +10,7 @@ from typing import Any, Mapping
 
 from viewer.core.record import Record, RecordError, standard_sections
 
-FORMATS = ("ris", "bibtex", "csl-json", "record")
+FORMATS = ("ris", "bibtex", "csl-json", "record", "ncjrs-page")
 
 MAX_TITLE = 2_000
 MAX_TEXT = 200_000  # characters in an abstract or annotation
@@ -79,6 +79,12 @@ class BadValue(Exception):
 
 
 
+def small_int(text: str) -> int | None:
+    """ASCII digits (at most nine) as a number; anything else ("²", 5,000 digits, "-1") None."""
+    text = text.strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
+
+
 def clean(value: str) -> str:
     """One line of text: control characters out, runs of white space as one space."""
     if value.isprintable() and "  " not in value and value[:1] != " " and value[-1:] != " ":
@@ -136,8 +142,9 @@ class Builder:
 
     def set_pages(self, value: str) -> None:
         value = clean(value)
-        if value.isdigit() and int(value) > 0:
-            self.pages = int(value)
+        count = small_int(value)
+        if count:
+            self.pages = count
             self.length = f"{self.pages} page" + ("s" if self.pages != 1 else "")
         elif value:
             self.length = value  # e.g. "xii, 240": kept as given, not counted

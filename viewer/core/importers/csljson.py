@@ -14,6 +14,7 @@ from viewer.core.importers.common import (
     ImportReport,
     clean,
     date_from_text,
+    small_int,
     with_place,
 )
 from viewer.core.record import unpaired_surrogate
@@ -170,9 +171,10 @@ def _csl_date(issued: Any) -> tuple[int | None, int | None, int | None, str]:
         numbers = []
         for i, part in enumerate(parts[0][:3]):
             numeric = isinstance(part, (int, str)) and not isinstance(part, bool)
-            if not numeric or not str(part).strip().lstrip("-").isdigit():
+            number = small_int(str(part).strip().lstrip("-")) if numeric else None
+            if number is None:
                 raise BadValue(f"issued.date-parts[0][{i}]: expected a number, found {json.dumps(part)[:40]}")
-            numbers.append(int(part))
+            numbers.append(-number if str(part).strip().startswith("-") else number)
         numbers += [None] * (3 - len(numbers))
         return numbers[0], numbers[1], numbers[2], ""
     for key in ("raw", "literal"):

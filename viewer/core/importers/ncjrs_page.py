@@ -36,7 +36,9 @@ NO_TITLE = "the page has no title"
 _SNIFF = re.compile(r"^[ \t\u00a0]*NCJ[ \t\u00a0]+Number\b", re.IGNORECASE | re.MULTILINE)
 _ANY_LABEL = re.compile(r"^[ \t\u00a0]*(?:Date Published|Annotation|Abstract|Author\(s\)|Length|"
                         r"Page Count|Sponsoring Agency|Corporate Author)\b", re.MULTILINE)
-_MAX_TEXT = 2_000_000
+_MAX_TEXT = 8_000_000  # characters; a saved page is far smaller (viewer.core.importers limits the file)
+SITE = "NCJRS Virtual Library"
+_BANNER = "An official website of the United States government,"
 
 
 def looks_like_page(text: str) -> bool:
@@ -85,7 +87,7 @@ def _parse(text: str, links: dict[str, str]) -> NcjrsPage:
     chapter = None
     if title:
         title, chapter = split_chapter_title(title)
-    page = _assemble(found, title, chapter)
+    page = replace(_assemble(found, title, chapter), **_site(segments.header))
     cite = find_url(segments.cite_url_text or "")
     return replace(page, page_url=cite) if cite else page
 
@@ -107,6 +109,7 @@ def _assemble(found: Found, title: str | None, chapter: Chapter | None) -> Ncjrs
         corporate_authors=corporate,
         publisher=publishers[0].name if publishers else None,
         place=place_of(publishers[0]) if publishers else None,
+        publishers=publishers,
         sponsoring_agencies=_agencies(found, "sponsors", False),
         sale_sources=_agencies(found, "sale", True),
         grant_numbers=tuple(dict.fromkeys(found.grants))[:50],
@@ -129,6 +132,19 @@ def _assemble(found: Found, title: str | None, chapter: Chapter | None) -> Ncjrs
         dataset_url=v.get("dataset_url"),
         labels_seen=tuple(found.labels),
     )
+
+
+def _site(header: list[str]) -> dict[str, str]:
+    """The site and agency the page's banner names, in its own words (nothing when it names none)."""
+    found: dict[str, str] = {}
+    for line in header[:60]:
+        if line.lower() == SITE.lower():
+            found["site"] = SITE
+        elif line.lower().startswith(_BANNER.lower()) and len(line) < 200:
+            agency = line[len(_BANNER):].strip().rstrip(".").strip()
+            if agency:
+                found["site_agency"] = agency
+    return found
 
 
 def _agencies(found: Found, key: str, hierarchy: bool) -> tuple[Agency, ...]:

@@ -1,4 +1,4 @@
-"""The CSL-JSON item a librarian would sign for an NCJRS page (rules: PAGE_RULES.md)."""
+"""The CSL-JSON item a librarian would sign for an NCJRS page (rules: resources/records/SCHEMA.md, "NCJRS pages")."""
 
 from __future__ import annotations
 

@@ -8,60 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from viewer.core.record_parts import Agency, Chapter, Journal, Name
+
+__all__ = ["Agency", "Chapter", "Journal", "Name", "NcjrsPage", "PageError"]
+
 
 class PageError(ValueError):
     """The text is not an NCJRS record page, or lacks what a record needs (one-line message)."""
-
-
-@dataclass(frozen=True)
-class Name:
-    """A person as the page names them: "J S Wall" -> Name("Wall", "J S")."""
-
-    family: str
-    given: str = ""
-    particle: str = ""  # "van", "de la": lowercase words before the family name
-    suffix: str = ""  # "Jr.", "III" (academic degrees are dropped, not kept here)
-    literal: str = ""  # a name that would not split (kept whole)
-
-    def sort_form(self) -> str:
-        """ "Family, Given" (with the particle before the family name), as librarians list names."""
-        if self.literal:
-            return self.literal
-        family = f"{self.particle} {self.family}" if self.particle else self.family
-        parts = [family] + [p for p in (self.given, self.suffix) if p]
-        return ", ".join(parts)
-
-
-@dataclass(frozen=True)
-class Agency:
-    """A corporate author, sponsor, publisher or sale source: its name, address lines, country."""
-
-    name: str
-    address: tuple[str, ...] = ()
-    country: str | None = None
-
-
-@dataclass(frozen=True)
-class Journal:
-    """The page's "Journal" line: any part may be missing."""
-
-    title: str | None = None
-    volume: str | None = None
-    issue: str | None = None
-    dated: str | None = None  # as printed, parentheses included: "(Summer 1980)"
-    pages: str | None = None  # "3-8,41-44", "complete issue"
-
-
-@dataclass(frozen=True)
-class Chapter:
-    """The book a chapter comes from, read from "Title (From Book, P 81-88, 1988, A B, ed. -- See NCJ-1)"."""
-
-    container_title: str
-    pages: str | None = None
-    year: int | None = None
-    editors: tuple[Name, ...] = ()
-    editors_raw: str | None = None
-    container_ncj: str | None = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +28,7 @@ class NcjrsPage:
     corporate_authors: tuple[Agency, ...] = ()
     publisher: str | None = None
     place: str | None = None
+    publishers: tuple[Agency, ...] = ()  # the Publisher block(s) whole: name, address, country
     sponsoring_agencies: tuple[Agency, ...] = ()
     sale_sources: tuple[Agency, ...] = ()
     grant_numbers: tuple[str, ...] = ()
@@ -97,4 +51,8 @@ class NcjrsPage:
     document_url: str | None = None
     dataset_url: str | None = None
     page_url: str | None = None
+    # The site the page says it is from: "NCJRS Virtual Library", and the agency its banner names
+    # ("An official website of the United States government, Department of Justice.").
+    site: str | None = None
+    site_agency: str | None = None
     labels_seen: tuple[str, ...] = field(default=())

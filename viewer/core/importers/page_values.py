@@ -120,6 +120,7 @@ def split_chapter_title(title: str) -> tuple[str, Chapter | None]:
     if at <= 0 or not title.rstrip().endswith(")"):
         return title, None
     inner = title[at + 6: title.rstrip().rfind(")")].strip()
+    printed = inner
     ncj = None
     if (see := inner.rfind("--")) >= 0:
         if m := re.search(r"NCJ[- ]?(\d{1,9})", inner[see:]):
@@ -139,7 +140,7 @@ def split_chapter_title(title: str) -> tuple[str, Chapter | None]:
         return title, None
     editors_text = (editors_raw or "").replace(" and ", "; ")
     editors = parse_names(editors_text) if editors_raw else ()
-    chapter = Chapter(book, pages, year, editors, editors_raw, ncj)
+    chapter = Chapter(book, pages, year, editors, editors_raw, ncj, printed)
     return title[:at].strip(), chapter
 
 

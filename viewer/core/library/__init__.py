@@ -7,9 +7,11 @@ holds only the bundled record and keeps nothing.
 How the data is kept
 --------------------
 * ``records``: one row a record. ``json`` holds the record in the record file format
-  (``"schema": "ncjrs-viewer.record"``, see :func:`viewer.core.record.record_to_data`) plus, under
-  ``"citation"``, the CSL-JSON fields the imported file gave that a Record has no field for
-  (publisher, journal, DOI, URL, structured author names...). Title, authors and NCJ number
+  (``"schema": "ncjrs-viewer.record"``, version 2, see :func:`viewer.core.record.record_to_data`) plus,
+  under ``"csl_extra"``, the CSL-JSON fields an imported RIS/BibTeX/CSL-JSON file gave that a Record
+  has no field for (DOI, item type, structured author names...). Version 1 libraries are upgraded
+  on open (``MIGRATIONS[2]``): their rows' ``"citation"`` becomes ``"csl_extra"``.
+  Title, authors and NCJ number
   are also columns, for lists, sorting and search.
 * ``record_fts``: an FTS5 index over title, authors, abstract, annotation and NCJ number.
   Its content is the ``record_text`` view over ``records`` (external content), so the text
@@ -66,7 +68,8 @@ from viewer.core.library.errors import (
 )
 from viewer.core.library.matching import Hit, SearchResult, Span, fold, fold_text, highlight_html, match_spans, words
 from viewer.core.library.schema import LIBRARY_FILE_NAME, library_file, set_aside
-from viewer.core.library.store import AddResult, ImportOutcome, Library
+from viewer.core.library.adding import AddResult, ImportOutcome
+from viewer.core.library.store import Library
 
 __all__ = ["AddResult", "CorruptLibraryError", "DamagedRecordError", "ForeignDatabaseError", "Hit", "ImportCancelled",
            "ImportOutcome", "LIBRARY_FILE_NAME", "Library", "LibraryError", "NewerLibraryError", "SearchResult", "Span",

@@ -11,7 +11,7 @@ from typing import Callable
 from viewer.core.library.errors import CorruptLibraryError, LibraryError
 
 LIBRARY_FILE_NAME = "library.sqlite3"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 APPLICATION_ID = 0x4E434A52  # "NCJR"
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -76,10 +76,25 @@ _SCHEMA_1 = (
         BEGIN SELECT RAISE(ABORT, 'the bundled record cannot be removed'); END""",
 )
 
-REQUIRED_OBJECTS = {"records", "record_text", "record_fts", "head_fts", "terms", "records_keep_bundled"}
+def _migrate_to_2(conn: sqlite3.Connection) -> None:
+    """Record schema 2 (SCHEMA.md): a row's JSON says version 2 and its CSL extras, "citation" in
+    version 1, are "csl_extra". Nothing else differs (every field version 2 adds is optional), so
+    SQL rewrites the rows in place; a row that is not JSON stays as it is, to be reported as damaged
+    when read, never lost. NCJ numbers get an index: imports ask whether one is already there."""
+    conn.execute("CREATE INDEX records_ncj ON records(ncj_number) WHERE ncj_number != ''")
+    conn.execute(
+        """UPDATE records SET json = CASE WHEN json_type(json, '$.citation') IS NULL
+                THEN json_set(json, '$.schema_version', 2)
+                ELSE json_set(json_remove(json, '$.citation'), '$.schema_version', 2,
+                              '$.csl_extra', json(json_extract(json, '$.citation'))) END
+           WHERE json_valid(json) AND json_extract(json, '$.schema_version') = 1""")
+
+
+REQUIRED_OBJECTS = {"records", "record_text", "record_fts", "head_fts", "terms", "records_keep_bundled",
+                    "records_ncj"}
 
 # MIGRATIONS[v] takes a library at version v - 1 to version v, inside one transaction.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_to_1}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_to_1, 2: _migrate_to_2}
 
 
 # --- setting a library aside ------------------------------------------------------------

@@ -4,48 +4,30 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Iterable, Mapping
 
 from viewer.core.importers import ImportedRecord, ImportReport
 from viewer.core.library import index, schema
+from viewer.core.library.adding import AddResult, Cancel, ImportOutcome, Progress, add_items, stored
 from viewer.core.library.bundled import seed_bundled
 from viewer.core.library.errors import (
     CorruptLibraryError,
     DamagedRecordError,
     ForeignDatabaseError,
-    ImportCancelled,
     LibraryError,
     NewerLibraryError,
     sqlite_error,
 )
 from viewer.core.library.matching import SearchResult, parse_query
 from viewer.core.library.ranking import Ranker
-from viewer.core.library.rows import Guard, dumps, record_of, row_for
+from viewer.core.library.rows import Guard, record_of
 from viewer.core.library.schema import APPLICATION_ID, LIBRARY_FILE_NAME, REQUIRED_OBJECTS, check_header
-from viewer.core.record import Record, RecordError, parse_record, record_to_data
+from viewer.core.record import Record, RecordError, parse_record
 from viewer.core.resources import BUNDLED_RECORD_ID, bundled_record
 
 
-@dataclass(frozen=True)
-class AddResult:
-    added: tuple[str, ...] = ()
-    duplicates: tuple[str, ...] = ()  # already in the library (or twice in the input): skipped
-
-
-@dataclass(frozen=True)
-class ImportOutcome:
-    report: ImportReport
-    result: AddResult
-    written: bool  # False when all-or-none refused a file with bad entries
-
-
-Progress = Callable[[int, int], None]
-Cancel = Callable[[], bool]
-
 TERMS_REBUILD_MIN = 5_000
-_BATCH = 1_000
 
 
 class Library:
@@ -191,7 +173,8 @@ class Library:
         return [self.get(i) for i in record_ids]
 
     def citation_fields(self, record_id: str) -> dict[str, Any]:
-        """The CSL-JSON fields an imported file gave beyond the Record (empty for the bundled record)."""
+        """The CSL-JSON fields an imported RIS/BibTeX/CSL-JSON file gave beyond the Record (its
+        ``csl_extra``; empty for the bundled record)."""
         if record_id == BUNDLED_RECORD_ID:
             return {}
         return dict(self._load(record_id)[1])
@@ -207,63 +190,57 @@ class Library:
         source = f"{self.path or 'library'} (record {record_id})"
         try:
             record = record_from_json(row[0], source)
-            citation = record.citation
+            citation = record.csl_extra
         except (RecordError, ValueError, AttributeError) as exc:
             raise DamagedRecordError(self.path, f"record {record_id} cannot be read ({exc})") from None
         return record, citation
 
     # -- writing ---------------------------------------------------------------------------
 
-    def add_records(self, items: Iterable[Record | ImportedRecord], *, progress: Progress | None = None,
-                    cancel: Cancel | None = None) -> AddResult:
-        """Add records in one transaction; records whose id is already there are skipped as
-        duplicates. ``progress(done, total)`` is called between batches; when ``cancel()``
-        returns True the transaction is rolled back and ImportCancelled raised."""
-        items = list(items)
-        total = len(items)
-        added: list[str] = []
-        duplicates: list[str] = []
+    def add_records(self, items: Iterable[Record | ImportedRecord], *, replace: bool = False,
+                    progress: Progress | None = None, cancel: Cancel | None = None) -> AddResult:
+        """Add records in one transaction. A record already there (same id, or the same NCJ number
+        under another id) is skipped as a duplicate, or with ``replace`` takes the stored one's
+        place; the bundled record is never replaced. ``progress(done, total)`` is called between
+        batches; when ``cancel()`` returns True the transaction is rolled back and ImportCancelled raised."""
         with self._write():
-            present = self._present_ids([record_of(i).id for i in items])
-            seen: set[str] = set()
-            fresh: list[Record] = []
-            for start in range(0, total, _BATCH):
-                if cancel is not None and cancel():
-                    raise ImportCancelled(self.path, "import cancelled; nothing was added")
-                rows = []
-                for item in items[start:start + _BATCH]:
-                    record = record_of(item)
-                    if record.id in seen or present.get(record.id) == 0:
-                        duplicates.append(record.id)
-                        continue
-                    seen.add(record.id)
-                    citation = item.citation if isinstance(item, ImportedRecord) else None
-                    rows.append(row_for(record, dumps(record_to_data(record, citation))))
-                    fresh.append(record)
-                    added.append(record.id)
-                replaced = [(r["id"],) for r in rows if present.get(r["id"]) == 1]
-                if replaced:  # removed earlier, awaiting purge: the new copy takes its place
-                    self._conn.executemany("DELETE FROM records WHERE id = ? AND removed = 1", replaced)
-                index.insert_rows(self._conn, rows)
-                if progress is not None:
-                    progress(min(start + _BATCH, total), total)
-            if cancel is not None and cancel():
-                raise ImportCancelled(self.path, "import cancelled; nothing was added")
+            result, fresh = add_items(self._conn, self.path, items, replace=replace, progress=progress,
+                                      cancel=cancel)
             if len(fresh) >= TERMS_REBUILD_MIN:
                 index.rebuild_terms(self._conn)
             else:
                 index.count_terms(self._conn, fresh)
         self._changed()
-        if len(added) >= TERMS_REBUILD_MIN and self.path is not None:
+        if len(fresh) >= TERMS_REBUILD_MIN and self.path is not None:
             self._checkpoint()
-        return AddResult(tuple(added), tuple(duplicates))
+        return result
 
-    def import_report(self, report: ImportReport, *, all_or_none: bool = False, progress: Progress | None = None,
-                      cancel: Cancel | None = None) -> ImportOutcome:
-        """Add a report's good entries; with ``all_or_none`` a report with bad entries adds nothing."""
+    def already_there(self, records: Iterable[Record | ImportedRecord]) -> dict[str, str]:
+        """For each record the library already holds (same id, or the same NCJ number under another
+        id): its id -> the stored record's id. Ask before adding, to offer Replace / Keep."""
+        chosen = [record_of(r) for r in records]
+        with self._reading():
+            have = stored(self._conn, chosen)
+        return {r.id: match[0] for r in chosen if (match := have.match(r)) is not None}
+
+    def id_for_ncj(self, ncj_number: str) -> str | None:
+        """The id of the listed record with this NCJ number (the bundled record first), or None."""
+        digits = ncj_number.strip().upper().removeprefix("NCJ").strip(" -#:")
+        if not digits.isdigit() or len(digits) > 9:
+            return None
+        with self._reading():
+            row = self._conn.execute("SELECT id FROM records WHERE removed = 0 AND ncj_number = ? "
+                                     "ORDER BY protected DESC, rid LIMIT 1", (str(int(digits)),)).fetchone()
+        return row[0] if row else None
+
+    def import_report(self, report: ImportReport, *, all_or_none: bool = False, replace: bool = False,
+                      progress: Progress | None = None, cancel: Cancel | None = None) -> ImportOutcome:
+        """Add a report's good entries; with ``all_or_none`` a report with bad entries adds nothing;
+        ``replace`` as for :meth:`add_records`."""
         if all_or_none and report.bad:
             return ImportOutcome(report, AddResult(), written=False)
-        return ImportOutcome(report, self.add_records(report.entries, progress=progress, cancel=cancel), True)
+        result = self.add_records(report.entries, replace=replace, progress=progress, cancel=cancel)
+        return ImportOutcome(report, result, True)
 
     def remove(self, record_ids: Iterable[str]) -> tuple[str, ...]:
         """Hide records from list and search (undo with :meth:`restore` until :meth:`purge_removed`).
@@ -358,15 +335,6 @@ class Library:
 
     def _write(self) -> "Guard":
         return Guard(self, write=True)
-
-    def _present_ids(self, ids: list[str]) -> dict[str, int]:
-        """id -> removed flag (0/1) for the ids already stored."""
-        present: dict[str, int] = {}
-        for start in range(0, len(ids), 20_000):
-            chunk = json.dumps(ids[start:start + 20_000])
-            present.update(self._conn.execute(
-                "SELECT id, removed FROM records WHERE id IN (SELECT value FROM json_each(?))", (chunk,)))
-        return present
 
     def _rows_where(self, ids: list[str], removed: int) -> list[tuple[int, str]]:
         if not ids:
