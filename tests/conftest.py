@@ -122,3 +122,20 @@ def start_until_shown(monkeypatch, qapp):
     yield
     signal.signal(signal.SIGTERM, handler)
     signal.set_wakeup_fd(-1)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_user_folders(tmp_path_factory):
+    """No test reads or writes the real user's library, settings or caches (QStandardPaths follows XDG)."""
+    import os
+
+    home = tmp_path_factory.mktemp("user")
+    saved = {name: os.environ.get(name) for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME")}
+    os.environ.update(XDG_DATA_HOME=str(home / "data"), XDG_CONFIG_HOME=str(home / "config"),
+                      XDG_CACHE_HOME=str(home / "cache"))
+    yield
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
