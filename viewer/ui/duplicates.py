@@ -65,7 +65,8 @@ def ask_replace(parent: QWidget, records: list[Record], already: dict[str, str],
             _tr("{0} of these records are already in your library.").format(f"{count:,}"))
     box = QMessageBox(QMessageBox.Icon.Question, _tr("Already in Your Library"), text,
                       QMessageBox.StandardButton.Cancel, parent)
-    box.setInformativeText(_tr("Replace them with the imported copies, or keep the ones you have? "
+    box.setInformativeText(_tr("Replace it with the imported copy, or keep the one you have?") if count == 1 else
+                           _tr("Replace them with the imported copies, or keep the ones you have? "
                                "Show Details lists each by its id (same id or NCJ number)."))
     box.setDetailedText("\n".join(lines))
     replace_button = box.addButton(_tr("Replace"), QMessageBox.ButtonRole.DestructiveRole)
