@@ -44,7 +44,7 @@ def summary_line(summary: ImportSummary) -> str:
         parts.append(_tr("Nothing new imported"))
     if summary.already:
         ids = list(dict.fromkeys(summary.already))
-        named = f": {', '.join(ids)}" if len(ids) <= NAMED_IN_LINE else ""
+        named = f": {', '.join(ids)}" if len(ids) == len(summary.already) <= NAMED_IN_LINE else ""
         parts.append(_count(len(summary.already), "1 already there", "{0} already there") + named)
     if summary.bad:
         parts.append(_count(summary.bad, "1 entry could not be read", "{0} entries could not be read"))
