@@ -1,6 +1,6 @@
 """Takes the README's screenshots of the real window: run it through scripts/screenshot (Xvfb).
 
-Usage: python scripts/screenshot.py OUTPUT_DIR
+Usage: python scripts/screenshot.py OUTPUT_DIR [NAME.png...]   (only those scenes when named)
 """
 
 from __future__ import annotations
@@ -10,9 +10,11 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from viewer.core.library import Library
 from viewer.core.resources import bundled_record
 from viewer.ui.main_window import MainWindow
 from viewer.ui.settings import Settings
@@ -29,6 +31,13 @@ def _filter(window: MainWindow, words: str) -> None:
     QTest.keyClicks(window.filter_edit, words)
 
 
+def _paste_page(window: MainWindow) -> None:
+    """An invented record's page text on the clipboard, then File ▸ Import from Clipboard."""
+    page = Path(__file__).resolve().parent.parent / "tests" / "data" / "pages" / "vl-new-article.txt"
+    QGuiApplication.clipboard().setText(page.read_text(encoding="utf-8"))
+    window.menu_actions.import_clipboard.trigger()
+
+
 # (file name, appearance, section, what to do before the picture)
 SCENES = [
     ("main-window.png", "light", "cooperation-national", None),
@@ -36,17 +45,23 @@ SCENES = [
     ("find-bar.png", "light", "victims-justice", lambda w: _find(w, "criminal justice")),
     ("filtered.png", "light", "details", lambda w: _filter(w, "civil society")),
     ("citation-panel.png", "light", "details", lambda w: w.menu_actions.show_citation_panel.trigger()),
+    ("paste-page.png", "light", "details", _paste_page),
 ]
 
 
 def main() -> int:
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "packaging/screenshots")
+    only = set(sys.argv[2:])
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv[:1])
     app.setApplicationName("ncjrs-viewer")
     with tempfile.TemporaryDirectory() as tmp:
         for name, mode, section_id, action in SCENES:
-            window = MainWindow(bundled_record(), Settings(str(Path(tmp) / f"{name}.ini")), section_id=section_id)
+            if only and name not in only:
+                continue
+            library = Library.open(Path(tmp) / name)  # a fresh library of its own: the bundled record only
+            window = MainWindow(bundled_record(), Settings(str(Path(tmp) / f"{name}.ini")), section_id=section_id,
+                                library=library)
             window.set_appearance(mode)
             window.resize(1100, 640)
             window.show()
@@ -59,6 +74,7 @@ def main() -> int:
             window.grab().save(str(out / name))
             print(out / name)
             window.close()
+            library.close()
     return 0
 
 

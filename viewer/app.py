@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from viewer import APP_NAME, __version__
 from viewer.cli import PROG, library_dir
-from viewer.core.record import RecordError, load_record_file
+from viewer.core.record import RecordError
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
@@ -46,10 +46,11 @@ def run_gui(args: argparse.Namespace) -> int:
     library = _open_library_for_window(args, problems)
     record = bundled_record()
     if args.file:
+        from viewer.core.importers.shown import load_record_or_page
         try:
-            record = load_record_file(args.file)
+            record = load_record_or_page(args.file)  # shown, never added to the library
         except RecordError as exc:
-            problems.append(f"The record file could not be opened.\n\n{exc}\n\n"
+            problems.append(f"The file could not be opened.\n\n{exc}\n\n"
                             f"Showing the bundled record instead.")
     else:
         wanted = args.record or settings.get(keys.LAST_RECORD)

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, NoReturn, Sequence, TextIO
 
 from viewer import __version__
-from viewer.core.record import Record, RecordError, load_record_file
+from viewer.core.record import Record, RecordError
 
 if TYPE_CHECKING:
-    from viewer.core.library import Library
+    from viewer.core.library import AddResult, Library
 
 PROG = "ncjrs-viewer"
 ORGANIZATION = "NCJRS Reference Viewer"
@@ -50,7 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = _Parser(prog=PROG, description="Read and cite records of the NCJRS Virtual Library offline.")
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
-    parser.add_argument("--file", metavar="FILE", help="read this record file instead of the bundled record")
+    parser.add_argument("--file", metavar="FILE",
+                        help="show this record file or NCJRS record page (not added) instead of the bundled record")
     parser.add_argument("--section", metavar="ID", help="open the window at this section (see 'sections')")
     parser.add_argument("--record", metavar="ID", help="a record of the library instead of the bundled one")
     parser.add_argument("--library", metavar="DIR", help="the library folder (default: the user's data folder)")
@@ -78,10 +79,14 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", required=True, choices=list(exports.FORMATS), help=", ".join(exports.FORMATS))
     export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     export.set_defaults(func=_export)
-    imp = sub.add_parser("import", help="import records from RIS, BibTeX, CSL-JSON or record files")
+    imp = sub.add_parser("import", help="import records from NCJRS record pages (.html, .htm, .txt), RIS, BibTeX, "
+                                        "CSL-JSON or record files")
     imp.add_argument("files", nargs="+", metavar="FILE")
     imp.add_argument("--all-or-none", action="store_true",
                      help="import nothing from a file that has a bad entry (default: import the good ones)")
+    imp.add_argument("--replace", action="store_true",
+                     help="replace records already there (same id or NCJ number; never the bundled record); "
+                          "default: keep them")
     imp.set_defaults(func=_import)
     search = sub.add_parser("search", help="search the library: one hit a line, record id, tab, title")
     search.add_argument("query", metavar="QUERY")
@@ -105,7 +110,7 @@ def _add_record_options(sub: argparse._SubParsersAction) -> None:
         subparser.add_argument("--library", metavar="DIR", default=argparse.SUPPRESS, help="the library folder")
         if name in _RECORD_COMMANDS:
             subparser.add_argument("--file", metavar="FILE", default=argparse.SUPPRESS,
-                                   help="read this record file instead of the bundled record")
+                                   help="this record file or NCJRS record page (not added) instead of the bundled record")
             subparser.add_argument("--record", metavar="ID", default=argparse.SUPPRESS,
                                    help="a record of the library instead of the bundled one")
 
@@ -146,9 +151,11 @@ def open_library(args: argparse.Namespace) -> Library:
 
 
 def load_record(args: argparse.Namespace) -> Record:
-    """The record the options name: --file, --record from the library, or the bundled one."""
+    """The record the options name: --file (a record file or an NCJRS page, shown, never added),
+    --record from the library, or the bundled one."""
     if args.file:
-        return load_record_file(args.file)
+        from viewer.core.importers.shown import load_record_or_page
+        return load_record_or_page(args.file)
     if args.record:
         with open_library(args) as library:
             try:
@@ -248,13 +255,14 @@ def _search(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _import(args: argparse.Namespace, out: TextIO) -> int:
-    """Prints one line a record imported or skipped, and one a bad entry (on stderr)."""
-    from viewer.core.importers import ImportFileError, import_file
+    """Prints one line a record: imported, replaced or already there (the stored id), and one a bad
+    entry (on stderr)."""
+    from viewer.core.importers import ImportFileError, read_file
     rejected = 0
     with open_library(args) as library:
         for path in args.files:
             try:
-                outcome = import_file(library, path, all_or_none=args.all_or_none)
+                outcome = library.import_report(read_file(path), all_or_none=args.all_or_none, replace=args.replace)
             except ImportFileError as exc:
                 print(f"{PROG}: rejected: {one_line(exc)}", file=sys.stderr)
                 rejected += 1
@@ -265,11 +273,20 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
             if not outcome.written:
                 print(f"{path}: nothing imported (--all-or-none, {len(outcome.report.bad)} bad entries)", file=out)
                 continue
-            for record_id in outcome.result.added:
-                print(f"imported\t{record_id}", file=out)
-            for record_id in outcome.result.duplicates:
-                print(f"already there\t{record_id}", file=out)
+            _print_added(library, outcome.result, args.replace, out)
     return 1 if rejected else 0
+
+
+def _print_added(library: Library, result: AddResult, replace: bool, out: TextIO) -> None:
+    for record_id in result.added:
+        print(f"imported\t{record_id}", file=out)
+    for record_id in result.replaced:
+        print(f"replaced\t{record_id}", file=out)
+    for record_id in result.duplicates:
+        stored = result.existing.get(record_id, record_id)
+        print(f"already there\t{stored}", file=out)
+        if replace and library.is_protected(stored):
+            print(f"{PROG}: {stored} is the bundled record: it is never replaced", file=sys.stderr)
 
 
 # --- the entry point ----------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 
 StandardKey = QKeySequence.StandardKey
@@ -19,7 +19,15 @@ class Actions(QObject):
         self.open = make(self.tr("&Open Record File…"), StandardKey.Open,
                          self.tr("Add a record file to your library and open it"))
         self.import_files = make(self.tr("&Import…"), "Ctrl+Shift+I",
-                                 self.tr("Import records from RIS, BibTeX or CSL-JSON files into your library"))
+                                 self.tr("Import records from NCJRS record pages (saved .html or copied .txt), "
+                                         "RIS, BibTeX or CSL-JSON files into your library"))
+        self.import_clipboard = make(self.tr("Import from &Clipboard"), "Ctrl+Shift+Alt+I",
+                                     self.tr("Add the NCJRS record page (or RIS, BibTeX, CSL-JSON) on the clipboard "
+                                             "to your library and open it"))
+        # Ctrl+V only while the library list has focus (the window adds it there): elsewhere it stays the widget's.
+        self.paste_records = make(self.tr("&Paste into Library"), StandardKey.Paste,
+                                  self.tr("Add the record on the clipboard to your library and open it"))
+        self.paste_records.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.export = make(self.tr("&Export…"), "Ctrl+E",
                            self.tr("Save the selected records as RIS, BibTeX or CSL-JSON"))
         self.export_pdf = make(self.tr("Export Section as &PDF…"), "Ctrl+Shift+P",

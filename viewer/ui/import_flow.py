@@ -1,8 +1,9 @@
 """Importing files into the library off the GUI thread, with progress, cancel and a choice.
 
 Two steps, both in a worker thread with its own connection to the library: read every file
-(nothing written), then, once the user has chosen what to do with any bad entries, write each
-file in one transaction. Cancel rolls the current file back: the library is never half written.
+(nothing written) and find the records already there, then, once the user has chosen what to do
+with any bad entries and (Replace / Keep) with records already there, write each file in one
+transaction. Cancel rolls the current file back: the library is never half written.
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 from viewer.core.importers import ImportFileError, ImportReport, read_file
 from viewer.core.library import ImportCancelled, Library, LibraryError
 from viewer.services.workers import start_worker, stop_worker
+from viewer.ui.duplicates import ImportSummary, ask_replace
 
 
 class _Worker(QObject):
-    read_done = Signal(object, object)  # reports, unreadable files [(path, message)]
+    read_done = Signal(object, object, object, object)  # reports, unreadable [(path, message)], already, protected
     progress = Signal(int, int)
-    write_done = Signal(object)  # added record ids
+    write_done = Signal(object)  # ImportSummary
     write_failed = Signal(str)  # "" when cancelled
 
     def __init__(self, directory: Path, cancel: threading.Event) -> None:
@@ -40,36 +42,51 @@ class _Worker(QObject):
             except ImportFileError as exc:
                 unreadable.append((path, str(exc)))
             self.progress.emit(done + 1, len(paths))
-        self.read_done.emit(reports, unreadable)
+        self.read_done.emit(reports, unreadable, *self._already_there(reports))
 
-    @Slot(object, bool)
-    def write(self, reports: list[ImportReport], all_or_none: bool) -> None:
-        added: list[str] = []
+    def _already_there(self, reports: list[ImportReport]) -> tuple[dict[str, str], set[str]]:
+        """Incoming id -> stored id for records the library holds, and which stored ones are protected."""
+        entries = [e for r in reports for e in r.entries]
+        if not entries or self._cancel.is_set():
+            return {}, set()
+        try:
+            with Library.open(self._directory) as library:
+                already = library.already_there(entries)
+                return already, {i for i in set(already.values()) if library.is_protected(i)}
+        except LibraryError:
+            return {}, set()  # the write names the problem
+
+    @Slot(object, bool, bool)
+    def write(self, reports: list[ImportReport], all_or_none: bool, replace: bool) -> None:
+        summary = ImportSummary()
         try:
             with Library.open(self._directory) as library:
                 total = sum(len(r.entries) for r in reports) or 1
                 base = 0
                 for report in reports:
                     outcome = library.import_report(
-                        report, all_or_none=all_or_none, cancel=self._cancel.is_set,
+                        report, all_or_none=all_or_none, replace=replace, cancel=self._cancel.is_set,
                         progress=lambda done, _n, base=base: self.progress.emit(base + done, total))
-                    added.extend(outcome.result.added)
+                    result = outcome.result
+                    summary.added.extend(result.added)
+                    summary.replaced.extend(result.replaced)
+                    summary.already.extend(result.existing.get(i, i) for i in result.duplicates)
                     base += len(report.entries)
         except ImportCancelled:
-            self.write_done.emit(added)  # files before the cancelled one stay imported, whole
+            self.write_done.emit(summary)  # files before the cancelled one stay imported, whole
             return
         except LibraryError as exc:
             self.write_failed.emit(str(exc))
             return
-        self.write_done.emit(added)
+        self.write_done.emit(summary)
 
 
 class ImportFlow(QObject):
-    """Runs one import at a time for a window; ``finished(added ids)`` when it is over."""
+    """Runs one import at a time for a window; ``finished(added ids, ImportSummary)`` when it is over."""
 
-    finished = Signal(object)
+    finished = Signal(object, object)
     _read = Signal(object)
-    _write = Signal(object, bool)
+    _write = Signal(object, bool, bool)
 
     def __init__(self, library: Library, parent: QWidget) -> None:
         super().__init__(parent)
@@ -139,10 +156,10 @@ class ImportFlow(QObject):
             self._progress.deleteLater()
             self._progress = None
 
-    def _on_read(self, reports: list[ImportReport], unreadable: list[tuple[str, str]]) -> None:
+    def _on_read(self, reports: list[ImportReport], unreadable: list[tuple[str, str]],
+                 already: dict[str, str], protected: set[str]) -> None:
         if self._cancel.is_set():
-            self._close_progress()
-            self.finished.emit([])
+            self._give_up()
             return
         bad = [f"{b.file} at {b.where}: {b.reason}" for r in reports for b in r.bad] + [m for _, m in unreadable]
         good = sum(len(r.entries) for r in reports)
@@ -150,12 +167,22 @@ class ImportFlow(QObject):
         if bad:
             choice = self._ask(good, bad)
             if choice is None:
-                self._close_progress()
-                self.finished.emit([])
+                self._give_up()
                 return
             all_or_none = choice
+        replace = False
+        if any(stored not in protected for stored in already.values()):
+            answer = ask_replace(self._window, [e.record for r in reports for e in r.entries], already, protected)
+            if answer is None:
+                self._give_up()
+                return
+            replace = answer
         self._show_progress(self.tr("Importing {0} record(s)…").format(good), max(good, 1))
-        self._write.emit(reports, all_or_none)
+        self._write.emit(reports, all_or_none, replace)
+
+    def _give_up(self) -> None:
+        self._close_progress()
+        self.finished.emit([], ImportSummary())
 
     def _ask(self, good: int, bad: list[str]) -> bool | None:
         """True: import nothing from files with bad entries; False: import the good ones; None: cancel."""
@@ -172,11 +199,11 @@ class ImportFlow(QObject):
         clicked = box.clickedButton()
         return False if clicked is good_button else True if clicked is none_button else None
 
-    def _on_written(self, added: list[str]) -> None:
+    def _on_written(self, summary: ImportSummary) -> None:
         self._close_progress()
-        self.finished.emit(list(added))
+        self.finished.emit(list(summary.added), summary)
 
     def _on_failed(self, message: str) -> None:
         self._close_progress()
         QMessageBox.warning(self._window, self.tr("Import"), message)
-        self.finished.emit([])
+        self.finished.emit([], ImportSummary())

@@ -1,21 +1,44 @@
-"""The library for the window: importing (dialog, drop), removing with Undo, and the list kept in step."""
+"""The library for the window: importing (dialog, drop, clipboard), removing with Undo, and the list kept in step."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QUndoCommand, QUndoStack
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtGui import QGuiApplication, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+from viewer.core.library import LibraryError
+from viewer.core.oneline import one_line
 from viewer.core.resources import BUNDLED_RECORD_ID
+from viewer.ui.duplicates import ImportSummary, summary_line
 
 if TYPE_CHECKING:
+    from viewer.core.importers import ImportReport
     from viewer.ui.import_flow import ImportFlow
     from viewer.ui.main_window import MainWindow
 
-IMPORT_FILTERS = ("Reference files (*.ris *.bib *.bibtex *.json);;RIS (*.ris);;BibTeX (*.bib *.bibtex);;"
+IMPORT_FILTERS = ("Reference files (*.html *.htm *.txt *.ris *.bib *.bibtex *.json);;"
+                  "NCJRS record pages (*.html *.htm *.txt);;RIS (*.ris);;BibTeX (*.bib *.bibtex);;"
                   "CSL-JSON or record files (*.json);;All files (*)")
+
+
+def _clipboard_report() -> tuple[ImportReport | None, str]:
+    """The clipboard read as an import (its HTML when that is a titled page, else its text), or
+    None and the one-line reason nothing can be taken from it."""
+    from viewer.core.importers import ImportFileError, read_clipboard
+
+    clipboard = QGuiApplication.clipboard()
+    mime = clipboard.mimeData() if clipboard is not None else None
+    text = mime.text() if mime is not None and mime.hasText() else ""
+    html = mime.html() if mime is not None and mime.hasHtml() else None
+    try:
+        report = read_clipboard(text, html)
+    except ImportFileError as exc:
+        return None, one_line(exc.problem)
+    if not report.entries:
+        return None, one_line(report.bad[0].reason if report.bad else "the clipboard holds no record")
+    return report, ""
 
 
 class _RemoveRecords(QUndoCommand):
@@ -59,16 +82,54 @@ class LibraryController(QObject):
                                                 self.tr("Record files (*.json);;All files (*)"))
         self.imports.start(paths)
 
-    def _imported(self, added: list[str]) -> None:
-        self.library_changed(select=added[0] if added else "")
-        message = self.tr("Imported 1 record.") if len(added) == 1 else self.tr("Imported {0} records.").format(len(added))
-        self.window.statusBar().showMessage(message, 8000)
+    def _imported(self, added: list[str], summary: ImportSummary, select: str = "") -> None:
+        self.library_changed(select=select or (added[0] if added else ""), reload=summary.replaced)
+        self.window.statusBar().showMessage(summary_line(summary), 15000)
 
-    def library_changed(self, select: str = "") -> None:
-        """After an import, removal or undo: the list afresh, and the open record still shown."""
+    def import_clipboard(self) -> None:
+        """File ▸ Import from Clipboard (and Ctrl+V in the list): the page (or RIS, BibTeX, CSL-JSON)
+        on the clipboard is added and opened; anything else is refused in one line, nothing stored."""
+        window = self.window
+        report, problem = _clipboard_report()
+        if report is None:
+            window.statusBar().showMessage(self.tr("Nothing imported: {0}").format(problem), 15000)
+            return
+        if window.library.path is None:  # a library in memory: show the record, promise nothing
+            window.show_record(report.entries[0].record)
+            window.statusBar().showMessage(self.tr("Shown, not added: the library cannot be saved in this session."))
+            return
+        self._add_pasted(report)
+
+    def _add_pasted(self, report: ImportReport) -> None:
+        from viewer.ui.duplicates import ask_replace
+
+        library = self.window.library
+        try:
+            already = library.already_there(report.entries)
+            protected = {i for i in already.values() if library.is_protected(i)}
+            replace = False
+            if any(stored not in protected for stored in already.values()):
+                answer = ask_replace(self.window, report.records, already, protected)
+                if answer is None:
+                    return
+                replace = answer
+            result = library.add_records(report.entries, replace=replace)
+        except LibraryError as exc:
+            QMessageBox.warning(self.window, self.tr("Import"), one_line(str(exc)))
+            return
+        first = report.entries[0].record.id
+        summary = ImportSummary(list(result.added), [result.existing.get(i, i) for i in result.duplicates],
+                                list(result.replaced), len(report.bad))
+        self._imported(summary.added, summary, select=already.get(first, first) if first not in result.added else first)
+
+    def library_changed(self, select: str = "", reload: list[str] | tuple[str, ...] = ()) -> None:
+        """After an import, removal or undo: the list afresh, and the open record still shown
+        (read again when an import replaced it)."""
         window = self.window
         keep = select or window.record.id
         window.library_model.reload()
+        if window.record.id in reload and window.record.id == keep:
+            window.open_record(keep, reload=True)  # the list selection does not move: no signal
         if not window.library_panel.select_record(keep):
             window.library_panel.select_record(BUNDLED_RECORD_ID)  # the open record was removed
         window.update_actions()

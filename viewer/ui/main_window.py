@@ -93,6 +93,7 @@ class MainWindow(QMainWindow):
         self.zoom_label = QLabel()
         self.zoom_label.setAccessibleName(self.tr("Zoom level"))
         self.statusBar().addPermanentWidget(self.zoom_label)
+        self.library_panel.list.addAction(self.menu_actions.paste_records)  # Ctrl+V while the list has focus
         self.setTabOrder(self.library_panel.search_edit, self.library_panel.list)
         self.setTabOrder(self.library_panel.list, self.filter_edit)
         self.setTabOrder(self.filter_edit, self.tree)
@@ -102,9 +103,9 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         a = self.menu_actions
         menus = {
-            self.tr("&File"): [a.open, a.import_files, a.export, None, a.export_pdf, a.export_pdf_whole, None,
+            self.tr("&File"): [a.open, a.import_files, a.import_clipboard, a.export, None, a.export_pdf, a.export_pdf_whole, None,
                                a.print, a.print_whole, None, a.open_source, None, a.quit],
-            self.tr("&Edit"): [a.undo, a.redo, None, a.copy, a.copy_citation, a.copy_in_text, a.copy_quotation,
+            self.tr("&Edit"): [a.undo, a.redo, None, a.copy, a.paste_records, a.copy_citation, a.copy_in_text, a.copy_quotation,
                                None, a.find, a.find_next, a.find_previous, a.filter, a.search_library, None,
                                a.remove],
             self.tr("&View"): [a.zoom_in, a.zoom_out, a.zoom_reset, None, "appearance", None,
@@ -138,6 +139,7 @@ class MainWindow(QMainWindow):
             lambda: self.settings.set(keys.FIND_CASE_SENSITIVE, self.find_bar.options()["case_sensitive"]))
         for action, slot in (
             (a.open, lib.open_files), (a.import_files, lib.import_dialog), (a.export, out.export_records),
+            (a.import_clipboard, lib.import_clipboard), (a.paste_records, lib.import_clipboard),
             (a.export_pdf, lambda: out.export_pdf(whole=False)), (a.export_pdf_whole, lambda: out.export_pdf(whole=True)),
             (a.print, lambda: out.print_record(whole=False)), (a.print_whole, lambda: out.print_record(whole=True)),
             (a.open_source, self.open_source), (a.quit, self.close),
@@ -187,9 +189,10 @@ class MainWindow(QMainWindow):
 
     # --- records and sections ---
 
-    def open_record(self, record_id: str, section_id: str = "") -> None:
-        """Shows a record of the library (from the list, history or an import)."""
-        if record_id == self.record.id:
+    def open_record(self, record_id: str, section_id: str = "", *, reload: bool = False) -> None:
+        """Shows a record of the library (from the list, history or an import); ``reload`` reads
+        the open record again (an import replaced it)."""
+        if record_id == self.record.id and not reload:
             if section_id:
                 self.outline.select_section(section_id)
             return
@@ -198,6 +201,10 @@ class MainWindow(QMainWindow):
         except (KeyError, LibraryError) as exc:
             self.statusBar().showMessage(self.tr("The record cannot be opened: {0}").format(exc), 8000)
             return
+        self.show_record(record, section_id)
+
+    def show_record(self, record: Record, section_id: str = "") -> None:
+        """Shows a record, whether or not the library holds it."""
         self.record = record
         self.setWindowTitle(self._title())
         self.outline.set_record(record, section_id)
@@ -333,9 +340,10 @@ class MainWindow(QMainWindow):
     def show_about(self) -> None:
         r = self.record
         provenance = ""
-        if r.provenance and r.ncj_number:
-            provenance = (f"<p>The record NCJ {escape(r.ncj_number)} comes from the "
-                          f"{escape(r.provenance.library)}, {escape(r.provenance.agency)}.</p>")
+        # Only what the record's page named (a page without a banner names neither): never "the , ."
+        source = [escape(p) for p in (r.provenance.library, r.provenance.agency) if p] if r.provenance else []
+        if source and r.ncj_number:
+            provenance = f"<p>The record NCJ {escape(r.ncj_number)} comes from the {', '.join(source)}.</p>"
         QMessageBox.about(self, self.tr("About {0}").format(APP_NAME),
                           f"<h3>{APP_NAME} {__version__}</h3>"
                           f"<p>Read and cite records of the NCJRS Virtual Library offline.</p>"
