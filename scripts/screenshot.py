@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from viewer.core.library import Library
 from viewer.core.resources import bundled_record
 from viewer.ui.main_window import MainWindow
 from viewer.ui.settings import Settings
@@ -39,14 +40,41 @@ SCENES = [
 ]
 
 
+def _report(window: MainWindow, tmp: str) -> None:
+    """Attaches a report built by tests/pdfmaker.py (bookmarks from its headings)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    import pdfmaker
+    path = Path(tmp) / "report.pdf"
+    path.write_bytes(pdfmaker.build(*pdfmaker.report(12)))
+    window.reports.attach(str(path))
+
+
+def _report_find(window: MainWindow, words: str) -> None:
+    window.select_section("report/2")
+    window.menu_actions.find.trigger()
+    QTest.keyClicks(window.report_panel.find_bar.line_edit, words)
+    QTest.keyClick(window.report_panel.find_bar.line_edit, Qt.Key.Key_Return)
+
+
+REPORT_SCENES = [
+    ("report-page.png", "light", lambda w: w.select_section("report/2.1")),
+    ("report-find.png", "light", lambda w: _report_find(w, "trafficking")),
+]
+
+
 def main() -> int:
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "packaging/screenshots")
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv[:1])
     app.setApplicationName("ncjrs-viewer")
     with tempfile.TemporaryDirectory() as tmp:
-        for name, mode, section_id, action in SCENES:
-            window = MainWindow(bundled_record(), Settings(str(Path(tmp) / f"{name}.ini")), section_id=section_id)
+        scenes = [(n, m, s, a, None) for n, m, s, a in SCENES] + [(n, m, "", a, True) for n, m, a in REPORT_SCENES]
+        for name, mode, section_id, action, report in scenes:
+            library = Library.open(Path(tmp) / name) if report else None
+            window = MainWindow(bundled_record(), Settings(str(Path(tmp) / f"{name}.ini")),
+                                section_id=section_id or None, library=library)
+            if report:
+                _report(window, tmp)
             window.set_appearance(mode)
             window.resize(1100, 640)
             window.show()

@@ -70,6 +70,8 @@ class ReportDocument:
         self._pages: dict[int, pdfium.PdfPage] = {}
 
     def close(self) -> None:
+        for child in [*self._text.values(), *self._pages.values()]:
+            child.close()  # children before their document, as PDFium wants
         self._text.clear()
         self._pages.clear()
         self._doc.close()

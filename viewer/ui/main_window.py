@@ -378,4 +378,5 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(problem)
         self.citations.shutdown()
         self.library_control.shutdown()
+        self.reports.close_document()
         super().closeEvent(event)
