@@ -128,9 +128,10 @@ def render(record: Record, style_id: str, in_text: bool = False, locale: str | N
         from viewer.citeproc import engine as csl_engine  # only records without pre-rendered citations need it
 
         try:
-            cite = {"locator": locator, "label": label} if locator else None
-            entry = csl_engine.render_item(csl_item(record, style_id), style_id, cite=cite,
-                                           **_engine_args(locale, user_styles))
+            args = _engine_args(locale, user_styles)
+            if locator:  # the cite's pinpoint, beside the item (CSL's locator and label)
+                args["cite"] = {"locator": locator, "label": label}
+            entry = csl_engine.render_item(csl_item(record, style_id), style_id, **args)
         except csl_engine.CslEngineError as exc:
             raise CitationError(f"{name}: {exc}") from exc
     return from_entry(entry, in_text)
