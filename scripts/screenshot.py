@@ -49,6 +49,28 @@ SCENES = [
 ]
 
 
+def _report(window: MainWindow, tmp: str) -> None:
+    """Attaches a report built by tests/pdfmaker.py (bookmarks from its headings)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    import pdfmaker
+    path = Path(tmp) / "report.pdf"
+    path.write_bytes(pdfmaker.build(*pdfmaker.report(12)))
+    window.reports.attach(str(path))
+
+
+def _report_find(window: MainWindow, words: str) -> None:
+    window.select_section("report/2")
+    window.menu_actions.find.trigger()
+    QTest.keyClicks(window.report_panel.find_bar.line_edit, words)
+    QTest.keyClick(window.report_panel.find_bar.line_edit, Qt.Key.Key_Return)
+
+
+REPORT_SCENES = [
+    ("report-page.png", "light", lambda w: w.select_section("report/2.1")),
+    ("report-find.png", "light", lambda w: _report_find(w, "trafficking")),
+]
+
+
 def main() -> int:
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "packaging/screenshots")
     only = set(sys.argv[2:])
@@ -56,12 +78,15 @@ def main() -> int:
     app = QApplication(sys.argv[:1])
     app.setApplicationName("ncjrs-viewer")
     with tempfile.TemporaryDirectory() as tmp:
-        for name, mode, section_id, action in SCENES:
+        scenes = [(n, m, s, a, False) for n, m, s, a in SCENES] + [(n, m, "", a, True) for n, m, a in REPORT_SCENES]
+        for name, mode, section_id, action, report in scenes:
             if only and name not in only:
                 continue
             library = Library.open(Path(tmp) / name)  # a fresh library of its own: the bundled record only
-            window = MainWindow(bundled_record(), Settings(str(Path(tmp) / f"{name}.ini")), section_id=section_id,
-                                library=library)
+            window = MainWindow(bundled_record(), Settings(str(Path(tmp) / f"{name}.ini")),
+                                section_id=section_id or None, library=library)
+            if report:
+                _report(window, tmp)
             window.set_appearance(mode)
             window.resize(1100, 640)
             window.show()

@@ -42,6 +42,11 @@ class _Parser(argparse.ArgumentParser):
 
 # Subcommands that read one record: --file and --record work after them too.
 _RECORD_COMMANDS = ("sections", "show", "cite", "export", "pdf")
+# CSL's locator labels (the terms every CSL locale defines).
+_LOCATOR_LABELS = ["page", "chapter", "section", "paragraph", "figure", "table", "line", "note", "part",
+                   "volume", "book", "column", "folio", "issue", "opus", "sub-verbo", "verse", "act", "appendix",
+                   "article-locator", "canon", "elocation", "equation", "rule", "scene", "supplement", "timestamp",
+                   "title-locator", "algorithm"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -74,6 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
     cite.add_argument("--locale", metavar="LANG", help="locale, e.g. de-DE (default: the style's default-locale)")
     cite.add_argument("--in-text", action="store_true", help="the in-text citation instead of the bibliography entry")
     cite.add_argument("--format", default="text", choices=["text", "html"], help="text (default) or html")
+    cite.add_argument("--locator", default="", metavar="N", help="pinpoint the cite, e.g. the page: --locator 4")
+    cite.add_argument("--label", default="page", choices=_LOCATOR_LABELS, help="what the locator counts "
+                      "(CSL's label; default: %(default)s)")
     cite.set_defaults(func=_cite)
     export = sub.add_parser("export", help="write the record as RIS, BibTeX or CSL-JSON")
     export.add_argument("--format", required=True, choices=list(exports.FORMATS), help=", ".join(exports.FORMATS))
@@ -100,6 +108,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="citation style for the 'Cite as' line (any id 'styles --all' lists)")
     pdf.add_argument("--page-size", default="letter", choices=["letter", "a4"])
     pdf.set_defaults(func=_pdf)
+    from viewer import report_commands
+    report_commands.add_parsers(sub)
     _add_record_options(sub)
     return parser
 
@@ -196,12 +206,19 @@ def _sections(args: argparse.Namespace, out: TextIO) -> int:
     record = load_record(args)
     for depth, section in record.walk():
         print(f"{section.id}\t{'  ' * depth}{section.heading}", file=out)
+    from viewer import report_commands
+    report_commands.print_sections(args, record, out)
     return 0
 
 
 def _show(args: argparse.Namespace, out: TextIO) -> int:
     from viewer.core.section_text import section_plain
     record = load_record(args)
+    if args.id == "report" or args.id.startswith("report/"):
+        from viewer import report_commands
+        if report_commands.show_part(args, record, args.id, out):
+            return 0
+        raise UsageError(f"unknown report part {args.id!r} (see 'sections'; attach a report with 'attach')")
     check_section(record, args.id)
     print(section_plain(record, record.section(args.id)), file=out)
     return 0
@@ -210,7 +227,8 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
 def _cite(args: argparse.Namespace, out: TextIO) -> int:
     from viewer.citeproc import citation
     try:
-        cite = citation.render(load_record(args), args.style, in_text=args.in_text, locale=args.locale)
+        cite = citation.render(load_record(args), args.style, in_text=args.in_text, locale=args.locale,
+                               locator=args.locator.strip(), label=args.label)
     except citation.CitationError as exc:
         raise DataError(str(exc)) from None
     print(cite.html if args.format == "html" else cite.text, file=out)

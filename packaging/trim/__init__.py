@@ -113,11 +113,13 @@ class Trim:
         self._record("system", removed)
         return binaries
 
-    def prune(self, binaries: Toc, datas: Toc) -> tuple[Toc, Toc]:
-        """Both lists without the libraries nothing kept needs, and without links to them."""
+    def prune(self, binaries: Toc, datas: Toc, loaded: Set[str] = frozenset()) -> tuple[Toc, Toc]:
+        """Both lists without the libraries nothing kept needs, and without links to them.
+        ``loaded``: libraries the program opens by name (ctypes), kept with what they link."""
         if not self.runs("prune"):
             return binaries, datas
-        pruned = libraries.closure(binaries, needed=self.needed)
+        roots = [e for e in binaries if libraries.name(e[0]) in loaded]
+        pruned = libraries.closure(binaries, roots, needed=self.needed)
         freed = [e for e in binaries if e not in pruned]
         for step, entries in libraries.blame(freed, binaries, self.removed, self.needed).items():
             self._record(step, entries)

@@ -117,7 +117,9 @@ var NcjrsCite = (function () {
         var hasBibliography = !!(processor.bibliography && processor.bibliography.tokens.length);
         var counter = 0;
 
-        function render(item) {
+        // cite: the cite's own data beside the item, e.g. {locator: "4", label: "page"}: CSL puts
+        // the pinpoint in the citation cluster, never in the item.
+        function render(item, cite) {
             counter += 1;
             var id = "ncjrs-item-" + counter;
             items = {};
@@ -127,7 +129,12 @@ var NcjrsCite = (function () {
             for (var i = 0; i < FORMATS.length; i++) {
                 var fmt = FORMATS[i];
                 processor.setOutputFormat(fmt);
-                var citation = stripEntry(processor.makeCitationCluster([{id: id}]), fmt);
+                var citeItem = {id: id};
+                if (cite && cite.locator) {
+                    citeItem.locator = String(cite.locator);
+                    citeItem.label = cite.label || "page";
+                }
+                var citation = stripEntry(processor.makeCitationCluster([citeItem]), fmt);
                 out.citation[fmt] = citation;
                 if (hasBibliography) {
                     var bib = processor.makeBibliography();

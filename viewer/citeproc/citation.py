@@ -113,20 +113,25 @@ def style_file(style_id: str) -> str:
 
 
 def render(record: Record, style_id: str, in_text: bool = False, locale: str | None = None,
-           user_styles: Path | None = None) -> Citation:
+           user_styles: Path | None = None, locator: str = "", label: str = "page") -> Citation:
     """The bibliography entry (or, with ``in_text``, the in-text citation) of ``record``.
 
     Pre-rendered for bundled records (instant); otherwise rendered by :mod:`viewer.citeproc.engine`,
     which blocks while citeproc-js loads and the style is built the first time (up to about a
     second). ``locale``: a bundled locale id; None renders in the style's default locale.
+    ``locator`` and ``label`` (CSL's: "4", "page"): the cite's pinpoint. Stored citations have none,
+    so a citation with a locator is always rendered by the engine.
     """
     name = style(style_id, user_styles).name
-    entry = _prerendered_entry(record, style_id, locale)
+    entry = None if locator else _prerendered_entry(record, style_id, locale)
     if entry is None:
         from viewer.citeproc import engine as csl_engine  # only records without pre-rendered citations need it
 
         try:
-            entry = csl_engine.render_item(csl_item(record, style_id), style_id, **_engine_args(locale, user_styles))
+            args = _engine_args(locale, user_styles)
+            if locator:  # the cite's pinpoint, beside the item (CSL's locator and label)
+                args["cite"] = {"locator": locator, "label": label}
+            entry = csl_engine.render_item(csl_item(record, style_id), style_id, **args)
         except csl_engine.CslEngineError as exc:
             raise CitationError(f"{name}: {exc}") from exc
     return from_entry(entry, in_text)

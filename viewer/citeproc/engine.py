@@ -156,7 +156,7 @@ class CslEngine:
             " ncjrsProcessors[a[0]][a[1]] = NcjrsCite.createEngine(CSL, a[2], ncjrsLocale, a[3]); })", "<create>")
         self._render = self._evaluate(
             "(function (args) { var a = JSON.parse(args);"
-            " return JSON.stringify(ncjrsProcessors[a[0]][a[1]].render(a[2])); })", "<render>")
+            " return JSON.stringify(ncjrsProcessors[a[0]][a[1]].render(a[2], a[3])); })", "<render>")
         self._bibliography = self._evaluate(
             "(function (args) { var a = JSON.parse(args);"
             " return JSON.stringify(ncjrsProcessors[a[0]][a[1]].bibliography(a[2])); })", "<bibliography>")
@@ -236,12 +236,14 @@ class CslEngine:
             kind = "single"
         return json.loads(self._call(self._bibliography, f"<bibliography {key}>", kind, key, items))
 
-    def render(self, item: dict[str, Any], style_id: str, locale: str | None = None) -> dict[str, Any]:
+    def render(self, item: dict[str, Any], style_id: str, locale: str | None = None,
+               cite: dict[str, str] | None = None) -> dict[str, Any]:
         """Render one CSL-JSON item: ``{"bibliography": {"text", "html"}, "citation": {...},
-        "bibliography_is_citation": bool}`` exactly as scripts/citeproc/render.js gives it."""
+        "bibliography_is_citation": bool}`` exactly as scripts/citeproc/render.js gives it.
+        ``cite``: the cite's data, ``{"locator": "4", "label": "page"}`` (CSL's pinpoint)."""
         self.build(style_id, locale=locale)
         key = _key(style_id, locale)
-        return json.loads(self._call(self._render, f"<render {key}>", "single", key, item))
+        return json.loads(self._call(self._render, f"<render {key}>", "single", key, item, cite or {}))
 
     def take_messages(self) -> list[str]:
         """Warnings citeproc-js printed to its console since the last call."""
@@ -423,9 +425,9 @@ def engine_for_this_thread() -> CslEngine:
 
 
 def render_item(item: dict[str, Any], style_id: str, engine: CslEngine | None = None,
-                locale: str | None = None) -> dict[str, Any]:
+                locale: str | None = None, cite: dict[str, str] | None = None) -> dict[str, Any]:
     """Render a CSL-JSON item in ``style_id`` with ``engine`` (this thread's by default; built on first use)."""
-    return (engine or engine_for_this_thread()).render(item, style_id, locale)
+    return (engine or engine_for_this_thread()).render(item, style_id, locale, cite)
 
 
 def render_bibliography(items: list[dict[str, Any]], style_id: str, engine: CslEngine | None = None,

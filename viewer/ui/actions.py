@@ -74,6 +74,11 @@ class Actions(QObject):
         self.previous_pane = make(self.tr("Previous Pa&ne"), ["Shift+F6", "Ctrl+Shift+Tab"])
         self.reset_layout = make(self.tr("&Reset Layout"), "",
                                  self.tr("Restore the window's size, panes, outline and zoom to their defaults"))
+        # Record
+        self.attach_report = make(self.tr("&Attach Report PDF…"), "",
+                                  self.tr("Copy the record's report (a PDF) into your library and read it here"))
+        self.detach_report = make(self.tr("&Detach Report"), "",
+                                  self.tr("Remove the attached report's copy (Undo brings it back)"))
         # Go
         self.back = make(self.tr("&Back"), StandardKey.Back, self.tr("Go back to the previous section"))
         self.forward = make(self.tr("&Forward"), StandardKey.Forward, self.tr("Go forward again"))

@@ -6,7 +6,7 @@ from html import escape
 
 from PySide6.QtCore import QByteArray, Qt, QUrl
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QUndoStack
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 from viewer import APP_NAME, __version__
 from viewer.core.history import History
@@ -25,6 +25,8 @@ from viewer.ui.library_model import LibraryModel
 from viewer.ui.library_panel import LibraryPanel
 from viewer.ui.outline_panel import OutlinePanel
 from viewer.ui.output_controller import OutputController
+from viewer.ui.report_controller import ReportController
+from viewer.ui.report_panel import ReportPanel
 from viewer.ui.settings import Settings
 
 DEFAULT_SIZE = (1100, 700)
@@ -47,8 +49,10 @@ class MainWindow(QMainWindow):
         self.citing = CitationController(self)
         self.output = OutputController(self, self.citing)
         self.library_control = LibraryController(self, self.undo_stack)
+        self.reports = ReportController(self, self.undo_stack)
         self._build_menus()
         self._connect()
+        self.reports.reload()
         self._restore(section_id)
         self.setAcceptDrops(True)
         self.update_actions()
@@ -74,7 +78,12 @@ class MainWindow(QMainWindow):
         column = QVBoxLayout(right)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
-        column.addWidget(self.pane)
+        # The detail area: the section's text, or an attached report's pages.
+        self.report_panel = ReportPanel()
+        self.detail_stack = QStackedWidget()
+        self.detail_stack.addWidget(self.pane)
+        self.detail_stack.addWidget(self.report_panel)
+        column.addWidget(self.detail_stack)
         column.addWidget(self.find_bar)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -110,6 +119,7 @@ class MainWindow(QMainWindow):
                                a.remove],
             self.tr("&View"): [a.zoom_in, a.zoom_out, a.zoom_reset, None, "appearance", None,
                                a.show_citation_panel, None, a.next_pane, a.previous_pane, None, a.reset_layout],
+            self.tr("&Record"): [a.attach_report, a.detach_report],
             self.tr("&Go"): [a.back, a.forward],
             self.tr("&Help"): [a.about, a.about_qt],
         }
@@ -145,9 +155,10 @@ class MainWindow(QMainWindow):
             (a.open_source, self.open_source), (a.quit, self.close),
             (a.undo, self.undo_stack.undo), (a.redo, self.undo_stack.redo), (a.remove, lib.remove_selected),
             (a.copy, self.pane.copy), (a.copy_citation, lambda: cite.copy_citation(in_text=False)),
-            (a.copy_in_text, lambda: cite.copy_citation(in_text=True)), (a.copy_quotation, cite.copy_quotation),
-            (a.find, self.find_bar.activate), (a.find_next, self.find_bar.find_next),
-            (a.find_previous, self.find_bar.find_previous), (a.filter, self.outline.focus_filter),
+            (a.copy_in_text, lambda: cite.copy_citation(in_text=True)), (a.copy_quotation, self.reports.copy_quotation),
+            (a.find, lambda: self.reports.finder().activate()), (a.find_next, lambda: self.reports.finder().find_next()),
+            (a.find_previous, lambda: self.reports.finder().find_previous()), (a.filter, self.outline.focus_filter),
+            (a.attach_report, self.reports.attach_dialog), (a.detach_report, self.reports.detach),
             (a.search_library, self.focus_library_search),
             (a.zoom_in, self.pane.zoom_in), (a.zoom_out, self.pane.zoom_out),
             (a.zoom_reset, lambda: self.pane.set_zoom(100)),
@@ -208,6 +219,7 @@ class MainWindow(QMainWindow):
         self.record = record
         self.setWindowTitle(self._title())
         self.outline.set_record(record, section_id)
+        self.reports.reload()
         self.citation_panel.refresh()
         self.citing.warm()
         self.update_actions()
@@ -217,7 +229,11 @@ class MainWindow(QMainWindow):
         return f"{self.record.title}{ncj} — {APP_NAME}"
 
     def _section_changed(self, section: Section) -> None:
-        self.pane.show_section(self.record, section, highlight=self._highlight_terms())
+        if section.kind == "report":
+            self.reports.show(section)
+        else:
+            self.reports.show_text_pane()
+            self.pane.show_section(self.record, section, highlight=self._highlight_terms())
         if not self._navigating:
             self.history.visit((self.record.id, section.id))
         self.setWindowTitle(self._title())
@@ -283,7 +299,9 @@ class MainWindow(QMainWindow):
         a = self.menu_actions
         has_selection = self.pane.textCursor().hasSelection()
         a.copy.setEnabled(has_selection)
-        a.copy_quotation.setEnabled(has_selection)
+        a.copy_quotation.setEnabled(has_selection or bool(self.reports.selected_passage()[0]))
+        a.attach_report.setEnabled(self.reports.folder is not None)
+        a.detach_report.setEnabled(self.reports.has_report())
         a.open_source.setEnabled(bool(self.record.provenance and self.record.provenance.url))
         a.back.setEnabled(self.history.can_go_back())
         a.forward.setEnabled(self.history.can_go_forward())
@@ -299,7 +317,10 @@ class MainWindow(QMainWindow):
 
     def dropEvent(self, event) -> None:  # noqa: N802 - Qt override
         paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
-        if paths:
+        if len(paths) == 1 and paths[0].lower().endswith(".pdf"):
+            event.acceptProposedAction()
+            self.reports.attach(paths[0])  # a PDF dropped on the window: the open record's report
+        elif paths:
             event.acceptProposedAction()
             self.library_control.imports.start(paths)
 
@@ -307,6 +328,7 @@ class MainWindow(QMainWindow):
 
     def _zoom_changed(self, percent: int) -> None:
         self.zoom_label.setText(f"{percent}%")
+        self.report_panel.view.set_zoom(percent)
         self.menu_actions.zoom_reset.setEnabled(percent != 100)
 
     def set_appearance(self, mode: str) -> None:
@@ -364,4 +386,5 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(problem)
         self.citations.shutdown()
         self.library_control.shutdown()
+        self.reports.close_document()
         super().closeEvent(event)

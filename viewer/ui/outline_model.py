@@ -19,13 +19,19 @@ _Index = QModelIndex | QPersistentModelIndex
 
 
 class OutlineModel(QAbstractItemModel):
-    def __init__(self, record: Record, parent: QObject | None = None) -> None:
+    """``extra``: top-level branches beside the record's own sections (an attached report's)."""
+
+    def __init__(self, record: Record, parent: QObject | None = None, extra: tuple[Section, ...] = ()) -> None:
         super().__init__(parent)
         self._record = record
+        self._roots = record.sections + tuple(extra)
         # Frozen dataclasses compare by value, so parents are keyed by object identity.
         self._parent_of: dict[int, Section | None] = {}
         self._row_of: dict[int, int] = {}
-        self._index_tree(None, record.sections)
+        self._extra_by_id: dict[str, Section] = {}
+        self._index_tree(None, self._roots)
+        for branch in extra:
+            self._extra_by_id.update((node.id, node) for _, node in branch.walk())
 
     def _index_tree(self, parent: Section | None, children: tuple[Section, ...]) -> None:
         for row, child in enumerate(children):
@@ -42,7 +48,7 @@ class OutlineModel(QAbstractItemModel):
 
     def _children(self, index: _Index) -> tuple[Section, ...]:
         node = self.section(index)
-        return node.children if node is not None else self._record.sections
+        return node.children if node is not None else self._roots
 
     # --- QAbstractItemModel ---
 
@@ -101,7 +107,7 @@ class OutlineModel(QAbstractItemModel):
 
     def index_of(self, section_id: str) -> QModelIndex:
         """The index of the section with this id, or an invalid index."""
-        node = self._record.section(section_id)
+        node = self._record.section(section_id) or self._extra_by_id.get(section_id)
         if node is None:
             return QModelIndex()
         return self.createIndex(self._row_of[id(node)], 0, node)

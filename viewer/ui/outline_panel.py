@@ -51,17 +51,26 @@ class OutlinePanel(QWidget):
         self.tree.selectionModel().currentChanged.connect(self._current_changed)
         self.filter_edit.textChanged.connect(self._filter_changed)
 
-    def set_record(self, record: Record, section_id: str = "") -> None:
-        """Shows another record's outline (the filter stays, so a search carries over)."""
+    def set_record(self, record: Record, section_id: str = "", extra: tuple[Section, ...] = ()) -> None:
+        """Shows another record's outline (the filter stays, so a search carries over); ``extra``:
+        branches beside it (the attached report's)."""
         old = self.model
         self.record = record
-        self.model = OutlineModel(record, self)
+        self.model = OutlineModel(record, self, extra)
         self.proxy.setSourceModel(self.model)
         old.deleteLater()
         self.tree.expandAll()
         self._update_note()
         if not (section_id and self.select_section(section_id)):
             self.select_first()
+
+    def set_extra(self, extra: tuple[Section, ...]) -> None:
+        """The same record with other branches beside it; the current section stays current."""
+        current = self.current_section_id()
+        expanded = set(self.expanded_ids())
+        self.set_record(self.record, current, extra)
+        if expanded:
+            self.set_expanded(expanded)
 
     def _update_note(self) -> None:
         derived = any(s.children for _, s in self.record.walk())

@@ -1,0 +1,167 @@
+"""The PDF engine behind attached reports: PDFium through pypdfium2, behind a small interface.
+
+Chosen by measurement (scripts/bench_pdf.py, README "Reading the report"): as fast as QtPdf to the
+first page, find twice as fast, about the same bytes in the executable, and no QtNetwork or Kerberos
+brought back; it needs no QApplication, so ``sections`` and ``show`` read reports without a display.
+Imported only when a report is opened or attached, never at start-up.
+
+Hostile files: PDFium here is built without JavaScript (V8) and XFA, forms are never initialised,
+links are never followed (the viewer reads text and pixels only); outlines are walked with a seen-set
+and caps, page counts are capped. PDFium is not thread-safe: use one document from one thread.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from dataclasses import dataclass
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from viewer.core.reports import ReportError, ReportNode, page_nodes
+
+MAX_PAGES = 100_000
+MAX_BOOKMARKS = 10_000
+MAX_DEPTH = 12
+MAX_TITLE = 300
+
+
+@dataclass(frozen=True)
+class Hit:
+    page: int
+    start: int  # character index on the page
+    length: int
+
+
+def _open(source: bytes | Path | str) -> pdfium.PdfDocument:
+    try:
+        doc = pdfium.PdfDocument(source if isinstance(source, bytes) else str(source))
+    except pdfium.PdfiumError as exc:
+        text = str(exc)
+        if "password" in text.lower():
+            raise ReportError("needs a password to be read") from None
+        raise ReportError(f"cannot be read as a PDF ({text.split('(PDFium: ')[-1].rstrip(').')})") from None
+    count = len(doc)
+    if not 0 < count <= MAX_PAGES:
+        doc.close()
+        raise ReportError(f"has {count} pages (a report has 1 to {MAX_PAGES})")
+    return doc
+
+
+def check(data: bytes) -> None:
+    """Raises ReportError unless the engine opens the bytes (no password) and reads their first page."""
+    doc = _open(data)
+    try:
+        doc[0].get_size()
+    finally:
+        doc.close()
+
+
+class ReportDocument:
+    """An open report: pages, their text, the outline, find, and pixels."""
+
+    def __init__(self, source: bytes | Path | str) -> None:
+        # Read into memory: the file in the library can be detached (removed) while it is shown.
+        self._data = source if isinstance(source, bytes) else Path(source).read_bytes()
+        self._doc = _open(self._data)
+        self.page_count = len(self._doc)
+        self._text: dict[int, pdfium.PdfTextPage] = {}
+        self._pages: dict[int, pdfium.PdfPage] = {}
+
+    def close(self) -> None:
+        for child in [*self._text.values(), *self._pages.values()]:
+            child.close()  # children before their document, as PDFium wants
+        self._text.clear()
+        self._pages.clear()
+        self._doc.close()
+
+    def page_size(self, page: int) -> tuple[float, float]:
+        """Width and height in points."""
+        return self._page(page).get_size()
+
+    def _page(self, page: int) -> pdfium.PdfPage:
+        if page not in self._pages:
+            self._pages[page] = self._doc[page]
+        return self._pages[page]
+
+    def _textpage(self, page: int) -> pdfium.PdfTextPage:
+        if page not in self._text:
+            self._text[page] = self._page(page).get_textpage()
+        return self._text[page]
+
+    # --- outline ---
+
+    def outline(self) -> tuple[ReportNode, ...]:
+        """The bookmarks that lead to a page (loops cut, depth and count capped); one node per
+        page when there are none."""
+        budget = [MAX_BOOKMARKS]
+        nodes = self._bookmarks(None, 0, set(), budget)
+        return nodes or page_nodes(self.page_count)
+
+    def _bookmarks(self, parent, depth: int, seen: set[int], budget: list[int]) -> tuple[ReportNode, ...]:
+        nodes = []
+        ptr = pdfium_c.FPDFBookmark_GetFirstChild(self._doc, parent)
+        while ptr and budget[0] > 0:
+            address = ctypes.addressof(ptr.contents)
+            if address in seen:
+                break  # a loop: the outline ends where it comes back
+            seen.add(address)
+            budget[0] -= 1
+            mark = pdfium.PdfBookmark(ptr, self._doc, depth)
+            children = self._bookmarks(ptr, depth + 1, seen, budget) if depth + 1 < MAX_DEPTH else ()
+            page = self._target(mark)
+            title = " ".join((mark.get_title() or "").split())[:MAX_TITLE]
+            if page is not None and title:
+                nodes.append(ReportNode(title, page, children))
+            elif children:
+                nodes.extend(children)  # a bookmark that leads nowhere: its children move up
+            ptr = pdfium_c.FPDFBookmark_GetNextSibling(self._doc, ptr)
+        return tuple(nodes)
+
+    def _target(self, mark: pdfium.PdfBookmark) -> int | None:
+        dest = mark.get_dest()
+        index = dest.get_index() if dest is not None else None
+        return index if index is not None and 0 <= index < self.page_count else None
+
+    # --- text ---
+
+    def page_text(self, page: int) -> str:
+        return self._textpage(page).get_text_range()
+
+    def char_count(self, page: int) -> int:
+        return self._textpage(page).count_chars()
+
+    def text_between(self, page: int, start: int, end: int) -> str:
+        lo, hi = sorted((start, end))
+        return self._textpage(page).get_text_range(lo, hi - lo) if hi > lo else ""
+
+    def char_at(self, page: int, x: float, y: float, tolerance: float = 8.0) -> int:
+        """The index of the character at (x, y) in page points, origin top-left; -1 for none."""
+        height = self.page_size(page)[1]
+        index = self._textpage(page).get_index(x, height - y, tolerance, tolerance)
+        return -1 if index is None else index
+
+    def rects(self, page: int, start: int, length: int) -> list[tuple[float, float, float, float]]:
+        """The text's rectangles as (left, top, right, bottom) in points, origin top-left."""
+        text = self._textpage(page)
+        height = self.page_size(page)[1]
+        count = text.count_rects(start, length)
+        return [(l, height - t, r, height - b) for l, b, r, t in (text.get_rect(i) for i in range(count))]
+
+    def find_on_page(self, page: int, term: str, case_sensitive: bool = False) -> list[Hit]:
+        if not term:
+            return []
+        searcher = self._textpage(page).search(term, match_case=case_sensitive)
+        hits = []
+        while (found := searcher.get_next()) is not None:
+            hits.append(Hit(page, found[0], found[1]))
+        return hits
+
+    # --- pixels ---
+
+    def render(self, page: int, scale: float) -> tuple[bytes, int, int, int]:
+        """The page as RGBX bytes at ``scale`` pixels a point: (data, width, height, stride)."""
+        bitmap = self._page(page).render(scale=scale, rev_byteorder=True, prefer_bgrx=True,
+                                         may_draw_forms=False)
+        return bytes(bitmap.buffer), bitmap.width, bitmap.height, bitmap.stride
