@@ -65,7 +65,7 @@ class Ranker:
             ranked = self._rank_bm25(expr, _whole_words(groups), limit)
             is_exact = complete or bool(exact)
         else:
-            ranked = self._rank_broad(expr, groups, group_df, matcher, limit)
+            ranked = self._rank_broad(expr, _whole_words(groups), group_df, matcher, limit)
             is_exact = False
         return SearchResult(query, self._hits(ranked, matcher), is_exact, labels)
 
@@ -120,7 +120,7 @@ class Ranker:
             "WHERE record_fts MATCH ? ORDER BY whole DESC, score LIMIT ?", (*args, limit)).fetchall()
         return [(rid, WHOLE_WORD_BONUS * bool(whole_word) - score) for rid, whole_word, score in rows]
 
-    def _rank_broad(self, expr: str, groups: list[Group], group_df: list[int], matcher: Matcher,
+    def _rank_broad(self, expr: str, whole: str, group_df: list[int], matcher: Matcher,
                     limit: int) -> list[tuple[int, float]]:
         """Rank a bounded set of candidates, so that a keystroke never ranks half the library:
         first the newest CAP_HEAD records with every word in title, authors or NCJ number,
@@ -128,14 +128,21 @@ class Ranker:
         fewer than ``limit``, the newest CAP_ANY matches elsewhere, ranked by the words their
         title and authors hold, then newest first."""
         weights = f"{WEIGHTS[0]}, {WEIGHTS[1]}, {WEIGHTS[4]}"
-        head = self._conn.execute(
-            f"SELECT rid, score FROM (SELECT rowid AS rid, bm25(head_fts, {weights}) AS score FROM head_fts "
-            "WHERE head_fts MATCH ? ORDER BY rowid DESC LIMIT ?) ORDER BY score LIMIT ?",
-            (expr, CAP_HEAD, limit)).fetchall()
-        ranked = [(rid, 1000.0 - score) for rid, score in head]  # bm25 is negative: best first
+        ranked: list[tuple[int, float]] = []
+        seen: set[int] = set()
+        # Whole-word matches of the word being typed first (when it is a word of the index).
+        for tier, query in ((WHOLE_WORD_BONUS, whole), (0.0, expr)):
+            if not query or len(ranked) >= limit:
+                continue
+            head = self._conn.execute(
+                f"SELECT rid, score FROM (SELECT rowid AS rid, bm25(head_fts, {weights}) AS score FROM head_fts "
+                "WHERE head_fts MATCH ? ORDER BY rowid DESC LIMIT ?) ORDER BY score LIMIT ?",
+                (query, CAP_HEAD, limit)).fetchall()
+            # bm25 is negative: best first
+            ranked += [(rid, tier + 1000.0 - score) for rid, score in head if rid not in seen]
+            seen.update(rid for rid, _ in head)
         if len(ranked) >= limit:
-            return ranked
-        seen = {rid for rid, _ in ranked}
+            return ranked[:limit]
         others = [r for (r,) in self._conn.execute(
             "SELECT rowid FROM record_fts WHERE record_fts MATCH ? ORDER BY rowid DESC LIMIT ?", (expr, CAP_ANY))
             if r not in seen]
