@@ -9,10 +9,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from viewer.core import importers
+from viewer.core.library import Library
 from viewer.core.resources import bundled_record
 from viewer.ui.main_window import MainWindow
 from viewer.ui.settings import Settings
@@ -29,8 +31,35 @@ def _filter(window: MainWindow, words: str) -> None:
     QTest.keyClicks(window.filter_edit, words)
 
 
-# (file name, appearance, section, what to do before the picture)
+def _library_sorted(window: MainWindow, column: int) -> None:
+    header = window.library_panel.list.header()
+    x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
+    QTest.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2))
+
+
+def _library_search(window: MainWindow, words: str) -> None:
+    window.menu_actions.search_library.trigger()
+    QTest.keyClicks(window.library_panel.search_edit, words)
+    window.library_panel.model.complete()  # as when typing pauses: every match counted
+    window.library_panel._update_count()
+    QTest.keyClick(window.library_panel.search_edit, Qt.Key.Key_Down)  # into the results: the first opens
+    window.select_section("abstract")
+
+
+def _sample_library(folder: Path) -> Library:
+    """The test data's RIS, BibTeX and CSL-JSON samples imported: a small library to show."""
+    library = Library.open(folder)
+    for name in ("sample.json", "sample.ris", "sample.bib"):
+        library.add_records(importers.read_file(SAMPLES / name).entries)
+    return library
+
+
+SAMPLES = Path(__file__).resolve().parent.parent / "tests" / "data"
+# (file name, appearance, section, what to do before the picture); library scenes show the samples.
+LIBRARY_SCENES = {"library.png", "library-search.png"}
 SCENES = [
+    ("library.png", "light", "details", lambda w: _library_sorted(w, 2)),
+    ("library-search.png", "light", "abstract", lambda w: _library_search(w, "violence")),
     ("main-window.png", "light", "cooperation-national", None),
     ("dark.png", "dark", "victims-justice", None),
     ("find-bar.png", "light", "victims-justice", lambda w: _find(w, "criminal justice")),
@@ -46,12 +75,17 @@ def main() -> int:
     app.setApplicationName("ncjrs-viewer")
     with tempfile.TemporaryDirectory() as tmp:
         for name, mode, section_id, action in SCENES:
-            window = MainWindow(bundled_record(), Settings(str(Path(tmp) / f"{name}.ini")), section_id=section_id)
+            library = _sample_library(Path(tmp) / name) if name in LIBRARY_SCENES else None
+            window = MainWindow(bundled_record(), Settings(str(Path(tmp) / f"{name}.ini")), section_id=section_id,
+                                library=library)
             window.set_appearance(mode)
             window.resize(1100, 640)
             window.show()
             window.activateWindow()
             QTest.qWaitForWindowActive(window)
+            if library is not None:  # a taller, wider library column: its table is the subject
+                window.splitter.setSizes([560, 540])
+                window.left_splitter.setSizes([330, 270])
             if action:
                 action(window)
             for _ in range(10):
@@ -59,6 +93,8 @@ def main() -> int:
             window.grab().save(str(out / name))
             print(out / name)
             window.close()
+            if library is not None:
+                library.close()
     return 0
 
 

@@ -207,6 +207,8 @@ class LibraryModel(QAbstractTableModel):
             return row.id
         if role == HtmlRole:
             return self._html[index.row()] if self.searching and column == TITLE else None
+        if role == Qt.ItemDataRole.TextAlignmentRole and self.searching:  # beside a title and its snippet
+            return Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):

@@ -30,12 +30,19 @@ ROWS = QItemSelectionModel.SelectionFlag.Rows
 class HtmlDelegate(QStyledItemDelegate):
     """Draws a row's HtmlRole (escaped record text with matched words in bold) when it has one."""
 
-    def _document(self, option: QStyleOptionViewItem, html: str) -> QTextDocument:
+    def _document(self, option: QStyleOptionViewItem, html: str, width: int) -> QTextDocument:
         doc = QTextDocument()
         doc.setDefaultFont(option.font)
         doc.setHtml(html)
-        doc.setTextWidth(max(option.rect.width(), 50))
+        doc.setTextWidth(max(width, 50))
         return doc
+
+    def _column_width(self, option: QStyleOptionViewItem, index: QModelIndex) -> int:
+        """A size hint's option has no rect yet: the column's width is the one to wrap at."""
+        view = option.widget if option.widget is not None else self.parent()
+        if isinstance(view, QTreeView):
+            return view.header().sectionSize(index.column())
+        return option.rect.width()
 
     def paint(self, painter, option, index) -> None:
         html = index.data(HtmlRole)
@@ -47,7 +54,7 @@ class HtmlDelegate(QStyledItemDelegate):
         opt.text = ""
         style = opt.widget.style() if opt.widget is not None else QApplication.style()
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
-        doc = self._document(opt, html)
+        doc = self._document(opt, html, opt.rect.width())
         context = QAbstractTextDocumentLayout.PaintContext()
         selected = bool(opt.state & QStyle.StateFlag.State_Selected)
         role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
@@ -62,7 +69,7 @@ class HtmlDelegate(QStyledItemDelegate):
         html = index.data(HtmlRole)
         if not html:
             return super().sizeHint(option, index)
-        doc = self._document(option, html)
+        doc = self._document(option, html, self._column_width(option, index))
         return QSize(int(doc.idealWidth()), int(doc.size().height()))
 
 
@@ -89,7 +96,7 @@ class LibraryPanel(QWidget):
         self.list.setRootIsDecorated(False)
         self.list.setItemsExpandable(False)
         self.list.setAllColumnsShowFocus(True)
-        self.list.setWordWrap(True)
+        self.list.setWordWrap(False)  # the title column wraps by its delegate; the others elide
         self._setup_header()
         self.search_edit.set_results(self.list)
         self.count_label = QLabel()
@@ -121,7 +128,7 @@ class LibraryPanel(QWidget):
         header.setSortIndicatorShown(True)
         header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
         digits = QFontMetrics(self.font()).horizontalAdvance("0")
-        for column, chars in ((CREATOR, 16), (YEAR, 6), (NCJ, 8)):
+        for column, chars in ((CREATOR, 11), (YEAR, 5), (NCJ, 7)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, digits * chars)
         header.sortIndicatorChanged.connect(self._sort)
