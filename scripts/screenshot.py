@@ -9,11 +9,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from viewer.core import importers
 from viewer.core.library import Library
 from viewer.core.resources import bundled_record
 from viewer.ui.main_window import MainWindow
@@ -38,8 +39,35 @@ def _paste_page(window: MainWindow) -> None:
     window.menu_actions.import_clipboard.trigger()
 
 
-# (file name, appearance, section, what to do before the picture)
+def _library_sorted(window: MainWindow, column: int) -> None:
+    header = window.library_panel.list.header()
+    x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
+    QTest.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2))
+
+
+def _library_search(window: MainWindow, words: str) -> None:
+    window.menu_actions.search_library.trigger()
+    QTest.keyClicks(window.library_panel.search_edit, words)
+    window.library_panel.model.complete()  # as when typing pauses: every match counted
+    window.library_panel._update_count()
+    QTest.keyClick(window.library_panel.search_edit, Qt.Key.Key_Down)  # into the results: the first opens
+    window.select_section("abstract")
+
+
+def _sample_library(folder: Path) -> Library:
+    """The test data's RIS, BibTeX and CSL-JSON samples imported: a small library to show."""
+    library = Library.open(folder)
+    for name in ("sample.json", "sample.ris", "sample.bib"):
+        library.add_records(importers.read_file(SAMPLES / name).entries)
+    return library
+
+
+SAMPLES = Path(__file__).resolve().parent.parent / "tests" / "data"
+# (file name, appearance, section, what to do before the picture); library scenes show the samples.
+LIBRARY_SCENES = {"library.png", "library-search.png"}
 SCENES = [
+    ("library.png", "light", "details", lambda w: _library_sorted(w, 2)),
+    ("library-search.png", "light", "abstract", lambda w: _library_search(w, "violence")),
     ("main-window.png", "light", "cooperation-national", None),
     ("dark.png", "dark", "victims-justice", None),
     ("find-bar.png", "light", "victims-justice", lambda w: _find(w, "criminal justice")),
@@ -82,7 +110,8 @@ def main() -> int:
         for name, mode, section_id, action, report in scenes:
             if only and name not in only:
                 continue
-            library = Library.open(Path(tmp) / name)  # a fresh library of its own: the bundled record only
+            folder = Path(tmp) / name  # a fresh library of its own: the bundled record (or the samples) only
+            library = _sample_library(folder) if name in LIBRARY_SCENES else Library.open(folder)
             window = MainWindow(bundled_record(), Settings(str(Path(tmp) / f"{name}.ini")),
                                 section_id=section_id or None, library=library)
             if report:
@@ -92,6 +121,9 @@ def main() -> int:
             window.show()
             window.activateWindow()
             QTest.qWaitForWindowActive(window)
+            if library is not None:  # a taller, wider library column: its table is the subject
+                window.splitter.setSizes([560, 540])
+                window.left_splitter.setSizes([330, 270])
             if action:
                 action(window)
             for _ in range(10):

@@ -96,9 +96,11 @@ def build_parser() -> argparse.ArgumentParser:
                      help="replace records already there (same id or NCJ number; never the bundled record); "
                           "default: keep them")
     imp.set_defaults(func=_import)
-    search = sub.add_parser("search", help="search the library: one hit a line, record id, tab, title")
-    search.add_argument("query", metavar="QUERY")
-    search.add_argument("--limit", type=_positive, default=20, metavar="N", help="at most N hits (default: 20)")
+    search = sub.add_parser("search", help="search the library for records holding every word (whole words), "
+                                           "best first: one hit a line, record id, tab, title")
+    search.add_argument("query", nargs="+", metavar="WORD")
+    search.add_argument("--limit", type=_count, default=20, metavar="N",
+                        help="at most N hits; 0 for every match (default: 20)")
     search.set_defaults(func=_search)
     pdf = sub.add_parser("pdf", help="write the record, or one section, as a PDF (no display needed)")
     pdf.add_argument("-o", "--output", required=True, metavar="FILE")
@@ -135,9 +137,9 @@ def _style_id(text: str) -> str:
     return text
 
 
-def _positive(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number above 0, found {text!r}")
+def _count(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number, 0 or more, found {text!r}")
     return int(text)
 
 
@@ -266,9 +268,16 @@ def _pdf(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _search(args: argparse.Namespace, out: TextIO) -> int:
+    query = " ".join(args.query)
     with open_library(args) as library:
-        for hit in library.search(args.query, limit=args.limit, exact=True):
-            print(f"{hit.id}\t{hit.title}", file=out)
+        if args.limit:
+            for hit in library.search(query, limit=args.limit, prefix=False, exact=True):
+                print(f"{hit.id}\t{hit.title}", file=out)
+            return 0
+        ranking = library.rank(query, prefix=False)  # every match, read a thousand at a time
+        for start in range(0, len(ranking), 1000):
+            for row in library.ranked_rows(ranking, start, start + 1000):
+                print(f"{row.id}\t{row.title}", file=out)
     return 0
 
 

@@ -45,7 +45,8 @@ def _emphasised(sentence: str, phrase: str) -> str:
 
 
 def section_html(record: Record, section: Section) -> str:
-    parts = [f"<p class=\"record\">{escape(record.title)} \u00b7 NCJ {escape(record.ncj_number)}</p>",
+    ncj = f" \u00b7 NCJ {escape(record.ncj_number)}" if record.ncj_number else ""
+    parts = [f"<p class=\"record\">{escape(record.title)}{ncj}</p>",
              f"<h1>{escape(section.heading)}</h1>"]
     if section.kind == "details":
         rows = "".join(

@@ -83,6 +83,8 @@ class Actions(QObject):
         self.back = make(self.tr("&Back"), StandardKey.Back, self.tr("Go back to the previous section"))
         self.forward = make(self.tr("&Forward"), StandardKey.Forward, self.tr("Go forward again"))
         # Help
+        self.keyboard_shortcuts = make(self.tr("&Keyboard Shortcuts"), "Ctrl+/",
+                                       self.tr("List every command with its keys"))
         self.about = make(self.tr("&About NCJRS Reference Viewer"), role=QAction.MenuRole.AboutRole)
         self.about_qt = make(self.tr("About &Qt"), role=QAction.MenuRole.AboutQtRole)
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QDesktopServices, QFont, QFontMetricsF, QPalette, QTextCharFormat
+from PySide6.QtCore import QEvent, QMimeData, Qt, QUrl, Signal
+from PySide6.QtGui import QColor, QDesktopServices, QFont, QFontMetricsF, QPalette, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
+from viewer.core.library import match_spans
 from viewer.core.record import Record, Section
 from viewer.core.section_text import section_html
 
@@ -13,6 +14,10 @@ from viewer.core.section_text import section_html
 ZOOM_STEPS = (50, 67, 75, 80, 90, 100, 110, 125, 150, 175, 200, 250, 300)
 # A comfortable reading measure: at most this many average characters a line.
 LINE_LENGTH = 78
+
+
+def _utf16_len(text: str) -> int:
+    return len(text) if text.isascii() else len(text.encode("utf-16-le")) // 2
 
 
 def _style_sheet(palette: QPalette, dark: bool) -> str:
@@ -51,6 +56,7 @@ class DetailPane(QTextBrowser):
         self._record: Record | None = None
         self._section: Section | None = None
         self._terms: list[str] = []
+        self._query = ""
         self._zoom = 100
         self._base_point_size = self.font().pointSizeF()
         self._apply_style()
@@ -59,9 +65,13 @@ class DetailPane(QTextBrowser):
     def section(self) -> Section | None:
         return self._section
 
-    def show_section(self, record: Record, section: Section, highlight: list[str] | None = None) -> None:
+    def show_section(self, record: Record, section: Section, highlight: list[str] | None = None,
+                     query: str = "") -> None:
+        """``highlight``: words of the outline filter, marked where they occur; ``query``: a library
+        search, marked as it matched (whole words, accents ignored: library.match_spans)."""
         self._record, self._section = record, section
         self._terms = list(highlight or [])
+        self._query = query
         self._render()
 
     def _render(self) -> None:
@@ -79,14 +89,53 @@ class DetailPane(QTextBrowser):
         dark = self.palette().color(QPalette.ColorRole.Base).lightness() < 128
         fmt.setBackground(QColor("#1f4a6e" if dark else "#cfe8ff"))
         fmt.setForeground(QColor("#ffffff" if dark else "#000000"))
+        for cursor in self._term_cursors() + self._query_cursors():
+            sel = QTextEdit.ExtraSelection()
+            sel.cursor, sel.format = cursor, fmt
+            selections.append(sel)
+        self.setExtraSelections(selections)
+
+    def _term_cursors(self) -> list[QTextCursor]:
+        found = []
         for term in self._terms:
             cursor = self.document().find(term)
             while not cursor.isNull():
-                sel = QTextEdit.ExtraSelection()
-                sel.cursor, sel.format = cursor, fmt
-                selections.append(sel)
+                found.append(cursor)
                 cursor = self.document().find(term, cursor)
-        self.setExtraSelections(selections)
+        return found
+
+    def _query_cursors(self) -> list[QTextCursor]:
+        if not self._query.strip():
+            return []
+        found = []
+        block = self.document().begin()
+        while block.isValid():
+            text = block.text()
+            for start, end in match_spans(text, self._query):
+                cursor = QTextCursor(self.document())
+                # Python counts code points, Qt UTF-16 units: they differ past the BMP.
+                cursor.setPosition(block.position() + _utf16_len(text[:start]))
+                cursor.setPosition(block.position() + _utf16_len(text[:end]), QTextCursor.MoveMode.KeepAnchor)
+                found.append(cursor)
+            block = block.next()
+        return found
+
+    def createMimeDataFromSelection(self) -> QMimeData:  # noqa: N802 - Qt override
+        """The selection as HTML and plain text only: Qt's ODF flavour, which word processors
+        prefer, carries a paragraph, so a passage pasted mid-sentence broke the sentence. Within
+        one paragraph the HTML is the inline fragment, without the paragraph around it."""
+        cursor = self.textCursor()
+        fragment = cursor.selection()
+        mime = QMimeData()
+        mime.setText(fragment.toPlainText())
+        html = fragment.toHtml()
+        one_block = self.document().findBlock(cursor.selectionStart()) == self.document().findBlock(
+            cursor.selectionEnd())
+        if one_block and "<!--StartFragment-->" in html and "<!--EndFragment-->" in html:
+            inner = html.split("<!--StartFragment-->", 1)[1].split("<!--EndFragment-->", 1)[0]
+            html = f"<html><body><!--StartFragment-->{inner}<!--EndFragment--></body></html>"
+        mime.setHtml(html)
+        return mime
 
     # --- zoom ---
 

@@ -1,36 +1,56 @@
-"""A list model over the user's library: lazily fetched pages, or the hits of a search.
+"""A table model over the user's library: Title, Creator, Year, NCJ; lazily fetched pages of the
+whole library in a column's order, or of every match of a search.
 
 235,000 records never become 235,000 rows at start-up: the view asks for more rows
-(``canFetchMore`` / ``fetchMore``) as the user scrolls. A search replaces the rows with
-ranked hits whose matched words are marked (``HtmlRole``).
+(``canFetchMore`` / ``fetchMore``) as the user scrolls, and each page is read in SQL order
+(:mod:`viewer.core.library.listing`). A search shows its first ranked hits at once
+(:meth:`LibraryModel.set_query`, on every keystroke); :meth:`LibraryModel.complete` then ranks
+every match (run from a timer once typing pauses: it may count 40,000 matches), gives the total,
+and pages through them as browsing does. Matched words are marked in the Title column (``HtmlRole``).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 
-from viewer.core.library import Library, SearchResult
+from viewer.core.library import COLUMNS, Hit, Library, ListRow, Order, Ranking, SearchResult
 
 RecordIdRole = Qt.ItemDataRole.UserRole + 10
 HtmlRole = Qt.ItemDataRole.UserRole + 11  # title (and snippet) with matched words in <b>
 
 PAGE = 200
-SEARCH_LIMIT = 200
+FIRST_HITS = 50  # ranked on each keystroke: a screenful, cheap to find and to mark
+SEARCH_LIMIT = FIRST_HITS
+
+TITLE, CREATOR, YEAR, NCJ = range(len(COLUMNS))
 
 _Index = QModelIndex | QPersistentModelIndex
 
 
-class LibraryModel(QAbstractListModel):
+def _row(hit: Hit) -> ListRow:
+    return ListRow(hit.id, hit.title, hit.creator, hit.year, hit.ncj_number)
+
+
+def _html(hit: Hit) -> str:
+    return hit.title_html() + (f"<br><small>{hit.snippet_html()}</small>" if hit.snippet else "")
+
+
+class LibraryModel(QAbstractTableModel):
+    order_changed = Signal(str)  # the list order chosen by a header click, as Order's text
+
     def __init__(self, library: Library, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._library = library
-        self._rows: list[tuple[str, str]] = []  # (id, title)
+        self._rows: list[ListRow] = []
         self._html: list[str] = []
         # Counting 235,000 rows costs more than a page: the list fetches until a short page
         # instead, and the count is asked only when shown (total()), then kept until reload().
         self._exhausted = False
         self._total: int | None = None
-        self._result: SearchResult | None = None
+        self._order = Order()  # browsing
+        self._search_order: Order | None = None  # None: relevance, until a header is clicked
+        self._result: SearchResult | None = None  # the first hits, ranked on the keystroke
+        self._ranking: Ranking | None = None  # every match, once complete() ran
 
     @property
     def library(self) -> Library:
@@ -44,80 +64,163 @@ class LibraryModel(QAbstractListModel):
     def result(self) -> SearchResult | None:
         return self._result
 
-    def total(self) -> int:
-        """Records in the library, or hits of the current search."""
+    @property
+    def order(self) -> Order:
+        """The order shown: the browsing order, or while searching a column's (Order() for relevance)."""
+        return (self._search_order or Order()) if self.searching else self._order
+
+    @property
+    def needs_completion(self) -> bool:
+        """A search whose matches are not all counted and ranked yet (see complete())."""
+        return self.searching and self._total is None
+
+    def total(self) -> int | None:
+        """Records in the library, or matches of the search (None while not yet counted)."""
         if self.searching:
-            return len(self._rows)
+            return self._total
         if self._total is None:
             self._total = self._library.count()
         return self._total
 
     # --- browsing and searching ---
 
+    def set_order(self, order: Order) -> None:
+        """The browsing order (a remembered choice), applied now unless a search is shown."""
+        self._order = order
+        if not self.searching:
+            self._browse()
+
     def set_query(self, query: str, exact: bool | None = None) -> None:
-        """Shows the hits of ``query`` (ranked), or the whole library when it is blank."""
+        """Shows the first hits of ``query`` (ranked), or the whole library when it is blank."""
+        if not query.strip():
+            self._search_order = None
+            self._browse()
+            return
         self.beginResetModel()
-        if query.strip():
-            self._result = self._library.search(query, limit=SEARCH_LIMIT, exact=exact)
-            self._rows = [(hit.id, hit.title) for hit in self._result]
-            self._html = [hit.title_html() + (f"<br><small>{hit.snippet_html()}</small>" if hit.snippet else "")
-                          for hit in self._result]
-        else:
-            self._result = None
-            self._rows, self._html = [], []
-            self._exhausted, self._total = False, None
+        self._result = self._library.search(query, limit=FIRST_HITS, exact=exact)
+        self._ranking = None
+        self._rows = [_row(h) for h in self._result]
+        self._html = [_html(h) for h in self._result]
+        # Fewer hits than asked, every match ranked: that is all of them, in relevance order.
+        known = self._result.exact and len(self._rows) < FIRST_HITS and self._search_order is None
+        self._total = len(self._rows) if known else None
+        self.endResetModel()
+
+    def complete(self) -> None:
+        """Ranks (or sorts) every match of the search shown and pages through them from the top."""
+        if not self.searching:
+            return
+        assert self._result is not None
+        self._ranking = self._library.rank(self._result.query, self._search_order or Order())
+        self.beginResetModel()
+        self._total = len(self._ranking)
+        hits = self._library.hits(self._ranking, 0, PAGE)
+        self._rows, self._html = [_row(h) for h in hits], [_html(h) for h in hits]
+        self.endResetModel()
+
+    def _browse(self) -> None:
+        self.beginResetModel()
+        self._result = self._ranking = None
+        self._rows, self._html = [], []
+        self._exhausted, self._total = False, None
         self.endResetModel()
 
     def reload(self) -> None:
         """After an import or a removal: the same query (or list) afresh."""
-        self.set_query(self._result.query if self._result else "")
+        if self._result is None:
+            self._browse()
+            return
+        self.set_query(self._result.query)
+        if self._search_order is not None:
+            self.complete()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """A header click: sorting in SQL (browsing, or every match of the search)."""
+        if not 0 <= column < len(COLUMNS):
+            return
+        chosen = Order(COLUMNS[column], order == Qt.SortOrder.DescendingOrder)
+        self._order = chosen
+        if self.searching:
+            self._search_order = chosen
+            self.complete()
+        else:
+            self._browse()
+        self.order_changed.emit(str(chosen))
 
     def row_of(self, record_id: str) -> int:
         """The row of a record, fetching pages up to it in browse mode; -1 when absent."""
-        for row, (rid, _) in enumerate(self._rows):
-            if rid == record_id:
+        for row, listed in enumerate(self._rows):
+            if listed.id == record_id:
                 return row
         if self.searching:
             return -1
-        target = self._library.row_of(record_id)
+        target = self._library.row_of(record_id, self._order)
         if target is None:
             return -1
         while len(self._rows) <= target and self.canFetchMore():
             self.fetchMore()
-        return target if target < len(self._rows) and self._rows[target][0] == record_id else -1
+        return target if target < len(self._rows) and self._rows[target].id == record_id else -1
 
     # --- QAbstractItemModel ---
+
+    def index(self, row: int, column: int = 0, parent: _Index = QModelIndex()) -> QModelIndex:
+        return super().index(row, column, parent)
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
     def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:
-        return not parent.isValid() and not self.searching and not self._exhausted
+        if parent.isValid():
+            return False
+        if self.searching:
+            return self._ranking is not None and len(self._rows) < len(self._ranking)
+        return not self._exhausted
 
     def fetchMore(self, parent: _Index = QModelIndex()) -> None:
         if not self.canFetchMore(parent):
             return
-        page = self._library.page(len(self._rows), PAGE)
-        self._exhausted = len(page) < PAGE
-        if not page:
+        start = len(self._rows)
+        if self._ranking is not None:
+            hits = self._library.hits(self._ranking, start, start + PAGE)
+            self._ranking = self._ranking if hits else None  # every one removed since: stop
+            rows, html = [_row(h) for h in hits], [_html(h) for h in hits]
+        else:
+            rows, html = self._library.list_rows(start, PAGE, self._order), []
+            self._exhausted = len(rows) < PAGE
+        if not rows:
             return
-        self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(page) - 1)
-        self._rows.extend(page)
+        self.beginInsertRows(QModelIndex(), start, start + len(rows) - 1)
+        self._rows.extend(rows)
+        self._html.extend(html)
         self.endInsertRows()
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
-        record_id, title = self._rows[index.row()]
+        row, column = self._rows[index.row()], index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return title
+            return (row.title, row.creator, str(row.year) if row.year is not None else "", row.ncj_number)[column]
         if role == RecordIdRole:
-            return record_id
+            return row.id
         if role == HtmlRole:
-            return self._html[index.row()] if self.searching else None
+            return self._html[index.row()] if self.searching and column == TITLE else None
+        if role == Qt.ItemDataRole.TextAlignmentRole and self.searching:  # beside a title and its snippet
+            return Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (self.tr("Title"), self.tr("Creator"), self.tr("Year"), self.tr("NCJ"))[section]
+        if role == Qt.ItemDataRole.InitialSortOrderRole:
+            return Qt.SortOrder.AscendingOrder
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren

@@ -2,36 +2,47 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, QTimer, Signal
-from PySide6.QtGui import QAbstractTextDocumentLayout, QPalette, QTextDocument
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAbstractTextDocumentLayout, QFontMetrics, QPalette, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
+    QHeaderView,
     QLabel,
-    QListView,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
-from viewer.ui.library_model import HtmlRole, LibraryModel, RecordIdRole
+from viewer.core.library import COLUMNS, Order
+from viewer.ui.library_model import CREATOR, NCJ, TITLE, YEAR, HtmlRole, LibraryModel, RecordIdRole
 from viewer.ui.widgets import search_field
 
-# Ranked search over every match runs once typing pauses this long (ms); each keystroke in
-# between gets the quick as-you-type ranking.
+# Every match is counted and ranked once typing pauses this long (ms); each keystroke in
+# between shows the first hits only, so counting never holds up a keystroke.
 EXACT_AFTER_MS = 300
+ROWS = QItemSelectionModel.SelectionFlag.Rows
 
 
 class HtmlDelegate(QStyledItemDelegate):
     """Draws a row's HtmlRole (escaped record text with matched words in bold) when it has one."""
 
-    def _document(self, option: QStyleOptionViewItem, html: str) -> QTextDocument:
+    def _document(self, option: QStyleOptionViewItem, html: str, width: int) -> QTextDocument:
         doc = QTextDocument()
         doc.setDefaultFont(option.font)
         doc.setHtml(html)
-        doc.setTextWidth(max(option.rect.width(), 50))
+        doc.setTextWidth(max(width, 50))
         return doc
+
+    def _column_width(self, option: QStyleOptionViewItem, index: QModelIndex) -> int:
+        """A size hint's option has no rect yet: the column's width is the one to wrap at."""
+        view = option.widget if option.widget is not None else self.parent()
+        if isinstance(view, QTreeView):
+            return view.header().sectionSize(index.column())
+        return option.rect.width()
 
     def paint(self, painter, option, index) -> None:
         html = index.data(HtmlRole)
@@ -41,9 +52,9 @@ class HtmlDelegate(QStyledItemDelegate):
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
         opt.text = ""
-        style = opt.widget.style() if opt.widget else None
+        style = opt.widget.style() if opt.widget is not None else QApplication.style()
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
-        doc = self._document(opt, html)
+        doc = self._document(opt, html, opt.rect.width())
         context = QAbstractTextDocumentLayout.PaintContext()
         selected = bool(opt.state & QStyle.StateFlag.State_Selected)
         role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
@@ -58,7 +69,7 @@ class HtmlDelegate(QStyledItemDelegate):
         html = index.data(HtmlRole)
         if not html:
             return super().sizeHint(option, index)
-        doc = self._document(option, html)
+        doc = self._document(option, html, self._column_width(option, index))
         return QSize(int(doc.idealWidth()), int(doc.size().height()))
 
 
@@ -73,14 +84,21 @@ class LibraryPanel(QWidget):
             "librarySearch", self.tr("Search the library"),
             self.tr("As you type: records whose title, authors, abstract, annotation or NCJ number "
                     "hold every word, best first"))
-        self.list = QListView()
+        self.list = QTreeView()
         self.list.setObjectName("libraryList")
         self.list.setAccessibleName(self.tr("Library records"))
-        self.list.setAccessibleDescription(self.tr("The records of your library, or the hits of a search"))
+        self.list.setAccessibleDescription(self.tr("The records of your library, or the hits of a search; "
+                                                   "click a column header to sort"))
         self.list.setModel(model)
         self.list.setItemDelegate(HtmlDelegate(self.list))
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.list.setWordWrap(True)
+        self.list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.list.setRootIsDecorated(False)
+        self.list.setItemsExpandable(False)
+        self.list.setAllColumnsShowFocus(True)
+        self.list.setWordWrap(False)  # the title column wraps by its delegate; the others elide
+        self._setup_header()
+        self.search_edit.set_results(self.list)
         self.count_label = QLabel()
         self.count_label.setObjectName("libraryCount")
         self.count_label.setContentsMargins(6, 0, 6, 2)
@@ -96,24 +114,55 @@ class LibraryPanel(QWidget):
         self._exact_timer = QTimer(self)
         self._exact_timer.setSingleShot(True)
         self._exact_timer.setInterval(EXACT_AFTER_MS)
-        self._exact_timer.timeout.connect(self._search_exactly)
+        self._exact_timer.timeout.connect(self._complete)
         self.search_edit.textChanged.connect(self._search)
         self.list.selectionModel().currentChanged.connect(self._current_changed)
         self.list.selectionModel().selectionChanged.connect(lambda *_: self.selection_changed.emit())
         self.model.modelReset.connect(self._model_reset)
         self._model_reset()
 
+    def _setup_header(self) -> None:
+        header = self.list.header()
+        header.setStretchLastSection(False)
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
+        digits = QFontMetrics(self.font()).horizontalAdvance("0")
+        for column, chars in ((CREATOR, 11), (YEAR, 5), (NCJ, 7)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, digits * chars)
+        header.sortIndicatorChanged.connect(self._sort)
+
+    def _sort(self, column: int, order: Qt.SortOrder) -> None:
+        keep = self.current_record_id()
+        self.model.sort(column, order)
+        self._reselect(keep)
+
+    def _show_order(self) -> None:
+        """The header's arrow: the column the rows are in order of; none for relevance or the library order."""
+        order = self.model.order
+        header = self.list.header()
+        header.blockSignals(True)
+        if order.column:
+            header.setSortIndicator(COLUMNS.index(order.column), Qt.SortOrder.DescendingOrder
+                                    if order.descending else Qt.SortOrder.AscendingOrder)
+        else:
+            header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        header.blockSignals(False)
+        header.viewport().update()
+
+    def set_order(self, text: str) -> None:
+        """The remembered list order (settings), as Order's text."""
+        self.model.set_order(Order.parse(text))
+
     def _search(self, text: str) -> None:
         keep = self.current_record_id()
         self.model.set_query(text)
-        self._exact_timer.stop()
-        if self.model.result is not None and not self.model.result.exact:
-            self._exact_timer.start()
         self._reselect(keep)
 
-    def _search_exactly(self) -> None:
+    def _complete(self) -> None:
         keep = self.current_record_id()
-        self.model.set_query(self.search_edit.text(), exact=True)
+        self.model.complete()
         self._reselect(keep)
 
     def _reselect(self, record_id: str) -> None:
@@ -121,26 +170,32 @@ class LibraryPanel(QWidget):
         row = self.model.row_of(record_id) if record_id else -1
         if row >= 0:
             self.list.selectionModel().blockSignals(True)
-            self.list.selectionModel().setCurrentIndex(self.model.index(row), QItemSelectionModel.SelectionFlag.ClearAndSelect)
+            self.list.selectionModel().setCurrentIndex(self.model.index(row),
+                                                       QItemSelectionModel.SelectionFlag.ClearAndSelect | ROWS)
             self.list.selectionModel().blockSignals(False)
             self.list.scrollTo(self.model.index(row))
 
     def _model_reset(self) -> None:
         # Browsing, every row is one line: uniform sizes spare the view a size hint per row.
-        self.list.setUniformItemSizes(not self.model.searching)
+        self.list.setUniformRowHeights(not self.model.searching)
+        self._show_order()
+        self._exact_timer.stop()
+        if self.model.needs_completion:
+            self._exact_timer.start()
         if self.model.searching:
             self._update_count()
         else:  # counting the library costs a scan: after the window is painted, never before
             QTimer.singleShot(0, self._update_count)
 
     def _update_count(self, *_) -> None:
-        if self.model.searching:
-            hits = self.model.total()
-            text = self.tr("No records match") if hits == 0 else (
-                self.tr("1 record matches") if hits == 1 else self.tr("{0} best matches").format(hits))
-        else:
-            total = self.model.total()
+        total = self.model.total()
+        if not self.model.searching:
             text = self.tr("1 record") if total == 1 else self.tr("{0} records").format(f"{total:,}")
+        elif total is None:  # counted once typing pauses
+            text = self.tr("{0}+ records match").format(f"{self.model.rowCount():,}")
+        else:
+            text = self.tr("No records match") if total == 0 else (
+                self.tr("1 record matches") if total == 1 else self.tr("{0} records match").format(f"{total:,}"))
         self.count_label.setText(text)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
@@ -165,7 +220,7 @@ class LibraryPanel(QWidget):
         if row < 0:
             return False
         index = self.model.index(row)
-        self.list.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        self.list.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect | ROWS)
         self.list.scrollTo(index)
         return True
 

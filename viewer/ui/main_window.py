@@ -8,12 +8,12 @@ from PySide6.QtCore import QByteArray, Qt, QUrl
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QUndoStack
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
-from viewer import APP_NAME, __version__
+from viewer import APP_NAME
 from viewer.core.history import History
 from viewer.core.library import Library, LibraryError
 from viewer.core.record import Record, Section
 from viewer.services.citation_service import CitationService
-from viewer.ui import appearance
+from viewer.ui import appearance, help_dialogs
 from viewer.ui import settings as keys
 from viewer.ui.actions import Actions
 from viewer.ui.citation_controller import CitationController
@@ -121,7 +121,7 @@ class MainWindow(QMainWindow):
                                a.show_citation_panel, None, a.next_pane, a.previous_pane, None, a.reset_layout],
             self.tr("&Record"): [a.attach_report, a.detach_report],
             self.tr("&Go"): [a.back, a.forward],
-            self.tr("&Help"): [a.about, a.about_qt],
+            self.tr("&Help"): [a.keyboard_shortcuts, None, a.about, a.about_qt],
         }
         for title, entries in menus.items():
             menu = self.menuBar().addMenu(title)
@@ -140,6 +140,7 @@ class MainWindow(QMainWindow):
         self.outline.filter_applied.connect(self._filter_applied)
         self.library_panel.current_record_changed.connect(self.open_record)
         self.library_panel.selection_changed.connect(self.update_actions)
+        self.library_model.order_changed.connect(lambda order: self.settings.set(keys.LIBRARY_ORDER, order))
         self.pane.copyAvailable.connect(self.update_actions)
         self.pane.zoom_changed.connect(self._zoom_changed)
         self.citation_panel.visibilityChanged.connect(a.show_citation_panel.setChecked)
@@ -168,6 +169,7 @@ class MainWindow(QMainWindow):
             (a.next_pane, lambda: self.cycle_focus(1)), (a.previous_pane, lambda: self.cycle_focus(-1)),
             (a.reset_layout, self.reset_layout),
             (a.back, lambda: self._go(self.history.back())), (a.forward, lambda: self._go(self.history.forward())),
+            (a.keyboard_shortcuts, lambda: help_dialogs.ShortcutsDialog(a, self).exec()),
             (a.about, self.show_about), (a.about_qt, lambda: QMessageBox.aboutQt(self)),
         ):
             action.triggered.connect(slot)
@@ -190,6 +192,7 @@ class MainWindow(QMainWindow):
         expanded = s.get(keys.EXPANDED)
         if expanded is not None and same_record:
             self.outline.set_expanded(set(expanded))
+        self.library_panel.set_order(s.get(keys.LIBRARY_ORDER))
         self.library_panel.blockSignals(True)
         self.library_panel.select_record(self.record.id)
         self.library_panel.blockSignals(False)
@@ -233,16 +236,12 @@ class MainWindow(QMainWindow):
             self.reports.show(section)
         else:
             self.reports.show_text_pane()
-            self.pane.show_section(self.record, section, highlight=self._highlight_terms())
+            self.pane.show_section(self.record, section, highlight=self.outline.terms(),
+                                   query=self.library_panel.search_terms())
         if not self._navigating:
             self.history.visit((self.record.id, section.id))
         self.setWindowTitle(self._title())
         self.update_actions()
-
-    def _highlight_terms(self) -> list[str]:
-        """Words to mark in the text: the outline filter's and the library search's."""
-        search = [w.rstrip("*") for w in self.library_panel.search_terms().lower().split()]
-        return list(dict.fromkeys(self.outline.terms() + [w for w in search if w]))
 
     def _filter_applied(self, count: int) -> None:
         if count >= 0:
@@ -366,10 +365,7 @@ class MainWindow(QMainWindow):
         source = [escape(p) for p in (r.provenance.library, r.provenance.agency) if p] if r.provenance else []
         if source and r.ncj_number:
             provenance = f"<p>The record NCJ {escape(r.ncj_number)} comes from the {', '.join(source)}.</p>"
-        QMessageBox.about(self, self.tr("About {0}").format(APP_NAME),
-                          f"<h3>{APP_NAME} {__version__}</h3>"
-                          f"<p>Read and cite records of the NCJRS Virtual Library offline.</p>"
-                          f"{provenance}")
+        help_dialogs.show_about(self, provenance)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         s = self.settings

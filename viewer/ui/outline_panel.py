@@ -33,6 +33,7 @@ class OutlinePanel(QWidget):
         self.tree.setHeaderHidden(True)
         self.tree.setUniformRowHeights(True)
         self.tree.expandAll()
+        self.filter_edit.set_results(self.tree)
 
         self.note = QLabel(self)  # parented: never a window of its own, even for a moment
         self.note.setObjectName("outlineNote")

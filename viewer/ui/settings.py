@@ -22,6 +22,7 @@ ZOOM = "reading/zoom_percent"
 APPEARANCE = "reading/appearance"
 FIND_CASE_SENSITIVE = "find/case_sensitive"
 CITATION_STYLE = "citation/style"
+LIBRARY_ORDER = "library/order"  # a column of the library list, "-" first when descending; "" none
 
 _UNSET = object()
 
@@ -46,6 +47,7 @@ _KEYS = {k.name: k for k in (
     _Key(APPEARANCE, str, "system", ("system", "light", "dark")),
     _Key(FIND_CASE_SENSITIVE, bool, False),
     _Key(CITATION_STYLE, str, "apa"),
+    _Key(LIBRARY_ORDER, str, "", ("", "title", "-title", "creator", "-creator", "year", "-year", "ncj", "-ncj")),
 )}
 
 

@@ -11,8 +11,9 @@ How the data is kept
   under ``"csl_extra"``, the CSL-JSON fields an imported RIS/BibTeX/CSL-JSON file gave that a Record
   has no field for (DOI, item type, structured author names...). Version 1 libraries are upgraded
   on open (``MIGRATIONS[2]``): their rows' ``"citation"`` becomes ``"csl_extra"``.
-  Title, authors and NCJ number
-  are also columns, for lists, sorting and search.
+  Title, authors, creator (version 3: first author or corporate author, "et al."), year and NCJ
+  number are also columns, for lists, sorting and search; each column the list sorts by has an
+  index (``listing.SORT_KEYS``), so sorting 235,000 records reads one index.
 * ``record_fts``: an FTS5 index over title, authors, abstract, annotation and NCJ number.
   Its content is the ``record_text`` view over ``records`` (external content), so the text
   is stored once. It is kept in step by this module, inside the same transaction as every
@@ -46,7 +47,9 @@ query (common words, one or two letters typed) bm25 would count the whole index 
 keystroke (over 100 ms at 235,000 records), so the keystroke is answered from a bounded
 set instead: the newest records with every word in title, authors or NCJ number, ranked by
 bm25 over those fields, then other matches; the result says ``exact=False`` and the caller
-can search again with ``exact=True`` when typing stops.
+can search again with ``exact=True`` when typing stops. Records holding the word being typed
+whole rank before those holding only longer words it begins. :meth:`Library.rank` gives every
+match (best first, or in a list column's order) as rids, read a page at a time.
 
 Errors
 ------
@@ -67,10 +70,12 @@ from viewer.core.library.errors import (
                                         NewerLibraryError,
 )
 from viewer.core.library.matching import Hit, SearchResult, Span, fold, fold_text, highlight_html, match_spans, words
+from viewer.core.library.listing import COLUMNS, ListRow, Order, creator_text
+from viewer.core.library.ranking import Ranking
 from viewer.core.library.schema import LIBRARY_FILE_NAME, library_file, set_aside
 from viewer.core.library.adding import AddResult, ImportOutcome
 from viewer.core.library.store import Library
 
-__all__ = ["AddResult", "CorruptLibraryError", "DamagedRecordError", "ForeignDatabaseError", "Hit", "ImportCancelled",
+__all__ = ["COLUMNS", "ListRow", "Order", "Ranking", "creator_text", "AddResult", "CorruptLibraryError", "DamagedRecordError", "ForeignDatabaseError", "Hit", "ImportCancelled",
            "ImportOutcome", "LIBRARY_FILE_NAME", "Library", "LibraryError", "NewerLibraryError", "SearchResult", "Span",
            "fold", "fold_text", "highlight_html", "library_file", "match_spans", "set_aside", "words"]

@@ -36,8 +36,8 @@ def seed_bundled(conn: sqlite3.Connection, write: Callable[[], ContextManager[ob
             fields = row_for(record, text, protected=True)
             conn.execute(
                 "UPDATE records SET ncj_number=?, title=?, sort_group=0, sort_title=?, authors=?, "
-                "issued_year=?, json=?, protected=1, removed=0 WHERE rid=?",
+                "issued_year=?, json=?, protected=1, removed=0, creator=?, sort_creator=? WHERE rid=?",
                 (fields["ncj_number"], fields["title"], fields["sort_title"], fields["authors"],
-                 fields["issued_year"], text, rid))
+                 fields["issued_year"], text, fields["creator"], fields["sort_creator"], rid))
             index.fts_insert_range(conn, rid, rid)
         index.count_terms(conn, [record])

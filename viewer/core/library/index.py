@@ -20,9 +20,10 @@ def insert_rows(conn: sqlite3.Connection, rows: list[dict[str, Any]]) -> None:
     first = (conn.execute("SELECT max(rid) FROM records").fetchone()[0] or 0) + 1
     conn.executemany(
         "INSERT INTO records(rid, id, ncj_number, title, sort_group, sort_title, authors, issued_year, "
-        "protected, removed, added_at, json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
+        "protected, removed, added_at, json, creator, sort_creator) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)",
         [(first + i, r["id"], r["ncj_number"], r["title"], r["sort_group"], r["sort_title"], r["authors"],
-          r["issued_year"], r["protected"], r["added_at"], r["json"]) for i, r in enumerate(rows)])
+          r["issued_year"], r["protected"], r["added_at"], r["json"], r["creator"], r["sort_creator"])
+         for i, r in enumerate(rows)])
     fts_insert_range(conn, first, first + len(rows) - 1)
 
 def fts_insert_range(conn: sqlite3.Connection, first: int, last: int) -> None:

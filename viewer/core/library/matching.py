@@ -25,6 +25,8 @@ class Hit:
     snippet: str = ""  # plain text from the field named by snippet_field, "…" where cut
     snippet_spans: tuple[Span, ...] = ()
     snippet_field: str = ""  # "abstract", "annotation", "authors" or ""
+    creator: str = ""  # the list's Creator column (listing.creator_text)
+    year: int | None = None
 
     def title_html(self) -> str:
         return highlight_html(self.title, self.title_spans)

@@ -7,7 +7,9 @@ from __future__ import annotations
 import json
 import math
 import sqlite3
+from dataclasses import dataclass
 
+from viewer.core.library.listing import Order, sorted_matches
 from viewer.core.library.matching import WORD, Group, Hit, Matcher, SearchResult, excerpt, fold_text
 
 # Column weights of the ranking: title, authors, abstract, annotation, NCJ number.
@@ -24,6 +26,22 @@ EXACT_MATCHES = 2_000
 # match in title/authors/NCJ number and CAP_ANY that match anywhere.
 CAP_HEAD = 300
 CAP_ANY = 100
+# Added to the rank of a record that holds the typed word whole (bm25 scores stay far below it).
+WHOLE_WORD_BONUS = 1e6
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Every match of a query, best first or in a column's order (:meth:`Library.rank`); pages of
+    it become hits or list rows on demand, so 40,000 matches cost 40,000 integers until shown."""
+
+    query: str
+    order: Order
+    rids: tuple[int, ...]
+    groups: tuple[Group, ...]
+
+    def __len__(self) -> int:
+        return len(self.rids)
 
 
 class Ranker:
@@ -40,6 +58,30 @@ class Ranker:
 
     def search(self, query: str, groups: list[Group], labels: tuple[str, ...], limit: int,
                 exact: bool | None) -> SearchResult:
+        expr, complete, group_df = self._expression(groups, exact)
+        cheap = complete and sum(group_df) <= EXACT_POSTINGS and min(group_df) <= EXACT_MATCHES
+        matcher = Matcher(groups)
+        if exact or (exact is None and cheap):
+            ranked = self._rank_bm25(expr, _whole_words(groups), limit)
+            is_exact = complete or bool(exact)
+        else:
+            ranked = self._rank_broad(expr, _whole_words(groups), group_df, matcher, limit)
+            is_exact = False
+        return SearchResult(query, self._hits(ranked, matcher), is_exact, labels)
+
+    def rank_all(self, groups: list[Group], order: Order) -> list[int]:
+        """Every match's rid: best first (whole words before longer words they begin, then bm25),
+        or in a list column's order."""
+        expr, _, _ = self._expression(groups, True)
+        if order.column:
+            return sorted_matches(self._conn, expr, order)
+        return [rid for rid, _ in self._rank_bm25(expr, _whole_words(groups), -1)]
+
+    def hits_for(self, rids: list[int], groups: list[Group]) -> tuple[Hit, ...]:
+        return self._hits([(rid, 0.0) for rid in rids], Matcher(groups))
+
+    def _expression(self, groups: list[Group], exact: bool | None) -> tuple[str, bool, list[int]]:
+        """The FTS5 query of the groups, whether every completion is in it, and each group's df."""
         complete = True
         alternatives: list[list[tuple[str, int]]] = []  # per group: (fts term, df)
         for g in groups:
@@ -61,24 +103,24 @@ class Ranker:
         expr = " AND ".join(a[0][0] if len(a) == 1 else "(" + " OR ".join(t for t, _ in a) + ")"
                             for a in alternatives)
         group_df = [min(self.doc_count, sum(df for _, df in a)) for a in alternatives]
-        cheap = complete and sum(group_df) <= EXACT_POSTINGS and min(group_df) <= EXACT_MATCHES
-        matcher = Matcher(groups)
-        if exact or (exact is None and cheap):
-            ranked = self._rank_bm25(expr, limit)
-            is_exact = complete or bool(exact)
-        else:
-            ranked = self._rank_broad(expr, groups, group_df, matcher, limit)
-            is_exact = False
-        return SearchResult(query, self._hits(ranked, matcher), is_exact, labels)
+        return expr, complete, group_df
 
-    def _rank_bm25(self, expr: str, limit: int) -> list[tuple[int, float]]:
+    def _rank_bm25(self, expr: str, whole: str, limit: int) -> list[tuple[int, float]]:
+        """bm25 order, except that records holding the word being typed as a whole word come
+        first (``whole``: the query with that word whole; "" when no word is a prefix): bm25
+        weighs "qzmark5" and "qzmark5x" alike, a reader does not."""
         weights = ", ".join(str(w) for w in WEIGHTS)
+        tier = "0"
+        args: tuple = (expr,)
+        if whole:
+            tier = "rowid IN (SELECT rowid FROM record_fts WHERE record_fts MATCH ?)"
+            args = (whole, expr)
         rows = self._conn.execute(
-            f"SELECT rowid, bm25(record_fts, {weights}) AS score FROM record_fts WHERE record_fts MATCH ? "
-            "ORDER BY score LIMIT ?", (expr, limit)).fetchall()
-        return [(rid, -score) for rid, score in rows]
+            f"SELECT rowid, {tier} AS whole, bm25(record_fts, {weights}) AS score FROM record_fts "
+            "WHERE record_fts MATCH ? ORDER BY whole DESC, score LIMIT ?", (*args, limit)).fetchall()
+        return [(rid, WHOLE_WORD_BONUS * bool(whole_word) - score) for rid, whole_word, score in rows]
 
-    def _rank_broad(self, expr: str, groups: list[Group], group_df: list[int], matcher: Matcher,
+    def _rank_broad(self, expr: str, whole: str, group_df: list[int], matcher: Matcher,
                     limit: int) -> list[tuple[int, float]]:
         """Rank a bounded set of candidates, so that a keystroke never ranks half the library:
         first the newest CAP_HEAD records with every word in title, authors or NCJ number,
@@ -86,14 +128,21 @@ class Ranker:
         fewer than ``limit``, the newest CAP_ANY matches elsewhere, ranked by the words their
         title and authors hold, then newest first."""
         weights = f"{WEIGHTS[0]}, {WEIGHTS[1]}, {WEIGHTS[4]}"
-        head = self._conn.execute(
-            f"SELECT rid, score FROM (SELECT rowid AS rid, bm25(head_fts, {weights}) AS score FROM head_fts "
-            "WHERE head_fts MATCH ? ORDER BY rowid DESC LIMIT ?) ORDER BY score LIMIT ?",
-            (expr, CAP_HEAD, limit)).fetchall()
-        ranked = [(rid, 1000.0 - score) for rid, score in head]  # bm25 is negative: best first
+        ranked: list[tuple[int, float]] = []
+        seen: set[int] = set()
+        # Whole-word matches of the word being typed first (when it is a word of the index).
+        for tier, query in ((WHOLE_WORD_BONUS, whole), (0.0, expr)):
+            if not query or len(ranked) >= limit:
+                continue
+            head = self._conn.execute(
+                f"SELECT rid, score FROM (SELECT rowid AS rid, bm25(head_fts, {weights}) AS score FROM head_fts "
+                "WHERE head_fts MATCH ? ORDER BY rowid DESC LIMIT ?) ORDER BY score LIMIT ?",
+                (query, CAP_HEAD, limit)).fetchall()
+            # bm25 is negative: best first
+            ranked += [(rid, tier + 1000.0 - score) for rid, score in head if rid not in seen]
+            seen.update(rid for rid, _ in head)
         if len(ranked) >= limit:
-            return ranked
-        seen = {rid for rid, _ in ranked}
+            return ranked[:limit]
         others = [r for (r,) in self._conn.execute(
             "SELECT rowid FROM record_fts WHERE record_fts MATCH ? ORDER BY rowid DESC LIMIT ?", (expr, CAP_ANY))
             if r not in seen]
@@ -116,14 +165,14 @@ class Ranker:
             return ()
         rows = {r[0]: r for r in self._conn.execute(
             "SELECT rid, id, title, authors, ncj_number, json_extract(json, '$.abstract'), "
-            "json_extract(json, '$.annotation') FROM records WHERE rid IN (SELECT value FROM json_each(?))",
+            "json_extract(json, '$.annotation'), creator, issued_year FROM records WHERE rid IN (SELECT value FROM json_each(?))",
             (json.dumps([rid for rid, _ in ranked]),))}
         hits = []
         for rid, score in ranked:
             row = rows.get(rid)
             if row is None:
                 continue
-            _, record_id, title, authors, ncj, abstract, annotation = row
+            _, record_id, title, authors, ncj, abstract, annotation, creator, year = row
             snippet, spans, source = "", (), ""
             for name, text in (("abstract", abstract or ""), ("annotation", annotation or ""),
                                ("authors", authors or "")):
@@ -137,7 +186,7 @@ class Ranker:
                 snippet, spans = excerpt(lead, [])
                 source = "annotation" if annotation else ("abstract" if abstract else "")
             hits.append(Hit(record_id, title, authors, ncj, score, tuple(matcher.spans(title)), snippet,
-                            tuple(spans), source))
+                            tuple(spans), source, creator, year))
         return tuple(hits)
 
     def _complete(self, prefix: str) -> tuple[list[tuple[str, int]], bool]:
@@ -154,6 +203,10 @@ class Ranker:
                 "SELECT term, df FROM terms WHERE term >= ? AND term < ? || char(1114111) ORDER BY df DESC LIMIT ?",
                 (prefix, prefix, most + 1)).fetchall()
         result = (rows[:most], len(rows) > most)
+        if len(prefix) > 2 and not any(t == prefix for t, _ in result[0]):
+            whole = self.df(prefix)  # the typed word itself, however rare, is always looked for
+            if whole:
+                result = ([(prefix, whole), *rows[:most - 1]], result[1])
         if len(self._completions) > 4096:
             self._completions.clear()
         self._completions[prefix] = result
@@ -163,3 +216,10 @@ class Ranker:
         row = self._conn.execute("SELECT df FROM terms WHERE term = ?", (word,)).fetchone()
         return row[0] if row else 0
 
+
+
+def _whole_words(groups: list[Group]) -> str:
+    """The FTS5 query of the groups with the word being typed taken whole ("" when none is)."""
+    if not any(g.prefix for g in groups):
+        return ""
+    return " AND ".join('"' + " ".join(g.words) + '"' for g in groups)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 from viewer.core.importers.common import ImportedRecord
 from viewer.core.library.errors import sqlite_error
+from viewer.core.library.listing import creator_text
 from viewer.core.record import Record
 
 if TYPE_CHECKING:
@@ -53,7 +54,10 @@ def record_of(item: Record | ImportedRecord) -> Record:
 
 
 def row_for(record: Record, text: str, protected: bool = False) -> dict[str, Any]:
+    creator = creator_text(record.authors, [a.name for a in record.corporate_authors])
     return {
+        "creator": creator,
+        "sort_creator": creator.casefold(),
         "id": record.id,
         "ncj_number": record.ncj_number,
         "title": record.title,

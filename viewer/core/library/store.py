@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from viewer.core.importers import ImportedRecord, ImportReport
-from viewer.core.library import index, schema
+from viewer.core.library import index, listing, schema
 from viewer.core.library.adding import AddResult, Cancel, ImportOutcome, Progress, add_items, stored
 from viewer.core.library.bundled import seed_bundled
 from viewer.core.library.errors import (
@@ -19,8 +19,9 @@ from viewer.core.library.errors import (
     NewerLibraryError,
     sqlite_error,
 )
-from viewer.core.library.matching import SearchResult, parse_query
-from viewer.core.library.ranking import Ranker
+from viewer.core.library.listing import ListRow, Order
+from viewer.core.library.matching import Hit, SearchResult, parse_query
+from viewer.core.library.ranking import Ranker, Ranking
 from viewer.core.library.rows import Guard, record_of
 from viewer.core.library.schema import APPLICATION_ID, LIBRARY_FILE_NAME, REQUIRED_OBJECTS, check_header
 from viewer.core.record import Record, RecordError, parse_record
@@ -142,21 +143,17 @@ class Library:
     def page(self, offset: int, limit: int) -> list[tuple[str, str]]:
         """(id, title) of records ``offset`` to ``offset + limit`` in list order: the bundled
         record first, then by title (case-insensitive), then in the order added."""
-        with self._reading():
-            return self._conn.execute(
-                "SELECT id, title FROM records WHERE removed = 0 ORDER BY sort_group, sort_title, rid "
-                "LIMIT ? OFFSET ?", (max(0, limit), max(0, offset))).fetchall()
+        return [(r.id, r.title) for r in self.list_rows(offset, limit)]
 
-    def row_of(self, record_id: str) -> int | None:
-        """The position of a record in :meth:`page` order, or None if it is not in the library."""
+    def list_rows(self, offset: int, limit: int, order: Order = Order()) -> list[ListRow]:
+        """The list's rows ``offset`` to ``offset + limit`` in ``order`` (read from an index)."""
         with self._reading():
-            row = self._conn.execute("SELECT sort_group, sort_title, rid FROM records WHERE id = ? AND removed = 0",
-                                     (record_id,)).fetchone()
-            if row is None:
-                return None
-            return self._conn.execute(
-                "SELECT count(*) FROM records WHERE removed = 0 AND (sort_group, sort_title, rid) < (?, ?, ?)",
-                row).fetchone()[0]
+            return listing.list_rows(self._conn, offset, limit, order)
+
+    def row_of(self, record_id: str, order: Order = Order()) -> int | None:
+        """The position of a record in :meth:`list_rows` order, or None if it is not in the library."""
+        with self._reading():
+            return listing.position(self._conn, record_id, order)
 
     def __contains__(self, record_id: object) -> bool:
         with self._reading():
@@ -317,6 +314,25 @@ class Library:
         with self._reading():
             self._refresh()
             return self._ranker.search(query, groups, labels, limit, exact)
+
+    def rank(self, query: str, order: Order = Order(), *, prefix: bool = True) -> Ranking:
+        """Every record matching ``query`` (as :meth:`search` with ``exact=True``), best first or in
+        ``order``; read them with :meth:`hits` or :meth:`ranked_rows`."""
+        groups = parse_query(query, prefix)
+        if not groups:
+            return Ranking(query, order, (), ())
+        with self._reading():
+            self._refresh()
+            return Ranking(query, order, tuple(self._ranker.rank_all(groups, order)), tuple(groups))
+
+    def hits(self, ranking: Ranking, start: int, stop: int) -> tuple[Hit, ...]:
+        """Hits ``start`` to ``stop`` of a ranking (a record removed since is left out)."""
+        with self._reading():
+            return self._ranker.hits_for(list(ranking.rids[start:stop]), list(ranking.groups))
+
+    def ranked_rows(self, ranking: Ranking, start: int, stop: int) -> list[ListRow]:
+        with self._reading():
+            return listing.rows_by_rid(self._conn, ranking.rids[start:stop])
 
     def _refresh(self) -> None:
         """Forget cached counts when this or another connection changed the library."""
