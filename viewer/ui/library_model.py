@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from viewer.core.library import Library, SearchResult
+from viewer.ui.plain import tooltip
 
 RecordIdRole = Qt.ItemDataRole.UserRole + 10
 HtmlRole = Qt.ItemDataRole.UserRole + 11  # title (and snippet) with matched words in <b>
@@ -57,16 +58,16 @@ class LibraryModel(QAbstractListModel):
     def set_query(self, query: str, exact: bool | None = None) -> None:
         """Shows the hits of ``query`` (ranked), or the whole library when it is blank."""
         self.beginResetModel()
-        if query.strip():
-            self._result = self._library.search(query, limit=SEARCH_LIMIT, exact=exact)
-            self._rows = [(hit.id, hit.title) for hit in self._result]
-            self._html = [hit.title_html() + (f"<br><small>{hit.snippet_html()}</small>" if hit.snippet else "")
-                          for hit in self._result]
-        else:
-            self._result = None
-            self._rows, self._html = [], []
+        try:  # a reset that always ends, even when the search raises (a damaged library)
+            self._result, self._rows, self._html = None, [], []
             self._exhausted, self._total = False, None
-        self.endResetModel()
+            if query.strip():
+                result = self._library.search(query, limit=SEARCH_LIMIT, exact=exact)
+                html = [hit.title_html() + (f"<br><small>{hit.snippet_html()}</small>" if hit.snippet else "")
+                        for hit in result]
+                self._result, self._rows, self._html = result, [(hit.id, hit.title) for hit in result], html
+        finally:
+            self.endResetModel()
 
     def reload(self) -> None:
         """After an import or a removal: the same query (or list) afresh."""
@@ -109,8 +110,10 @@ class LibraryModel(QAbstractListModel):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         record_id, title = self._rows[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role == Qt.ItemDataRole.DisplayRole:
             return title
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return tooltip(title)
         if role == RecordIdRole:
             return record_id
         if role == HtmlRole:
