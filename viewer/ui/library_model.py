@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
-from viewer.core.library import Library, SearchResult
+from viewer.core.library import Library, LibraryError, SearchResult
 from viewer.ui.plain import tooltip
 
 RecordIdRole = Qt.ItemDataRole.UserRole + 10
@@ -32,6 +32,7 @@ class LibraryModel(QAbstractListModel):
         self._exhausted = False
         self._total: int | None = None
         self._result: SearchResult | None = None
+        self.error = ""  # why the last search found nothing, when it failed
 
     @property
     def library(self) -> Library:
@@ -61,8 +62,13 @@ class LibraryModel(QAbstractListModel):
         try:  # a reset that always ends, even when the search raises (a damaged library)
             self._result, self._rows, self._html = None, [], []
             self._exhausted, self._total = False, None
+            self.error = ""
             if query.strip():
-                result = self._library.search(query, limit=SEARCH_LIMIT, exact=exact)
+                try:
+                    result = self._library.search(query, limit=SEARCH_LIMIT, exact=exact)
+                except LibraryError as exc:  # shown by the panel; the list stays usable
+                    self.error, self._exhausted = str(exc), True
+                    return
                 html = [hit.title_html() + (f"<br><small>{hit.snippet_html()}</small>" if hit.snippet else "")
                         for hit in result]
                 self._result, self._rows, self._html = result, [(hit.id, hit.title) for hit in result], html

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, QTimer, Qt, Signal
 from PySide6.QtGui import QAbstractTextDocumentLayout, QPalette, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -141,6 +141,10 @@ class LibraryPanel(QWidget):
         else:
             total = self.model.total()
             text = self.tr("1 record") if total == 1 else self.tr("{0} records").format(f"{total:,}")
+        if self.model.error:  # plain text: the message names a file
+            text = self.tr("The search failed: {0}").format(self.model.error)
+            self.count_label.setTextFormat(Qt.TextFormat.PlainText)
+            self.count_label.setWordWrap(True)
         self.count_label.setText(text)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
