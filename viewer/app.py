@@ -76,7 +76,8 @@ def run_gui(args: argparse.Namespace) -> int:
         app.aboutToQuit.connect(clipboard.clear)
     sys.excepthook = report_unexpected
     _close_on_sigterm(window)
-    return app.exec()
+    from viewer.services.workers import exit_code
+    return exit_code(app.exec())
 
 
 def _close_on_sigterm(window: QWidget) -> None:

@@ -55,6 +55,7 @@ from viewer.core.importers.bibtex import parse_bibtex
 from viewer.core.importers.common import (
     FORMATS,
     MAX_FILE_BYTES,
+    cancellable,
     BadEntry,
     ImportedRecord,
     ImportFileError,
@@ -90,7 +91,8 @@ def read_file(path: Path | str, format: str | None = None, *,
         if exc.errno == errno.ENOENT:
             raise ImportFileError(source, "", "file not found") from None
         raise ImportFileError(source, "", one_line(exc.strerror or "cannot be read")) from None
-    return parse_bytes(raw, source, format)
+    with cancellable(cancelled):
+        return parse_bytes(raw, source, format)
 
 
 def parse_bytes(raw: bytes, source: str, format: str | None = None) -> ImportReport:

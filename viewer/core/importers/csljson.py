@@ -10,6 +10,7 @@ from viewer.core.bounded import MAX_JSON_DIGITS, NumberTooLarge, json_constant, 
 from viewer.core.importers.common import (
     BadEntry,
     BadValue,
+    cancel_point,
     Builder,
     ImportedRecord,
     ImportFileError,
@@ -29,6 +30,7 @@ def parse_csl_json(text: str, source: str = "<csl-json>") -> ImportReport:
     report = ImportReport(source, "csl-json")
     for index, line, item in _json_items(text, source):
         where = f"item {index} (line {line})"
+        cancel_point()
         try:
             found = unpaired_surrogate(item)
             if found:
