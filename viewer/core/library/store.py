@@ -305,6 +305,13 @@ class Library:
         if self.path is not None:
             self._checkpoint()
 
+    def damaged(self) -> list[str]:
+        """Ids of listed records whose stored JSON is damaged: the one place they are named
+        (each reads as a DamagedRecordError; search passes over their text)."""
+        with self._reading():
+            return [i for (i,) in self._conn.execute(
+                "SELECT id FROM records WHERE removed = 0 AND NOT json_valid(json) ORDER BY rid")]
+
     def check(self) -> list[str]:
         """A full integrity check (reads the whole file): the problems found, empty when none."""
         with self._reading():
