@@ -90,6 +90,9 @@ def read_file(path: Path | str, format: str | None = None, *,
     except InputError as exc:
         if exc.errno == errno.ENOENT:
             raise ImportFileError(source, "", "file not found") from None
+        if exc.errno == errno.EFBIG:
+            what = "for an NCJRS record page" if format == PAGE_FORMAT else "to import"
+            raise ImportFileError(source, "", f"too large {what} (over {limit:,} bytes)") from None
         raise ImportFileError(source, "", one_line(exc.strerror or "cannot be read")) from None
     with cancellable(cancelled):
         return parse_bytes(raw, source, format)
