@@ -59,7 +59,7 @@ def main() -> int:
         flow.start([args.file])
         _wait(app, args.after)
         cancelled = time.perf_counter()
-        flow._progress.cancel()  # what the dialog's Cancel button does
+        flow._progress.canceled.emit()  # what the dialog's Cancel button sends
         answer = _responsive_after(app)
         while not ended and time.perf_counter() - cancelled < 120:
             app.processEvents()
