@@ -62,7 +62,7 @@ def test_search_and_record_options(capsys, library):
 
 def test_bad_limit_and_unusable_library(capsys, tmp_path):
     code, _, err = run(capsys, "search", "x", "--limit", "all", "--library", str(tmp_path))
-    assert code == 2 and "expected a whole number, 0 or more" in err
+    assert code == 2 and "expected a whole number from 0 to" in err
     not_a_db = tmp_path / "lib"
     not_a_db.mkdir()
     from viewer.core.library import library_file

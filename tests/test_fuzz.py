@@ -314,3 +314,44 @@ def test_copy_without_a_clipboard(make_window, monkeypatch):
     monkeypatch.setattr(QGuiApplication, "clipboard", staticmethod(lambda: None))
     window.menu_actions.copy_citation.trigger()
     assert "No clipboard is available" in window.statusBar().currentMessage()
+
+
+# --- issue 16: numbers past int()'s 4,300-digit limit, and files that are not files ---------
+
+big_numbers = st.integers(min_value=4_290, max_value=6_000).map(lambda n: "9" * n) | st.integers().map(str)
+
+
+@FUZZ
+@given(number=big_numbers, where=st.sampled_from(["pagetotal", "date-parts", "pages", "number-of-pages", "year"]),
+       fmt=st.sampled_from(["bibtex", "csl-json", "record", "ris"]))
+def test_big_integers_anywhere_are_refused_or_kept_as_text(number, where, fmt):
+    count_case("integers past 4,300 digits")
+    text = {
+        "bibtex": f"@book{{k, title={{T}}, {where}={{{number}}}, year={{{number}}}}}\n",
+        "csl-json": f'[{{"type": "book", "title": "T", "{where}": {number}, "issued": {{"date-parts": [[{number}]]}}}}]',
+        "record": json.dumps({**RECORD, "pages": 1})[:-1] + f', "{where}": {number}}}',
+        "ris": f"TY  - RPRT\nTI  - T\nPY  - {number}\nSP  - {number}\nER  - \n",
+    }[fmt]
+    try:
+        parse_bytes(text.encode(), "fuzz.ref", fmt)
+    except (ImportFileError, RecordError) as exc:
+        assert "\n" not in str(exc) and "fuzz.ref" in str(exc)
+
+
+@FUZZ
+@given(path=st.sampled_from(["/dev/zero", "/dev/null", "/dev/urandom", "fifo", "folder"]),
+       fmt=st.sampled_from(["ris", "bibtex", "csl-json", None]))
+def test_devices_fifos_and_folders_are_refused_in_one_line(path, fmt, tmp_path_factory):
+    count_case("devices, FIFOs and folders as import files")
+    folder = tmp_path_factory.mktemp("dev")
+    if path == "fifo":
+        path = str(folder / "refs.ris")
+        __import__("os").mkfifo(path)
+    elif path == "folder":
+        path = str(folder)
+    try:
+        read_file(path, fmt)
+    except ImportFileError as exc:
+        assert "\n" not in str(exc) and ("regular file" in str(exc) or "folder" in str(exc))
+    else:
+        raise AssertionError(f"{path} was read")

@@ -143,7 +143,7 @@ def test_failures_leave_no_file(tmp_path):
     record = bundled_record()
     with pytest.raises(ValueError, match="unknown section 'nope'"):
         printing.write_pdf(record, tmp_path / "out.pdf", section_id="nope")
-    with pytest.raises(printing.PdfError, match="cannot be written"):
+    with pytest.raises(printing.PdfError, match="cannot write"):
         printing.write_pdf(record, tmp_path / "missing" / "out.pdf")
     assert list(tmp_path.iterdir()) == []
     # An existing file is replaced only by a complete PDF.

@@ -64,8 +64,9 @@ def run_gui(args: argparse.Namespace) -> int:
     window = MainWindow(record, settings, section_id=args.section, citations=citations, library=library)
     window.show()
     QTimer.singleShot(0, window.warm_citations)  # once the event loop runs; the work is in a thread
+    if settings.warnings:  # every warning, not only the last
+        window.statusBar().showMessage("  ·  ".join(settings.warnings), 15000)
     for warning in settings.warnings:
-        window.statusBar().showMessage(warning, 10000)
         print(f"{PROG}: warning: {warning}", file=sys.stderr)
     for problem in problems:
         QMessageBox.warning(window, APP_NAME, problem)
@@ -76,7 +77,8 @@ def run_gui(args: argparse.Namespace) -> int:
         app.aboutToQuit.connect(clipboard.clear)
     sys.excepthook = report_unexpected
     _close_on_sigterm(window)
-    return app.exec()
+    from viewer.services.workers import exit_code
+    return exit_code(app.exec())
 
 
 def _close_on_sigterm(window: QWidget) -> None:

@@ -8,6 +8,7 @@ data), never a traceback.
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, NoReturn, Sequence, TextIO
@@ -137,10 +138,16 @@ def _style_id(text: str) -> str:
     return text
 
 
+MAX_LIMIT = 1_000_000  # hits; SQLite's LIMIT overflows past 2**63
+
+
 def _count(text: str) -> int:
-    if not text.isdigit():
-        raise argparse.ArgumentTypeError(f"expected a whole number, 0 or more, found {text!r}")
-    return int(text)
+    """--limit: a whole number, 0 (every match) up to MAX_LIMIT, parsed with a bound on its digits."""
+    from viewer.core.bounded import bounded_int
+    try:
+        return bounded_int(text, max_digits=7, minimum=0, maximum=MAX_LIMIT)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"expected a whole number from 0 to {MAX_LIMIT:,} ({exc})") from None
 
 
 # --- what the commands share --------------------------------------------------------------
@@ -148,18 +155,17 @@ def _count(text: str) -> int:
 
 def library_dir(args: argparse.Namespace) -> Path:
     """--library, or the user's data folder (QStandardPaths; needs no QApplication)."""
-    if args.library:
+    if args.library is not None:
+        if not args.library:  # "" must not quietly mean the user's real library
+            raise UsageError("--library needs a folder name")
         return Path(args.library)
     from PySide6.QtCore import QStandardPaths
     return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
 
 
 def open_library(args: argparse.Namespace) -> Library:
-    from viewer.core.library import Library, LibraryError
-    try:
-        return Library.open(library_dir(args))
-    except LibraryError as exc:
-        raise DataError(str(exc)) from None
+    from viewer.core.library import Library
+    return Library.open(library_dir(args))  # a LibraryError is one line, exit 1 (main)
 
 
 def load_record(args: argparse.Namespace) -> Record:
@@ -255,6 +261,8 @@ def _export(args: argparse.Namespace, out: TextIO) -> int:
 
 def _pdf(args: argparse.Namespace, out: TextIO) -> int:
     from viewer.ui import printing
+    if not args.output:
+        raise UsageError("-o needs a file name ('-' for standard output)")
     record = load_record(args)
     if args.section:
         check_section(record, args.section)
@@ -262,8 +270,7 @@ def _pdf(args: argparse.Namespace, out: TextIO) -> int:
         printing.pdf_command(record, args.output, section_id=args.section or None,
                              style_id=args.style, page_size=args.page_size)
     except printing.PdfError as exc:
-        print(f"{PROG}: error: {one_line(exc)}", file=sys.stderr)
-        return 1
+        raise DataError(str(exc)) from None
     return 0
 
 
@@ -321,12 +328,23 @@ def _print_added(library: Library, result: AddResult, replace: bool, out: TextIO
 
 def run_command(args: argparse.Namespace, out: TextIO | None = None) -> int:
     func: Command = args.func
-    return func(args, out or sys.stdout)
+    return func(args, out or _stdout())
+
+
+def _stdout() -> TextIO:
+    """Standard output that never fails on a character its encoding lacks (PYTHONIOENCODING=ascii,
+    a C locale): the character is written as an escape, the line still printed."""
+    stream = sys.stdout
+    if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+        stream.reconfigure(errors="backslashreplace")
+    return stream
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     from PySide6.QtCore import QCoreApplication
+
+    from viewer.core.library.errors import LibraryError
     # Set before anything asks QStandardPaths or QSettings where the user's files live.
     QCoreApplication.setOrganizationName(ORGANIZATION)
     QCoreApplication.setApplicationName(PROG)
@@ -341,7 +359,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"{PROG}: error: {one_line(exc)}", file=sys.stderr)
         return 2
-    except (RecordError, DataError) as exc:
+    except (RecordError, DataError, LibraryError) as exc:
         print(f"{PROG}: error: {one_line(exc)}", file=sys.stderr)
         return 1
     except BrokenPipeError:

@@ -67,7 +67,7 @@ def test_a_version_1_library_opens_upgraded_with_every_record(tmp_path):
         assert lib.id_for_ncj("NCJ 211081") == "ncj-211081"
         assert any("ref-damaged" in problem or "record row" in problem for problem in lib.check())
     conn = sqlite3.connect(folder / LIBRARY_FILE_NAME)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
     rows = dict(conn.execute("SELECT id, json FROM records"))
     stored = json.loads(rows["ncj-211081"])
     assert stored["schema_version"] == 2 and "citation" not in stored and stored["csl_extra"] == old[0]["citation"]

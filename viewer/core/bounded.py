@@ -161,3 +161,24 @@ def _read_error(shown: str, exc: OSError | ValueError) -> InputError:
     if isinstance(exc, OSError):
         return InputError(shown, f"cannot be read: {exc.strerror or exc}", exc.errno)
     return InputError(shown, f"cannot be read: {exc}")
+
+
+MAX_JSON_DIGITS = 30
+
+
+class NumberTooLarge(ValueError):
+    """A JSON number with more digits than any field means (``json`` would call ``int()`` on it)."""
+
+
+def json_int(text: str) -> int:
+    """``parse_int`` for ``json.loads``/``JSONDecoder``: at most ``MAX_JSON_DIGITS`` digits, so a
+    5,000-digit number is one message, not int()'s "Exceeds the limit (4300 digits)" traceback."""
+    significant = len(text.lstrip("-").lstrip("0"))
+    if significant > MAX_JSON_DIGITS:
+        raise NumberTooLarge(f"a number of {significant:,} digits, at most {MAX_JSON_DIGITS}")
+    return int(text)
+
+
+def json_constant(text: str) -> float:
+    """``parse_constant``: JSON has no NaN or Infinity; Python's reader takes them unless told."""
+    raise NumberTooLarge(f"{text} is not a JSON number")

@@ -9,6 +9,8 @@ import json
 from types import MappingProxyType
 from typing import Any
 
+from viewer.core.bounded import NumberTooLarge, json_constant, json_int
+
 from viewer.core.record_model import (
     ABSTRACT_ID,
     ANNOTATION_ID,
@@ -38,7 +40,9 @@ def parse_record(raw: bytes | str, source: str = "<record>") -> Record:
         except UnicodeDecodeError as exc:
             raise RecordError(source, f"byte {exc.start}", "not UTF-8 text") from None
     try:
-        data = json.loads(raw)
+        data = json.loads(raw, parse_int=json_int, parse_constant=json_constant)
+    except NumberTooLarge as exc:
+        raise RecordError(source, "", f"not valid JSON ({exc})") from None
     except json.JSONDecodeError as exc:
         raise RecordError(source, f"line {exc.lineno}, column {exc.colno}", f"not valid JSON ({exc.msg})") from None
     except RecursionError:

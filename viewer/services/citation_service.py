@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections import OrderedDict
 from collections.abc import Iterable
 from pathlib import Path
@@ -27,6 +26,7 @@ from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from viewer.citeproc import citation
 from viewer.citeproc.citation import Citation
+from viewer.core.atomic import write_atomic
 from viewer.core.csl_item import csl_item
 from viewer.core.record import Record
 from viewer.services.workers import start_worker, stop_worker
@@ -280,8 +280,6 @@ class CitationService(QObject):
             return
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            temp = path.with_suffix(f".part-{os.getpid()}")
-            temp.write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
-            os.replace(temp, path)
+            write_atomic(path, json.dumps(entry, ensure_ascii=False))  # a failure leaves no temp file
         except OSError:
             pass  # a cache that cannot be written only costs a render next time

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import sys
+
 from PySide6.QtCore import QCoreApplication, QObject, QThread
 
 WORKER_STACK_BYTES = 8 * 1024 * 1024
@@ -23,8 +26,30 @@ def start_worker(owner: QObject, worker: QObject, name: str, stop) -> QThread:
     return thread
 
 
-def stop_worker(thread: QThread | None) -> None:
-    """Lets the thread finish what it is doing, then ends it (safe to call twice)."""
-    if thread is not None:
-        thread.quit()
-        thread.wait()
+QUIT_WAIT_MS = 1000
+_abandoned: list[QThread] = []  # still running at quit: kept alive until the process ends
+
+
+def stop_worker(thread: QThread | None, wait_ms: int = QUIT_WAIT_MS) -> bool:
+    """Ends the thread once its current job is done, waiting at most ``wait_ms`` (safe to call
+    twice). Returns False when it is still busy: the caller has cancelled what would be lost
+    (an import rolls back), so the thread is left to die with the process; see :func:`exit_code`."""
+    if thread is None:
+        return True
+    thread.quit()
+    if thread.wait(wait_ms):
+        return True
+    thread.setParent(None)  # a running QThread must never be destroyed with its owner
+    _abandoned.append(thread)
+    return False
+
+
+def exit_code(code: int) -> int:
+    """After the event loop: with a worker still busy (a bibliography being built, a parser that
+    cannot stop mid-call), the process ends here, without waiting for it or running the
+    interpreter's shutdown, which would wait or abort on the running thread."""
+    if _abandoned:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code

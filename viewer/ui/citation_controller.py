@@ -10,13 +10,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Callable
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QMessageBox
 
 from viewer import APP_NAME
 from viewer.citeproc import citation
 from viewer.core.quotation import quotation
 from viewer.ui import clipboard
 from viewer.ui import settings as keys
+from viewer.ui.plain import warn
 
 if TYPE_CHECKING:
     from viewer.ui.main_window import MainWindow
@@ -79,7 +79,7 @@ class CitationController(QObject):
 
     def _citation_failed(self, record_id: str, style: str, message: str) -> None:
         if self._waiting.pop((record_id, style), None):
-            QMessageBox.warning(self.window, APP_NAME, self.tr("The citation could not be made:\n{0}").format(message))
+            warn(self.window, APP_NAME, self.tr("The citation could not be made:\n{0}").format(message))
 
     def copy_citation(self, in_text: bool = False) -> None:
         ids = self.window.library_panel.selected_record_ids()
@@ -113,8 +113,7 @@ class CitationController(QObject):
 
     def _bibliography_failed(self, token: str, message: str) -> None:
         if self._bibliographies.pop(token, None) is not None:
-            QMessageBox.warning(self.window, APP_NAME,
-                                self.tr("The bibliography could not be made:\n{0}").format(message))
+            warn(self.window, APP_NAME, self.tr("The bibliography could not be made:\n{0}").format(message))
 
     def copy_quotation(self) -> None:
         passage = self.window.pane.textCursor().selectedText().replace("\u2029", " ")

@@ -14,10 +14,11 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
-from viewer.core.importers import ImportFileError, ImportReport, read_file
+from viewer.core.importers import Cancelled, ImportFileError, ImportReport, read_file
 from viewer.core.library import ImportCancelled, Library, LibraryError
 from viewer.services.workers import start_worker, stop_worker
 from viewer.ui.duplicates import ImportSummary, ask_replace
+from viewer.ui.plain import warn
 
 
 class _Worker(QObject):
@@ -38,9 +39,11 @@ class _Worker(QObject):
             if self._cancel.is_set():
                 break
             try:
-                reports.append(read_file(path))
-            except ImportFileError as exc:
-                unreadable.append((path, str(exc)))
+                reports.append(read_file(path, cancelled=self._cancel.is_set))
+            except Cancelled:
+                break
+            except Exception as exc:  # noqa: BLE001 - any reader failure names the file; the import must end
+                unreadable.append((path, str(exc) if isinstance(exc, ImportFileError) else f"{path}: {exc}"))
             self.progress.emit(done + 1, len(paths))
         self.read_done.emit(reports, unreadable, *self._already_there(reports))
 
@@ -77,6 +80,9 @@ class _Worker(QObject):
             return
         except LibraryError as exc:
             self.write_failed.emit(str(exc))
+            return
+        except Exception as exc:  # noqa: BLE001 - never an exception on this thread: the import must end
+            self.write_failed.emit(str(exc) or type(exc).__name__)
             return
         self.write_done.emit(summary)
 
@@ -191,6 +197,7 @@ class ImportFlow(QObject):
                           QMessageBox.StandardButton.Cancel, self._window)
         box.setInformativeText(self.tr("Import the good entries, or nothing from a file that has a bad one? "
                                        "Show Details lists each bad entry with its place in the file."))
+        box.setTextFormat(Qt.TextFormat.PlainText)  # the details quote the files
         box.setDetailedText("\n".join(bad))
         good_button = box.addButton(self.tr("Import Good Entries"), QMessageBox.ButtonRole.AcceptRole)
         none_button = box.addButton(self.tr("Import None from Those Files"), QMessageBox.ButtonRole.DestructiveRole)
@@ -205,5 +212,5 @@ class ImportFlow(QObject):
 
     def _on_failed(self, message: str) -> None:
         self._close_progress()
-        QMessageBox.warning(self._window, self.tr("Import"), message)
+        warn(self._window, self.tr("Import"), message)
         self.finished.emit([], ImportSummary())

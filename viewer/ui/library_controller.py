@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable, TypeVar
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QGuiApplication, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from viewer.core.library import LibraryError
+from viewer.core.library import Library, LibraryError
 from viewer.core.oneline import one_line
 from viewer.core.resources import BUNDLED_RECORD_ID
 from viewer.ui.duplicates import ImportSummary, summary_line
+from viewer.ui.plain import warn
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from viewer.core.importers import ImportReport
@@ -21,6 +24,9 @@ if TYPE_CHECKING:
 IMPORT_FILTERS = ("Reference files (*.html *.htm *.txt *.ris *.bib *.bibtex *.json);;"
                   "NCJRS record pages (*.html *.htm *.txt);;RIS (*.ris);;BibTeX (*.bib *.bibtex);;"
                   "CSL-JSON or record files (*.json);;All files (*)")
+
+
+WRITE_WAIT_S = 0.25  # how long Delete or Undo waits for another copy's write before saying "busy"
 
 
 def _clipboard_report() -> tuple[ImportReport | None, str]:
@@ -42,18 +48,37 @@ def _clipboard_report() -> tuple[ImportReport | None, str]:
 
 
 class _RemoveRecords(QUndoCommand):
+    """A removal that has happened (pushed only after it did): Undo restores what is still there."""
+
     def __init__(self, controller: LibraryController, ids: list[str]) -> None:
         super().__init__(controller.tr("Remove {0} record(s)").format(len(ids)))
         self._controller, self._ids = controller, ids
+        self._done = True  # push() calls redo(): the removal is already made
 
     def redo(self) -> None:
-        library = self._controller.window.library
-        self._ids = list(library.remove(self._ids))
+        if self._done:
+            return
+        removed = self._controller.write(lambda lib: lib.remove(self._ids, wait=WRITE_WAIT_S))
+        if removed is None:
+            self.setObsolete(True)  # nothing happened: the stack must not hold it
+            return
+        self._ids, self._done = list(removed), True
         self._controller.library_changed()
 
     def undo(self) -> None:
-        self._controller.window.library.restore(self._ids)
-        self._controller.library_changed(select=self._ids[0] if self._ids else "")
+        restored = self._controller.write(lambda lib: lib.restore(self._ids, wait=WRITE_WAIT_S))
+        if restored is None:  # busy or failed: still removed, so Undo stays offered
+            self.setObsolete(True)
+            self._controller.repush(self._ids)
+            return
+        self._done = False
+        lost = len(self._ids) - len(restored)
+        self._controller.library_changed(select=restored[0] if restored else "")
+        if lost:
+            self.setObsolete(True)
+            self._controller.say(self._controller.tr(
+                "{0} record(s) cannot be brought back: they were deleted for good (by another copy of "
+                "the program, or from the library file).").format(lost))
 
 
 class LibraryController(QObject):
@@ -140,11 +165,40 @@ class LibraryController(QObject):
 
     def remove_selected(self) -> None:
         ids = self.removable_selection()
-        if ids:
-            self.undo_stack.push(_RemoveRecords(self, ids))
-            self.window.statusBar().showMessage(
-                self.tr("Removed {0} record(s). Undo brings them back.").format(len(ids)), 8000)
+        if not ids:
+            return
+        removed = self.write(lambda lib: lib.remove(ids, wait=WRITE_WAIT_S))
+        if not removed:
+            return
+        self.undo_stack.push(_RemoveRecords(self, list(removed)))
+        self.library_changed()
+        self.say(self.tr("Removed {0} record(s). Undo brings them back.").format(len(removed)))
+
+    def repush(self, ids: list[str]) -> None:
+        """Offers Undo again for a removal whose undo could not be made (after the stack settles)."""
+        QTimer.singleShot(0, lambda: self.undo_stack.push(_RemoveRecords(self, ids)))
+
+    def write(self, change: Callable[[Library], T]) -> T | None:
+        """One change to the library; a failure is told in a message naming the cause, never raised."""
+        try:
+            return change(self.window.library)
+        except LibraryError as exc:
+            warn(self.window, self.tr("Library"), self.explain(exc))
+            return None
+
+    def explain(self, exc: LibraryError) -> str:
+        if "busy" in exc.problem:
+            return self.tr("Another copy of the program is writing to the library (an import?). "
+                           "Nothing was changed: try again when it finishes.")
+        return self.tr("The library could not be changed; nothing was changed.\n\n{0}").format(exc)
+
+    def say(self, message: str) -> None:
+        self.window.statusBar().showMessage(message, 8000)
 
     def shutdown(self) -> None:
         if self._imports is not None:
             self._imports.shutdown()
+        try:
+            self.window.library.end_session()  # this copy's removals can no longer be undone
+        except LibraryError:
+            pass  # another copy is writing: a later start-up purges them (this session is dead by then)

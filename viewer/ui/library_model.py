@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 
-from viewer.core.library import COLUMNS, Hit, Library, ListRow, Order, Ranking, SearchResult
+from viewer.core.library import COLUMNS, Hit, Library, LibraryError, ListRow, Order, Ranking, SearchResult
+from viewer.ui.plain import tooltip
 
 RecordIdRole = Qt.ItemDataRole.UserRole + 10
 HtmlRole = Qt.ItemDataRole.UserRole + 11  # title (and snippet) with matched words in <b>
@@ -51,6 +52,7 @@ class LibraryModel(QAbstractTableModel):
         self._search_order: Order | None = None  # None: relevance, until a header is clicked
         self._result: SearchResult | None = None  # the first hits, ranked on the keystroke
         self._ranking: Ranking | None = None  # every match, once complete() ran
+        self.error = ""  # why the last search found nothing, when it failed
 
     @property
     def library(self) -> Library:
@@ -97,32 +99,49 @@ class LibraryModel(QAbstractTableModel):
             self._browse()
             return
         self.beginResetModel()
-        self._result = self._library.search(query, limit=FIRST_HITS, exact=exact)
-        self._ranking = None
-        self._rows = [_row(h) for h in self._result]
-        self._html = [_html(h) for h in self._result]
-        # Fewer hits than asked, every match ranked: that is all of them, in relevance order.
-        known = self._result.exact and len(self._rows) < FIRST_HITS and self._search_order is None
-        self._total = len(self._rows) if known else None
-        self.endResetModel()
+        try:  # a reset that always ends, even when the search raises (a damaged library)
+            self.error = ""
+            self._ranking = None
+            try:
+                self._result = self._library.search(query, limit=FIRST_HITS, exact=exact)
+            except LibraryError as exc:  # shown by the panel; the list stays usable
+                self.error, self._result, self._rows, self._html = str(exc), None, [], []
+                self._exhausted, self._total = True, 0
+                return
+            self._rows = [_row(h) for h in self._result]
+            self._html = [_html(h) for h in self._result]
+            # Fewer hits than asked, every match ranked: that is all of them, in relevance order.
+            known = self._result.exact and len(self._rows) < FIRST_HITS and self._search_order is None
+            self._total = len(self._rows) if known else None
+        finally:
+            self.endResetModel()
 
     def complete(self) -> None:
         """Ranks (or sorts) every match of the search shown and pages through them from the top."""
-        if not self.searching:
+        if not self.searching or self._result is None:
             return
-        assert self._result is not None
-        self._ranking = self._library.rank(self._result.query, self._search_order or Order())
+        try:
+            ranking = self._library.rank(self._result.query, self._search_order or Order())
+        except LibraryError as exc:
+            self.error = str(exc)
+            return
         self.beginResetModel()
-        self._total = len(self._ranking)
-        hits = self._library.hits(self._ranking, 0, PAGE)
-        self._rows, self._html = [_row(h) for h in hits], [_html(h) for h in hits]
-        self.endResetModel()
+        try:
+            self._ranking = ranking
+            self._total = len(ranking)
+            hits = self._library.hits(ranking, 0, PAGE)
+            self._rows, self._html = [_row(h) for h in hits], [_html(h) for h in hits]
+        except LibraryError as exc:
+            self.error, self._rows, self._html = str(exc), [], []
+        finally:
+            self.endResetModel()
 
     def _browse(self) -> None:
         self.beginResetModel()
         self._result = self._ranking = None
         self._rows, self._html = [], []
         self._exhausted, self._total = False, None
+        self.error = ""
         self.endResetModel()
 
     def reload(self) -> None:
@@ -201,8 +220,11 @@ class LibraryModel(QAbstractTableModel):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         row, column = self._rows[index.row()], index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return (row.title, row.creator, str(row.year) if row.year is not None else "", row.ncj_number)[column]
+        text = (row.title, row.creator, str(row.year) if row.year is not None else "", row.ncj_number)[column]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return text
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return tooltip(text)
         if role == RecordIdRole:
             return row.id
         if role == HtmlRole:

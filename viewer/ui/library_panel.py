@@ -189,7 +189,11 @@ class LibraryPanel(QWidget):
 
     def _update_count(self, *_) -> None:
         total = self.model.total()
-        if not self.model.searching:
+        if self.model.error:  # plain text: the message names a file
+            text = self.tr("The search failed: {0}").format(self.model.error)
+            self.count_label.setTextFormat(Qt.TextFormat.PlainText)
+            self.count_label.setWordWrap(True)
+        elif not self.model.searching:
             text = self.tr("1 record") if total == 1 else self.tr("{0} records").format(f"{total:,}")
         elif total is None:  # counted once typing pauses
             text = self.tr("{0}+ records match").format(f"{self.model.rowCount():,}")

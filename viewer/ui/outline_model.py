@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
 from viewer.core.record import Record, Section
+from viewer.ui.plain import tooltip
 
 SectionRole = Qt.ItemDataRole.UserRole + 1
 SectionIdRole = Qt.ItemDataRole.UserRole + 2
@@ -79,8 +80,10 @@ class OutlineModel(QAbstractItemModel):
         node = self.section(index)
         if node is None:
             return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role == Qt.ItemDataRole.DisplayRole:
             return node.heading
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return tooltip(node.heading)
         if role == SectionRole:
             return node
         if role == SectionIdRole:

@@ -10,11 +10,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QStandardPaths
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog
 
 from viewer import APP_NAME
 from viewer.citeproc import citation
 from viewer.core.atomic import WriteError, write_atomic
+from viewer.ui.plain import warn
 
 if TYPE_CHECKING:
     from viewer.ui.citation_controller import CitationController
@@ -46,7 +47,7 @@ class OutputController(QObject):
         try:
             write_atomic(path, text)
         except WriteError as exc:
-            QMessageBox.warning(self.window, APP_NAME, self.tr("Could not save: {0}").format(exc))
+            warn(self.window, APP_NAME, self.tr("Could not save: {0}").format(exc))
             return False
         self.window.statusBar().showMessage(self.tr("Saved {0}").format(path), 5000)
         return True
@@ -81,7 +82,7 @@ class OutputController(QObject):
             try:
                 printing.write_pdf(record, path, section_id, style_id=style, cite=citation.from_entry(entry))
             except printing.PdfError as exc:
-                QMessageBox.warning(window, APP_NAME, str(exc))
+                warn(window, APP_NAME, str(exc))
                 return
             window.statusBar().showMessage(self.tr("Saved {0}").format(path), 5000)
 

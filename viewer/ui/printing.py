@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from html import escape
 from pathlib import Path
 
@@ -20,6 +19,8 @@ from PySide6.QtGui import QFont, QGuiApplication, QPagedPaintDevice, QPageLayout
 from viewer import APP_NAME
 from viewer.citeproc import citation
 from viewer.citeproc.citation import Citation
+from viewer.core.atomic import WriteError, write_via_temp
+from viewer.core.pdfcheck import verify_pdf
 from viewer.core.record import Record, Section
 from viewer.core.section_text import section_html
 
@@ -141,32 +142,25 @@ def write_pdf(record: Record, path: str | os.PathLike, section_id: str | None = 
               style_id: str = citation.DEFAULT_STYLE, page_size: str = DEFAULT_PAGE_SIZE,
               cite: Citation | None = None) -> Path:
     """Writes the PDF (selectable text, title metadata = record title); replaces ``path`` only when done."""
-    path = Path(path)
     layout = page_layout(page_size)
     sections_to_print(record, section_id)  # an unknown section fails before any file is touched
-    try:
-        handle, part = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent or ".")
-        os.close(handle)
-    except OSError as exc:
-        raise PdfError(f"{path}: cannot be written ({exc.strerror or exc})") from None
-    try:
-        writer = QPdfWriter(part)
+
+    def produce(part: Path) -> None:
+        writer = QPdfWriter(str(part))
         writer.setPageLayout(layout)
         writer.setTitle(record.title)
         writer.setCreator(APP_NAME)
         writer.setResolution(600)
         render_to(writer, record, section_id, style_id, cite)
         del writer  # finishes the file
-        with open(part, "rb") as written:
-            if written.read(5) != b"%PDF-":
-                raise PdfError(f"{path}: Qt could not write the PDF")
-        os.replace(part, path)
-    except OSError as exc:
-        raise PdfError(f"{path}: cannot be written ({exc.strerror or exc})") from None
-    finally:
-        if os.path.exists(part):
-            os.unlink(part)
-    return path
+
+    # Qt's writer ignores write errors (a full disk leaves half a PDF): the whole document is
+    # parsed before it takes the old file's place; a device or "-" is written through.
+    try:
+        write_via_temp(path, produce, verify=verify_pdf)
+    except WriteError as exc:
+        raise PdfError(str(exc)) from None
+    return Path(path)
 
 
 def suggested_file_name(record: Record, section_id: str | None = None) -> str:

@@ -7,9 +7,13 @@ the default with a warning; it never stops the program.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import Callable
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QSettings
+
+from viewer.core.bounded import bounded_int
 
 GEOMETRY = "window/geometry"
 WINDOW_STATE = "window/state"
@@ -33,6 +37,7 @@ class _Key:
     kind: type
     default: object
     choices: tuple = ()
+    valid: Callable[[object], bool] | None = None  # beyond the type: a value the program can use
 
 
 _KEYS = {k.name: k for k in (
@@ -43,10 +48,11 @@ _KEYS = {k.name: k for k in (
     _Key(EXPANDED, list, None),  # None: never saved, so everything starts expanded
     _Key(LAST_SECTION, str, ""),
     _Key(LAST_RECORD, str, ""),
-    _Key(ZOOM, int, 100),
+    _Key(ZOOM, int, 100, valid=lambda v: 10 <= v <= 1000),  # percent; the pane clamps to its steps
     _Key(APPEARANCE, str, "system", ("system", "light", "dark")),
     _Key(FIND_CASE_SENSITIVE, bool, False),
-    _Key(CITATION_STYLE, str, "apa"),
+    # A style id, never a path: "../../etc/passwd" must not reach the style files.
+    _Key(CITATION_STYLE, str, "apa", valid=lambda v: re.fullmatch(r"[a-z0-9][a-z0-9._-]{0,199}", v) is not None),
     _Key(LIBRARY_ORDER, str, "", ("", "title", "-title", "creator", "-creator", "year", "-year", "ncj", "-ncj")),
 )}
 
@@ -62,7 +68,10 @@ def _coerce(value, kind: type):
     if kind is int:
         if isinstance(value, int) and not isinstance(value, bool):
             return value
-        return int(value) if isinstance(value, str) and value.strip().lstrip("-").isdigit() else _UNSET
+        try:
+            return bounded_int(value) if isinstance(value, str) else _UNSET
+        except ValueError:
+            return _UNSET
     if kind is list:
         if value is None:  # INI stores an empty list as @Invalid()
             return []
@@ -87,9 +96,18 @@ class Settings:
             self.warnings.append(f"The settings file {self._qs.fileName()} is damaged; defaults are used.")
         elif self._qs.status() == QSettings.Status.AccessError:
             self.warnings.append(f"The settings file {self._qs.fileName()} cannot be read; defaults are used.")
+        else:
+            self._warn_unknown()
         if not self._qs.isWritable():
             self.warnings.append(f"Settings cannot be saved to {self._qs.fileName()}: "
                                  f"changes last until the program closes.")
+
+    def _warn_unknown(self) -> None:
+        """Keys this program never writes: a damaged file (random bytes parse as odd keys)."""
+        unknown = [k for k in self._qs.allKeys() if k not in _KEYS]
+        if unknown:
+            self.warnings.append(f"The settings file {self._qs.fileName()} holds {len(unknown)} damaged or "
+                                 f"unknown entries; they are ignored.")
 
     @property
     def file_name(self) -> str:
@@ -103,8 +121,9 @@ class Settings:
             value = _coerce(self._qs.value(name), key.kind)
         except Exception:  # noqa: BLE001 - a damaged value must never stop start-up
             value = _UNSET
-        if value is _UNSET or (key.choices and value not in key.choices):
-            self.warnings.append(f"Ignored a damaged setting '{name}'.")
+        if value is _UNSET or (key.choices and value not in key.choices) or (key.valid and not key.valid(value)):
+            self.warnings.append(f"Ignored a damaged setting '{name}'; it is reset to its default.")
+            self._qs.remove(name)
             return key.default
         return value
 

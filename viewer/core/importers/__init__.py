@@ -45,14 +45,17 @@ reference twice gives the same id (a library treats it as a duplicate).
 
 from __future__ import annotations
 
+import errno
 import re
 from pathlib import Path
 from typing import Any, Callable
 
+from viewer.core.bounded import Cancelled, InputError, read_input
 from viewer.core.importers.bibtex import parse_bibtex
 from viewer.core.importers.common import (
     FORMATS,
     MAX_FILE_BYTES,
+    cancellable,
     BadEntry,
     ImportedRecord,
     ImportFileError,
@@ -63,8 +66,9 @@ from viewer.core.importers.ncjrs import FORMAT as PAGE_FORMAT
 from viewer.core.importers.ncjrs import MAX_PAGE_BYTES, NOT_ANY, looks_like_ncjrs_page, parse_ncjrs_page
 from viewer.core.importers.recordfile import parse_record_json
 from viewer.core.importers.ris import parse_ris
+from viewer.core.oneline import one_line
 
-__all__ = ["FORMATS", "BadEntry", "ImportFileError", "ImportReport", "ImportedRecord", "format_from_name", "import_file",
+__all__ = ["FORMATS", "BadEntry", "Cancelled", "ImportFileError", "ImportReport", "ImportedRecord", "format_from_name", "import_file",
            "parse_bibtex", "parse_bytes", "parse_csl_json", "parse_ncjrs_page", "parse_record_json", "parse_ris",
            "parse_text", "read_clipboard", "read_file", "sniff_format"]
 
@@ -72,25 +76,26 @@ __all__ = ["FORMATS", "BadEntry", "ImportFileError", "ImportReport", "ImportedRe
 # --- reading files ----------------------------------------------------------------------
 
 
-def read_file(path: Path | str, format: str | None = None) -> ImportReport:
-    """Read one file; the format comes from ``format``, else the extension, else the content."""
-    path = Path(path)
+def read_file(path: Path | str, format: str | None = None, *,
+              cancelled: Callable[[], bool] | None = None) -> ImportReport:
+    """Read one file; the format comes from ``format``, else the extension, else the content.
+
+    Regular files only (a FIFO would hang, ``/dev/zero`` never ends), the size limit counted while
+    reading; ``cancelled()`` is asked between chunks (raises :class:`Cancelled`)."""
     source = str(path)
+    format = format or format_from_name(Path(path).name)
+    limit = MAX_PAGE_BYTES if format == PAGE_FORMAT else MAX_FILE_BYTES
     try:
-        size = path.stat().st_size
-        format = format or format_from_name(path.name)
-        if size > MAX_FILE_BYTES:
-            raise ImportFileError(source, "", f"too large to import ({size:,} bytes)")
-        if format == PAGE_FORMAT and size > MAX_PAGE_BYTES:
-            raise ImportFileError(source, "", f"too large for an NCJRS record page ({size:,} bytes)")
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ImportFileError(source, "", "file not found") from None
-    except IsADirectoryError:
-        raise ImportFileError(source, "", "is a folder, not a file") from None
-    except OSError as exc:
-        raise ImportFileError(source, "", f"cannot be read ({exc.strerror or exc})") from None
-    return parse_bytes(raw, source, format)
+        raw = read_input(path, limit_bytes=limit, cancelled=cancelled)
+    except InputError as exc:
+        if exc.errno == errno.ENOENT:
+            raise ImportFileError(source, "", "file not found") from None
+        if exc.errno == errno.EFBIG:
+            what = "for an NCJRS record page" if format == PAGE_FORMAT else "to import"
+            raise ImportFileError(source, "", f"too large {what} (over {limit:,} bytes)") from None
+        raise ImportFileError(source, "", one_line(exc.strerror or "cannot be read")) from None
+    with cancellable(cancelled):
+        return parse_bytes(raw, source, format)
 
 
 def parse_bytes(raw: bytes, source: str, format: str | None = None) -> ImportReport:

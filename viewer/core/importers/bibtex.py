@@ -11,6 +11,7 @@ from viewer.core.importers.common import (
     SPACE,
     BadEntry,
     BadValue,
+    cancel_point,
     Builder,
     ImportedRecord,
     ImportFileError,
@@ -43,6 +44,7 @@ def parse_bibtex(text: str, source: str = "<bibtex>") -> ImportReport:
         raise ImportFileError(source, "", "not readable BibTeX (nested too deeply)") from None
     index = 0
     for block in library.blocks:
+        cancel_point()
         line = (block.start_line or 0) + 1
         if isinstance(block, model.DuplicateBlockKeyBlock):
             report.bad.append(BadEntry(source, f"line {line}", f"duplicate key '{block.key}'", line=line, index=index))

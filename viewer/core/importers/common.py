@@ -3,11 +3,15 @@ fields into a Record (nothing invented: only what the file gives)."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from viewer.core.bounded import Cancelled
 from viewer.core.record import Record, RecordError, standard_sections
 
 FORMATS = ("ris", "bibtex", "csl-json", "record", "ncjrs-page")
@@ -72,6 +76,27 @@ class ImportReport:
 
     def summary(self) -> str:
         return f"{self.file}: {len(self.entries)} good, {len(self.bad)} bad ({self.format})"
+
+
+_cancel = threading.local()
+
+
+@contextlib.contextmanager
+def cancellable(cancelled: Callable[[], bool] | None) -> Iterator[None]:
+    """While parsing in this thread, :func:`cancel_point` asks ``cancelled()``."""
+    before = getattr(_cancel, "check", None)
+    _cancel.check = cancelled
+    try:
+        yield
+    finally:
+        _cancel.check = before
+
+
+def cancel_point() -> None:
+    """Called by the readers once an entry (cheap): raises Cancelled when the import was cancelled."""
+    check = getattr(_cancel, "check", None)
+    if check is not None and check():
+        raise Cancelled("the import was cancelled")
 
 
 class BadValue(Exception):

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Iterable
 
+from viewer.core.bounded import MAX_JSON_DIGITS, NumberTooLarge, json_constant, json_int
 from viewer.core.importers.common import (
     BadEntry,
     BadValue,
+    cancel_point,
     Builder,
     ImportedRecord,
     ImportFileError,
@@ -27,6 +30,7 @@ def parse_csl_json(text: str, source: str = "<csl-json>") -> ImportReport:
     report = ImportReport(source, "csl-json")
     for index, line, item in _json_items(text, source):
         where = f"item {index} (line {line})"
+        cancel_point()
         try:
             found = unpaired_surrogate(item)
             if found:
@@ -41,7 +45,7 @@ def parse_csl_json(text: str, source: str = "<csl-json>") -> ImportReport:
 
 def _json_items(text: str, source: str) -> Iterable[tuple[int, int, Any]]:
     """The items of a JSON array (or one object) with their index and 1-based start line."""
-    decoder = json.JSONDecoder()
+    decoder = json.JSONDecoder(parse_int=json_int, parse_constant=json_constant)
     lines = _LineIndex(text)
     pos = _skip_space(text, 0)
     if pos < len(text) and text[pos] == "{":
@@ -80,6 +84,10 @@ def _decode(decoder: json.JSONDecoder, text: str, pos: int, source: str, lines: 
         raise ImportFileError(source, f"line {exc.lineno}, column {exc.colno}", f"not valid JSON ({exc.msg})") from None
     except RecursionError:
         raise ImportFileError(source, f"line {lines.line(pos)}", "not valid JSON (nested too deeply)") from None
+    except NumberTooLarge as exc:  # where: the first such number from the item on
+        found = re.compile(r"-?[0-9]{%d,}|NaN|-?Infinity" % (MAX_JSON_DIGITS + 1)).search(text, pos)
+        raise ImportFileError(source, f"line {lines.line(found.start() if found else pos)}",
+                              f"not valid JSON ({exc})") from None
 
 
 def _skip_space(text: str, pos: int) -> int:

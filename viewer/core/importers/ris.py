@@ -7,6 +7,7 @@ import re
 from viewer.core.importers.common import (
     BadEntry,
     BadValue,
+    cancel_point,
     Builder,
     ImportedRecord,
     ImportFileError,
@@ -47,6 +48,7 @@ def parse_ris(text: str, source: str = "<ris>") -> ImportReport:
             entry_start = number
             continue
         if tag == "ER":
+            cancel_point()
             body = "\n".join(lines[entry_start - 1:number]) + "\n"
             where = f"line {entry_start}"
             try:

@@ -164,8 +164,10 @@ class Ranker:
         if not ranked:
             return ()
         rows = {r[0]: r for r in self._conn.execute(
-            "SELECT rid, id, title, authors, ncj_number, json_extract(json, '$.abstract'), "
-            "json_extract(json, '$.annotation'), creator, issued_year FROM records WHERE rid IN (SELECT value FROM json_each(?))",
+            "SELECT rid, id, title, authors, ncj_number, "  # a damaged row's JSON reads as no text
+            "CASE WHEN json_valid(json) THEN json_extract(json, '$.abstract') END, "
+            "CASE WHEN json_valid(json) THEN json_extract(json, '$.annotation') END, creator, issued_year "
+            "FROM records WHERE rid IN (SELECT value FROM json_each(?))",
             (json.dumps([rid for rid, _ in ranked]),))}
         hits = []
         for rid, score in ranked:

@@ -20,14 +20,23 @@ class Guard:
     """A read, or a write transaction (BEGIN IMMEDIATE ... COMMIT / ROLLBACK), turning SQLite
     errors into LibraryErrors that name the file."""
 
-    def __init__(self, lib: Library, write: bool) -> None:
-        self.lib, self.write = lib, write
+    def __init__(self, lib: Library, write: bool, wait: float | None = None) -> None:
+        self.lib, self.write, self.wait = lib, write, wait
         self.began = False
 
     def __enter__(self) -> "Guard":
         if self.write:
+            conn = self.lib._conn
             try:
-                self.lib._conn.execute("BEGIN IMMEDIATE")
+                if self.wait is None:
+                    conn.execute("BEGIN IMMEDIATE")
+                else:  # the window's own writes: a short wait, then "busy", never a frozen window
+                    before = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+                    conn.execute(f"PRAGMA busy_timeout = {int(self.wait * 1000):d}")
+                    try:
+                        conn.execute("BEGIN IMMEDIATE")
+                    finally:
+                        conn.execute(f"PRAGMA busy_timeout = {int(before):d}")
             except sqlite3.Error as exc:
                 raise sqlite_error(self.lib.path, exc) from None
             self.began = True

@@ -11,7 +11,7 @@ from typing import Callable
 from viewer.core.library.errors import CorruptLibraryError, LibraryError
 
 LIBRARY_FILE_NAME = "library.sqlite3"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 APPLICATION_ID = 0x4E434A52  # "NCJR"
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -107,12 +107,31 @@ def _migrate_to_3(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def _migrate_sessions_and_safe_text(conn: sqlite3.Connection) -> None:
+    """Hardening (issue 16): a removal belongs to the session that made it (``removed_by``, a row
+    of ``sessions``), so another copy's start-up no longer purges it; and the search view reads a
+    row whose JSON is damaged as empty text instead of failing every search that reaches it."""
+    conn.execute("""CREATE TABLE sessions (
+        id TEXT PRIMARY KEY, pid INTEGER NOT NULL, started TEXT NOT NULL, host TEXT NOT NULL)""")
+    conn.execute("ALTER TABLE records ADD COLUMN removed_by TEXT")  # NULL: removed before sessions
+    conn.execute("DROP VIEW record_text")
+    conn.execute(_SAFE_RECORD_TEXT)
+
+
+_SAFE_RECORD_TEXT = """CREATE VIEW record_text(rid, title, authors, abstract, annotation, ncj_number) AS
+    SELECT rid, title, authors,
+           CASE WHEN json_valid(json) THEN coalesce(json_extract(json, '$.abstract'), '') ELSE '' END,
+           CASE WHEN json_valid(json) THEN coalesce(json_extract(json, '$.annotation'), '') ELSE '' END,
+           CASE ncj_number WHEN '' THEN '' ELSE 'NCJ ' || ncj_number END
+    FROM records"""
+
+
 REQUIRED_OBJECTS = {"records", "record_text", "record_fts", "head_fts", "terms", "records_keep_bundled",
-                    "records_ncj", "records_by_creator"}
+                    "records_ncj", "records_by_creator", "sessions"}
 
 # MIGRATIONS[v] takes a library at version v - 1 to version v, inside one transaction.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_to_1, 2: _migrate_to_2,
-                                                               3: _migrate_to_3}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_to_1, 2: _migrate_to_2, 3: _migrate_to_3,
+                                                               4: _migrate_sessions_and_safe_text}
 
 
 # --- setting a library aside ------------------------------------------------------------

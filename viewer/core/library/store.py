@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from viewer.core.importers import ImportedRecord, ImportReport
-from viewer.core.library import index, listing, schema
+from viewer.core.library import index, listing, schema, sessions
 from viewer.core.library.adding import AddResult, Cancel, ImportOutcome, Progress, add_items, stored
 from viewer.core.library.bundled import seed_bundled
 from viewer.core.library.errors import (
@@ -239,26 +239,31 @@ class Library:
         result = self.add_records(report.entries, replace=replace, progress=progress, cancel=cancel)
         return ImportOutcome(report, result, True)
 
-    def remove(self, record_ids: Iterable[str]) -> tuple[str, ...]:
-        """Hide records from list and search (undo with :meth:`restore` until :meth:`purge_removed`).
-        The bundled record and unknown ids are skipped; returns the ids removed."""
+    def remove(self, record_ids: Iterable[str], *, wait: float | None = None) -> tuple[str, ...]:
+        """Hide records from list and search, pending for this session: undo with :meth:`restore`
+        until the session ends (:meth:`end_session`) or is proven dead (:meth:`purge_removed`).
+        The bundled record and unknown ids are skipped; returns the ids removed. ``wait``: seconds
+        to wait for another copy's write (default: the connection's)."""
         ids = [i for i in dict.fromkeys(record_ids) if i != BUNDLED_RECORD_ID]
-        with self._write():
+        with self._write(wait):
             rows = self._rows_where(ids, removed=0)
             rids = [rid for rid, _ in rows]
+            session = sessions.register(self._conn) if rids else None
             index.fts_delete(self._conn, rids)
-            self._conn.executemany("UPDATE records SET removed = 1 WHERE rid = ?", [(r,) for r in rids])
+            self._conn.executemany("UPDATE records SET removed = 1, removed_by = ? WHERE rid = ?",
+                                   [(session, r) for r in rids])
         self._changed()
         done = {i for _, i in rows}
         return tuple(i for i in ids if i in done)
 
-    def restore(self, record_ids: Iterable[str]) -> tuple[str, ...]:
-        """Bring back removed records; returns the ids restored."""
+    def restore(self, record_ids: Iterable[str], *, wait: float | None = None) -> tuple[str, ...]:
+        """Bring back removed records; returns the ids restored (not those purged meanwhile)."""
         ids = list(dict.fromkeys(record_ids))
-        with self._write():
+        with self._write(wait):
             rows = self._rows_where(ids, removed=1)
             rids = [rid for rid, _ in rows]
-            self._conn.executemany("UPDATE records SET removed = 0 WHERE rid = ?", [(r,) for r in rids])
+            self._conn.executemany("UPDATE records SET removed = 0, removed_by = NULL WHERE rid = ?",
+                                   [(r,) for r in rids])
             for rid in rids:
                 index.fts_insert_range(self._conn, rid, rid)
         self._changed()
@@ -266,9 +271,25 @@ class Library:
         return tuple(i for i in ids if i in done)
 
     def purge_removed(self) -> int:
-        """Delete removed records for good (the app calls this at start-up, when no undo can reach them)."""
+        """Delete for good the removals no undo can reach: those of sessions proven dead, and those
+        made before sessions were kept. Another running copy's removals stay (the app calls this
+        at start-up)."""
         with self._write():
-            n = self._conn.execute("DELETE FROM records WHERE removed = 1").rowcount
+            dead = sessions.dead_sessions(self._conn)
+            n = self._conn.execute(
+                "DELETE FROM records WHERE removed = 1 AND (removed_by IS NULL OR removed_by IN "
+                "(SELECT value FROM json_each(?)))", (json.dumps(dead),)).rowcount
+            self._conn.execute("DELETE FROM sessions WHERE id IN (SELECT value FROM json_each(?))",
+                               (json.dumps(dead),))
+        self._changed()
+        return n
+
+    def end_session(self) -> int:
+        """This copy is quitting: its removals can no longer be undone, so they go for good."""
+        me = sessions.current().id
+        with self._write():
+            n = self._conn.execute("DELETE FROM records WHERE removed = 1 AND removed_by = ?", (me,)).rowcount
+            self._conn.execute("DELETE FROM sessions WHERE id = ?", (me,))
         self._changed()
         return n
 
@@ -280,6 +301,13 @@ class Library:
         self._changed()
         if self.path is not None:
             self._checkpoint()
+
+    def damaged(self) -> list[str]:
+        """Ids of listed records whose stored JSON is damaged: the one place they are named
+        (each reads as a DamagedRecordError; search passes over their text)."""
+        with self._reading():
+            return [i for (i,) in self._conn.execute(
+                "SELECT id FROM records WHERE removed = 0 AND NOT json_valid(json) ORDER BY rid")]
 
     def check(self) -> list[str]:
         """A full integrity check (reads the whole file): the problems found, empty when none."""
@@ -349,8 +377,8 @@ class Library:
     def _reading(self) -> "Guard":
         return Guard(self, write=False)
 
-    def _write(self) -> "Guard":
-        return Guard(self, write=True)
+    def _write(self, wait: float | None = None) -> "Guard":
+        return Guard(self, write=True, wait=wait)
 
     def _rows_where(self, ids: list[str], removed: int) -> list[tuple[int, str]]:
         if not ids:
