@@ -139,3 +139,10 @@ def _private_user_folders(tmp_path_factory):
             os.environ.pop(name, None)
         else:
             os.environ[name] = value
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _widgets_application_first(qapp):
+    """One QApplication for the whole run, made before any test: a command run in-process (`pdf`)
+    would otherwise make a QGuiApplication, and a later window test could not make its widgets."""
+    return qapp
