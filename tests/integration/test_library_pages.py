@@ -27,6 +27,17 @@ def v1_row(data: dict, protected: bool = False) -> dict:
     return row_for(record, json.dumps(data), protected)
 
 
+def _insert_v1_rows(conn: sqlite3.Connection, rows: list[dict]) -> None:
+    """Rows with version 1's columns only (index.insert_rows writes today's), and their index entries."""
+    first = (conn.execute("SELECT max(rid) FROM records").fetchone()[0] or 0) + 1
+    conn.executemany(
+        "INSERT INTO records(rid, id, ncj_number, title, sort_group, sort_title, authors, issued_year, protected, "
+        "removed, added_at, json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
+        [(first + i, r["id"], r["ncj_number"], r["title"], r["sort_group"], r["sort_title"], r["authors"],
+          r["issued_year"], r["protected"], r["added_at"], r["json"]) for i, r in enumerate(rows)])
+    index.fts_insert_range(conn, first, first + len(rows) - 1)
+
+
 def make_v1_library(folder: Path) -> list[dict]:
     """A library as version 1 of the program wrote it: its schema statements, records in format 1."""
     folder.mkdir()
@@ -44,7 +55,7 @@ def make_v1_library(folder: Path) -> list[dict]:
     conn = sqlite3.connect(folder / LIBRARY_FILE_NAME, isolation_level=None)
     conn.execute("BEGIN")
     schema.MIGRATIONS[1](conn)
-    index.insert_rows(conn, [v1_row(bundled, True)] + [v1_row(r) for r in records])
+    _insert_v1_rows(conn, [v1_row(bundled, True)] + [v1_row(r) for r in records])
     conn.execute("INSERT INTO records(id, ncj_number, title, sort_title, added_at, json) "
                  "VALUES ('ref-damaged', '', 'Damaged', 'damaged', '2024-01-01T00:00:00Z', '{not json')")
     conn.execute("PRAGMA user_version = 1")

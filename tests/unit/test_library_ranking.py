@@ -102,7 +102,7 @@ def test_a_version_2_library_gains_the_creator_column(tmp_path):
                   json.dumps(record_to_data(old, {}))))
     conn.close()
     with Library.open(folder) as lib:
-        assert lib._conn.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert lib._conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
         row = next(r for r in lib.list_rows(0, 10, Order("creator")) if r.id == "old-1")
         assert (row.creator, row.year, row.ncj_number) == ("Roe, Ray et al.", 1988, "77")
         assert lib.get("old-1").title == "An old record"
