@@ -17,7 +17,7 @@ from viewer.cli import main
 from viewer.core.importers import import_file
 from viewer.core.library import Library, library_file
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FILES, PER_FILE, KILLS = 3, 1500, 12  # ~3 s of importing, killed at 12 points
 
 

@@ -15,7 +15,7 @@ from viewer.core.record import Record
 from viewer.ui.import_flow import ImportFlow
 from viewer.ui.library_model import PAGE, HtmlRole, LibraryModel, RecordIdRole
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
@@ -106,7 +106,7 @@ def test_import_none_leaves_the_library_unchanged(make_window, qtbot, library, m
 
 
 def test_drop_a_record_file_opens_it(make_window, qtbot, library, tmp_path):
-    data = json.loads((Path(__file__).resolve().parent.parent / "resources/records/ncj-203234.json").read_text())
+    data = json.loads((Path(__file__).resolve().parents[2] / "resources/records/ncj-203234.json").read_text())
     data.update(id="ncj-5", ncj_number="5", title="A Dropped Record", outline=[])
     path = tmp_path / "dropped.json"
     path.write_text(json.dumps(data))

@@ -24,7 +24,7 @@ from viewer.citeproc.engine import CslEngine, CslEngineError, without_sort
 from viewer.core.csl_item import csl_item
 from viewer.core.resources import bundled_record, resource_path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 STYLE_IDS = citation.style_ids()
 URL = "https://www.ncjrs.gov/App/abstractdb/AbstractDBDetails.aspx?id="
 

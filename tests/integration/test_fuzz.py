@@ -271,7 +271,7 @@ def test_library_database_damaged(cut, noise, where, tmp_path_factory):
     folder = tmp_path_factory.mktemp("lib")
     with Library.open(folder) as lib:
         lib.add_records(__import__("viewer.core.importers", fromlist=["x"]).read_file(
-            Path(__file__).parent / "data" / "sample.json").entries)
+            Path(__file__).resolve().parents[1] / "data" / "sample.json").entries)
     db = library_file(folder)
     for extra in folder.glob("*-wal"):
         extra.unlink()

@@ -25,7 +25,7 @@ from viewer.citeproc.engine import CslEngine, has_bibliography_sort, without_cit
 from viewer.core.csl_item import csl_item
 from viewer.core.resources import bundled_record, resource_path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 STYLE_IDS = citation.style_ids()
 URL = "https://www.ncjrs.gov/App/abstractdb/AbstractDBDetails.aspx?id="
 SORTING_STYLES = {"apa", "modern-language-association", "chicago-author-date", "chicago-notes-bibliography",

@@ -22,7 +22,7 @@ from viewer.citeproc.citation import STYLES, Citation, CitationError, render, st
 from viewer.core.csl_item import SENTENCE_CASE_STYLES, csl_item, csl_name
 from viewer.core.resources import bundled_record, resource_path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CSL_NS = "{http://purl.org/net/xbiblio/csl}"
 EXPECTED_STYLES = [
     "apa", "modern-language-association", "chicago-author-date", "chicago-notes-bibliography",
