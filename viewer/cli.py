@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, NoReturn, Sequence, TextIO
 
 from viewer import __version__
-from viewer.core.record import Record, RecordError, load_record_file
+from viewer.core.record import Record, RecordError, Section, load_record_file
 
 if TYPE_CHECKING:
     from viewer.core.library import Library
@@ -159,9 +159,11 @@ def load_record(args: argparse.Namespace) -> Record:
     return bundled_record()
 
 
-def check_section(record: Record, section_id: str) -> None:
-    if record.section(section_id) is None:
+def check_section(record: Record, section_id: str) -> Section:
+    section = record.section(section_id)
+    if section is None:
         raise UsageError(f"unknown section {section_id!r} (choose from {', '.join(record.section_ids())})")
+    return section
 
 
 def one_line(message: object) -> str:
@@ -195,8 +197,7 @@ def _sections(args: argparse.Namespace, out: TextIO) -> int:
 def _show(args: argparse.Namespace, out: TextIO) -> int:
     from viewer.core.section_text import section_plain
     record = load_record(args)
-    check_section(record, args.id)
-    print(section_plain(record, record.section(args.id)), file=out)
+    print(section_plain(record, check_section(record, args.id)), file=out)
     return 0
 
 

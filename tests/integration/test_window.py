@@ -79,7 +79,7 @@ def test_copy_copies_the_selected_text(make_window, qtbot):
 
 
 def test_standard_shortcuts(make_window):
-    actions = make_window().actions
+    actions = make_window().menu_actions
     assert actions.copy.shortcut() == QKeySequence(QKeySequence.StandardKey.Copy)
     assert QKeySequence("Ctrl+Q") in actions.quit.shortcuts()
     assert actions.find.shortcut() == QKeySequence(QKeySequence.StandardKey.Find)

@@ -44,7 +44,7 @@ the reference, runs without either):
   (ECMA-402) and compares code points, so "Øster" would sort after "Smith" and "Report 10"
   before "Report 9". citeproc-js sorts with ``localeCompare(b, "en-US", {sensitivity: "base",
   ignorePunctuation: true, numeric: true})``, which Node answers with ICU; here it is answered
-  by :class:`_Collator` (Qt's ``QCollator``, ICU-backed in Qt's Linux builds, with accents
+  by :class:`~viewer.citeproc.collation.Collator` (Qt's ``QCollator``, ICU-backed in Qt's Linux builds, with accents
   folded for ``base``). The tests compare it with Node on a list of hard pairs.
 - ``NcjrsCite.indexMacroLookups`` (resources/js/citeproc_driver.js) replaces, in this engine
   only, citeproc-js's ``CSL.XmlJSON.prototype.getNodesByName`` for one call: finding a macro by
@@ -66,15 +66,12 @@ import json
 import re
 import threading
 import time
-import unicodedata
 import xml.etree.ElementTree as ET
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCollator, QLocale, Qt
-
 from viewer.citeproc import style_repo
+from viewer.citeproc.collation import Collator
 from viewer.core.record import unpaired_surrogate
 from viewer.core.resources import resource_path
 
@@ -288,7 +285,7 @@ class CslEngine:
         # QuickJS's localeCompare ignores locale and options: answer it with ICU through QCollator.
         # Its arguments come as JSON too: JSON.stringify escapes what QuickJS cannot hand to Python
         # (a lone surrogate half fails the call).
-        collator = _Collator()
+        collator = Collator()
         self._js.add_callable("ncjrsCompare", lambda args: collator.compare(*json.loads(args)))
         self._evaluate(
             "(function (compare) {"
@@ -349,51 +346,6 @@ class CslEngine:
 def _first_line(exc: Exception) -> str:
     """QuickJS's message, without the JavaScript stack it appends."""
     return str(exc).split("\n", 1)[0]
-
-
-class _Collator:
-    """``String.prototype.localeCompare(that, "en-US", options)`` as ICU (and so Node) answers it.
-
-    QCollator (ICU in Qt's Linux builds; the platform's collation elsewhere) with the options
-    citeproc-js passes: ``numeric``, ``ignorePunctuation`` (ICU "shifted"), and a sensitivity.
-    QCollator offers no primary strength, so ``base`` and ``case`` (which ignore accents) compare
-    strings with their accents folded away (:func:`_fold_accents`), case-insensitively for
-    ``base`` and ``accent``. Only en-US is bundled, so the locale is always en-US.
-    """
-
-    def __init__(self) -> None:
-        self._collators: dict[tuple[bool, bool, bool], QCollator] = {}
-
-    def compare(self, a: str, b: str, sensitivity: str, ignore_punctuation: bool, numeric: bool) -> int:
-        case_sensitive = sensitivity not in ("base", "accent")
-        if sensitivity in ("base", "case"):
-            a, b = _fold_accents(a), _fold_accents(b)
-        key = (case_sensitive, ignore_punctuation, numeric)
-        collator = self._collators.get(key)
-        if collator is None:
-            collator = QCollator(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
-            collator.setCaseSensitivity(
-                Qt.CaseSensitivity.CaseSensitive if case_sensitive else Qt.CaseSensitivity.CaseInsensitive)
-            collator.setIgnorePunctuation(ignore_punctuation)
-            collator.setNumericMode(numeric)
-            self._collators[key] = collator
-        result = collator.compare(a, b)
-        return (result > 0) - (result < 0)
-
-
-# Letters without a decomposition that ICU's root collation still treats as a base letter (or two)
-# with an accent: equal to it at "base" sensitivity (found by asking Node, over U+00C0-U+024F).
-_BASE_LETTERS = str.maketrans({
-    "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss", "ø": "o", "Ø": "O", "ð": "d", "Ð": "D",
-    "đ": "d", "Đ": "D", "ħ": "h", "Ħ": "H", "ł": "l", "Ł": "L",
-})
-
-
-@lru_cache(maxsize=4096)
-def _fold_accents(text: str) -> str:
-    """``text`` without what ICU weighs below the base letter: accents, ligature and width forms."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if unicodedata.category(c) != "Mn").translate(_BASE_LETTERS)
 
 
 def _read_js(name: str) -> str:

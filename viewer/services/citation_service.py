@@ -21,7 +21,7 @@ import os
 from collections import OrderedDict
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
@@ -30,6 +30,9 @@ from viewer.citeproc.citation import Citation
 from viewer.core.csl_item import csl_item
 from viewer.core.record import Record
 from viewer.services.workers import start_worker, stop_worker
+
+if TYPE_CHECKING:
+    from viewer.citeproc.engine import CslEngine
 
 # Bump when the engine's output for the same item and style may change (citeproc-js, driver).
 CACHE_VERSION = "citeproc-2.4.63/2"  # 2: no display <div> inside an entry
@@ -54,9 +57,9 @@ class _Worker(QObject):
 
     def __init__(self) -> None:
         super().__init__()
-        self._engine = None
+        self._engine: CslEngine | None = None
 
-    def engine(self):
+    def engine(self) -> CslEngine:
         """The engine, made here in the worker thread the first time (it must stay in that thread)."""
         from viewer.citeproc import engine as csl_engine
 

@@ -38,7 +38,7 @@ def _dark_palette() -> QPalette:
 def apply(mode: str) -> None:
     """Sets the application palette for ``mode`` ("system", "light" or "dark")."""
     app = QApplication.instance()
-    if app is None:
+    if not isinstance(app, QApplication):  # no widgets, no palette to set
         return
     if mode != "system" and app.style().name().lower() != "fusion":
         # A forced palette looks right in Fusion on every platform; native styles may ignore it.

@@ -147,7 +147,7 @@ class DetailPane(QTextBrowser):
         if event.type() == QEvent.Type.PaletteChange:
             self._apply_style()
 
-    def loadResource(self, type: int, name: QUrl):  # noqa: A002 - Qt's signature
+    def loadResource(self, type: int, name: QUrl | str) -> None:  # noqa: A002 - Qt's signature
         # Records are text: no image, style sheet or other resource is ever fetched for them.
         return None
 
