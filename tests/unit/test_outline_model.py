@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QModelIndex
 
 from viewer.core.resources import bundled_record
-from viewer.ui.outline_model import OutlineModel, SectionIdRole, SectionRole
+from viewer.ui.outline_model import OutlineModel, SectionFilterModel, SectionIdRole, SectionRole
 
 
 def test_model_passes_qtmodeltester(qtmodeltester):
@@ -34,13 +34,37 @@ def test_index_of_finds_nested_sections():
     assert not model.index_of("nope").isValid()
 
 
-def test_section_role_works_through_a_proxy():
-    proxy = QSortFilterProxyModel()
+def filtered(text: str = "") -> SectionFilterModel:
+    proxy = SectionFilterModel()
     proxy.setSourceModel(OutlineModel(bundled_record()))
-    proxy.setRecursiveFilteringEnabled(True)
-    proxy.setFilterFixedString("empowerment")
-    proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    proxy.set_filter_text(text)
+    return proxy
+
+
+def test_filter_model_passes_qtmodeltester_while_the_filter_changes(qtmodeltester):
+    proxy = filtered()
+    qtmodeltester.check(proxy)  # the tester stays attached and checks every change below
+    for text in ("empowerment", "VICTIM support", "no-such-word", "", "trafficking"):
+        proxy.set_filter_text(text)
+        qtmodeltester.check(proxy)
+
+
+def test_filter_keeps_the_path_to_a_match_and_the_roles_work_through_it():
+    proxy = filtered("Situations")  # a word of one nested section's text only
+    assert proxy.terms == ["situations"] and proxy.rowCount() == 1
     abstract = proxy.index(0, 0)
-    assert abstract.data(SectionIdRole) == "abstract"
-    support = proxy.index(0, 0, abstract)
-    assert proxy.index(0, 0, support).data(SectionRole).id == "empowerment"
+    assert abstract.data(SectionIdRole) == "abstract" and proxy.rowCount(abstract) == 1
+    justice = proxy.index(0, 0, abstract)  # its siblings, which lack the word, are gone
+    assert justice.data(SectionIdRole) == "victims-justice"
+    found = proxy.index(0, 0, justice)
+    assert found.data(SectionRole).id == "post-conflict" and proxy.matches(found)
+    assert proxy.rowCount(justice) == 1
+
+
+def test_every_word_must_match_and_clearing_shows_everything():
+    proxy = filtered()
+    everything = proxy.rowCount()
+    proxy.set_filter_text("empowerment no-such-word")
+    assert proxy.rowCount() == 0
+    proxy.set_filter_text("")
+    assert proxy.rowCount() == everything == 3
