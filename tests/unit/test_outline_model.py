@@ -50,15 +50,16 @@ def test_filter_model_passes_qtmodeltester_while_the_filter_changes(qtmodelteste
 
 
 def test_filter_keeps_the_path_to_a_match_and_the_roles_work_through_it():
-    proxy = filtered("Situations")  # a word of one nested section's text only
+    proxy = filtered("Situations")  # words of a few nested sections' text
     assert proxy.terms == ["situations"] and proxy.rowCount() == 1
     abstract = proxy.index(0, 0)
     assert abstract.data(SectionIdRole) == "abstract" and proxy.rowCount(abstract) == 1
     justice = proxy.index(0, 0, abstract)  # its siblings, which lack the word, are gone
     assert justice.data(SectionIdRole) == "victims-justice"
-    found = proxy.index(0, 0, justice)
-    assert found.data(SectionRole).id == "post-conflict" and proxy.matches(found)
-    assert proxy.rowCount(justice) == 1
+    shown = [proxy.index(row, 0, justice) for row in range(proxy.rowCount(justice))]
+    assert "post-conflict" in [index.data(SectionRole).id for index in shown]
+    assert all(proxy.matches(index) for index in shown)
+    assert len(shown) < proxy.sourceModel().rowCount(proxy.mapToSource(justice))
 
 
 def test_every_word_must_match_and_clearing_shows_everything():
