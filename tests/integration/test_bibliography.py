@@ -281,7 +281,7 @@ def test_request_bibliography_renders_in_the_worker_and_is_cached(qtbot, tmp_pat
     service.shutdown()
     later = make_service(tmp_path)  # the next launch: from disk, no engine
     assert later.lookup_bibliography(chosen, style_id) == ready.args[1]
-    assert later._thread is None
+    assert later.worker_thread is None
     assert service.bibliography_token(chosen[::-1], style_id) != token  # order matters (IEEE numbers by it)
 
 
@@ -290,7 +290,7 @@ def test_one_bundled_record_needs_no_worker(qtbot, make_service):
     with qtbot.waitSignal(service.bibliography_ready, timeout=5_000) as ready:
         token = service.request_bibliography([bundled_record()], "apa")
     assert ready.args == [token, citation.bibliography([bundled_record()], "apa")]
-    assert service._thread is None
+    assert service.worker_thread is None
 
 
 def test_request_bibliography_reports_failures(qtbot, make_service, monkeypatch):

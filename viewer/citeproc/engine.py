@@ -130,7 +130,6 @@ class CslEngine:
         # style id -> time its bibliography processor (bibliography <sort> kept) took to build
         self.bibliography_build_seconds: dict[str, float] = {}
         self._sorted_bibliography: dict[str, bool] = {}  # style id -> has a bibliography <sort>
-        started = time.perf_counter()
         self._install_console()
         self._install_collation()
         # citeproc-js asks for locales by id; only the bundled ones answer (style_repo's fallback).
@@ -157,7 +156,6 @@ class CslEngine:
         self._bibliography = self._evaluate(
             "(function (args) { var a = JSON.parse(args);"
             " return JSON.stringify(ncjrsProcessors[a[0]][a[1]].bibliography(a[2])); })", "<bibliography>")
-        self.load_seconds = time.perf_counter() - started
         self.processor_version = str(self._evaluate("CSL.PROCESSOR_VERSION", "<version>"))
 
     # --- public ---------------------------------------------------------------------------
@@ -183,12 +181,6 @@ class CslEngine:
             style_xml = without_sort(style_xml)
         self.build_seconds[key] = seconds = self._create("single", key, style_xml, lang)
         return seconds
-
-    def has_bibliography_style(self, style_id: str, locale: str | None = None) -> bool:
-        """True once a bibliography of several items in ``style_id`` needs no build."""
-        if self._needs_sorted_processor(style_id):
-            return _key(style_id, locale) in self.bibliography_build_seconds
-        return self.has_style(style_id, locale)
 
     def build_bibliography(self, style_id: str, style_xml: str | None = None, locale: str | None = None) -> float:
         """Build what a bibliography of several items in ``style_id`` needs; seconds taken.

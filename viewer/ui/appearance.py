@@ -6,15 +6,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
-MODES = ("system", "light", "dark")
-
 
 def system_is_dark() -> bool:
     return QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
-
-
-def is_dark(mode: str) -> bool:
-    return mode == "dark" or (mode == "system" and system_is_dark())
 
 
 def _dark_palette() -> QPalette:

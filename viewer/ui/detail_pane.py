@@ -8,31 +8,12 @@ from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
 from viewer.core.record import Record, Section
 from viewer.core.section_text import section_html
+from viewer.ui.section_style import screen_style_sheet
 
 # Browser-like zoom steps, in percent.
 ZOOM_STEPS = (50, 67, 75, 80, 90, 100, 110, 125, 150, 175, 200, 250, 300)
 # A comfortable reading measure: at most this many average characters a line.
 LINE_LENGTH = 78
-
-
-def _style_sheet(palette: QPalette, dark: bool) -> str:
-    # Muted text: halfway between text and background (a placeholder colour may rely on alpha,
-    # which HTML colours here would drop).
-    text, base = palette.color(QPalette.ColorRole.Text), palette.color(QPalette.ColorRole.Base)
-    muted = QColor((text.red() + base.red()) // 2, (text.green() + base.green()) // 2,
-                   (text.blue() + base.blue()) // 2).name()
-    link = palette.color(QPalette.ColorRole.Link).name()
-    # The emphasised phrase: a warm marker colour that keeps the text readable in both schemes.
-    marker = "#5b4a12" if dark else "#fff0a8"
-    return f"""
-p.record {{ color: {muted}; font-size: 90%; margin-bottom: 0; }}
-h1 {{ font-size: 150%; font-weight: 600; margin-top: 4px; margin-bottom: 12px; }}
-p.text {{ line-height: 145%; }}
-p.note {{ color: {muted}; font-size: 90%; margin-top: 18px; }}
-table.fields th {{ padding-right: 18px; font-weight: 600; }}
-span.emphasis {{ background-color: {marker}; }}
-a {{ color: {link}; }}
-"""
 
 
 class DetailPane(QTextBrowser):
@@ -139,7 +120,7 @@ class DetailPane(QTextBrowser):
 
     def _apply_style(self) -> None:
         dark = self.palette().color(QPalette.ColorRole.Base).lightness() < 128
-        self.document().setDefaultStyleSheet(_style_sheet(self.palette(), dark))
+        self.document().setDefaultStyleSheet(screen_style_sheet(self.palette(), dark))
         self._render()
 
     def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
