@@ -2,7 +2,7 @@
 
 Over a generated set of varied items, in all offered styles: bibliography and citation, text and
 HTML. Node renders with the full, untouched .csl files; the engine builds them without <sort>
-(see viewer/csl_engine.py), which these tests show changes nothing for single items. Each style is
+(see viewer/citeproc/engine.py), which these tests show changes nothing for single items. Each style is
 built once for the module; Node renders the same items meanwhile, in a background thread.
 """
 
