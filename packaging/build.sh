@@ -8,7 +8,7 @@
 # What it sets up:
 # - Debian packages: the libraries the X11 platform plugin and Qt load (bundled into the
 #   executable from this machine, so they must be installed here), binutils and icu-devtools
-#   for the spec, and what tests/test_frozen.py uses (Xvfb, desktop-file-validate,
+#   for the spec, and what tests/integration/test_frozen.py uses (Xvfb, desktop-file-validate,
 #   appstreamcli). Installed when run as root; otherwise the apt-get line is printed.
 # - Python: .venv (made with the program installed if missing), plus the pinned
 #   packaging/requirements-build.txt.
@@ -26,7 +26,7 @@ APT_PACKAGES=(
     libxcb-util1 libxcb-xfixes0 libxcb-xkb1 libxkbcommon0 libxkbcommon-x11-0
     # QtGui and QtDBus
     libegl1 libgl1 libfontconfig1 libfreetype6 libglib2.0-0 libdbus-1-3
-    # tests/test_frozen.py: a virtual X server and the desktop-file validators
+    # tests/integration/test_frozen.py: a virtual X server and the desktop-file validators
     xvfb desktop-file-utils appstream
 )
 

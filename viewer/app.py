@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from viewer import APP_NAME, __version__
 from viewer.cli import PROG, library_dir
@@ -33,7 +33,8 @@ def run_gui(args: argparse.Namespace) -> int:
     from viewer.ui.main_window import MainWindow
     from viewer.ui.settings import Settings
 
-    app = QApplication.instance() or QApplication([PROG])
+    # The window's start-up: an application made before it (the tests' qapp) is a QApplication.
+    app = cast(QApplication, QApplication.instance() or QApplication([PROG]))
     app.setApplicationDisplayName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("io.github.ncjrs_viewer")
@@ -108,7 +109,12 @@ def _close_on_sigterm(window: QWidget) -> None:
             window.close()
 
     notifier.activated.connect(woken)
-    window.destroyed.connect(lambda: (signal.set_wakeup_fd(-1), reader.close(), writer.close()))
+    def restore() -> None:
+        signal.set_wakeup_fd(-1)
+        reader.close()
+        writer.close()
+
+    window.destroyed.connect(restore)
 
 
 def _open_library_for_window(args: argparse.Namespace, problems: list[str]) -> Library:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, NoReturn, Sequence, TextIO
 
 from viewer import __version__
-from viewer.core.record import Record, RecordError
+from viewer.core.record import Record, RecordError, Section
 
 if TYPE_CHECKING:
     from viewer.core.library import AddResult, Library
@@ -184,9 +184,11 @@ def load_record(args: argparse.Namespace) -> Record:
     return bundled_record()
 
 
-def check_section(record: Record, section_id: str) -> None:
-    if record.section(section_id) is None:
+def check_section(record: Record, section_id: str) -> Section:
+    section = record.section(section_id)
+    if section is None:
         raise UsageError(f"unknown section {section_id!r} (choose from {', '.join(record.section_ids())})")
+    return section
 
 
 def one_line(message: object) -> str:
@@ -227,8 +229,7 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
         if report_commands.show_part(args, record, args.id, out):
             return 0
         raise UsageError(f"unknown report part {args.id!r} (see 'sections'; attach a report with 'attach')")
-    check_section(record, args.id)
-    print(section_plain(record, record.section(args.id)), file=out)
+    print(section_plain(record, check_section(record, args.id)), file=out)
     return 0
 
 

@@ -12,7 +12,7 @@ transliteration and character names.
 
 The new library has the same soname and the same data symbol, so libicuuc finds it as
 before. Built with Debian's icu-devtools (icupkg) and binutils (nm, readelf, as, ld);
-tests/test_frozen.py checks that Qt still gets what it asks for.
+tests/integration/test_frozen.py checks that Qt still gets what it asks for.
 """
 
 from __future__ import annotations

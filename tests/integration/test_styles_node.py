@@ -3,7 +3,7 @@ and the HTML flavour is one paragraph per entry.
 
 The comparison takes a fixed random sample of 50 styles (seeded; dependent styles and styles and
 locales other than en-US among them): the engine builds each from the bundle without <sort>
-(see viewer/csl_engine.py), Node renders with the full XML and the same locales.
+(see viewer/citeproc/engine.py), Node renders with the full XML and the same locales.
 """
 
 from __future__ import annotations

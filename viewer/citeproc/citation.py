@@ -107,11 +107,6 @@ def style(style_id: str, user_styles: Path | None = None) -> Style:
     return Style(info.id, info.title)
 
 
-def style_file(style_id: str) -> str:
-    """Path of the bundled ``.csl`` file of an offered style."""
-    return str(resource_path("csl", "styles", f"{style(style_id).id}.csl"))
-
-
 def render(record: Record, style_id: str, in_text: bool = False, locale: str | None = None,
            user_styles: Path | None = None, locator: str = "", label: str = "page") -> Citation:
     """The bibliography entry (or, with ``in_text``, the in-text citation) of ``record``.

@@ -44,7 +44,7 @@ the reference, runs without either):
   (ECMA-402) and compares code points, so "Øster" would sort after "Smith" and "Report 10"
   before "Report 9". citeproc-js sorts with ``localeCompare(b, "en-US", {sensitivity: "base",
   ignorePunctuation: true, numeric: true})``, which Node answers with ICU; here it is answered
-  by :class:`_Collator` (Qt's ``QCollator``, ICU-backed in Qt's Linux builds, with accents
+  by :class:`~viewer.citeproc.collation.Collator` (Qt's ``QCollator``, ICU-backed in Qt's Linux builds, with accents
   folded for ``base``). The tests compare it with Node on a list of hard pairs.
 - ``NcjrsCite.indexMacroLookups`` (resources/js/citeproc_driver.js) replaces, in this engine
   only, citeproc-js's ``CSL.XmlJSON.prototype.getNodesByName`` for one call: finding a macro by
@@ -66,15 +66,12 @@ import json
 import re
 import threading
 import time
-import unicodedata
 import xml.etree.ElementTree as ET
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCollator, QLocale, Qt
-
 from viewer.citeproc import style_repo
+from viewer.citeproc.collation import Collator
 from viewer.core.record import unpaired_surrogate
 from viewer.core.resources import resource_path
 
@@ -133,7 +130,6 @@ class CslEngine:
         # style id -> time its bibliography processor (bibliography <sort> kept) took to build
         self.bibliography_build_seconds: dict[str, float] = {}
         self._sorted_bibliography: dict[str, bool] = {}  # style id -> has a bibliography <sort>
-        started = time.perf_counter()
         self._install_console()
         self._install_collation()
         # citeproc-js asks for locales by id; only the bundled ones answer (style_repo's fallback).
@@ -160,7 +156,6 @@ class CslEngine:
         self._bibliography = self._evaluate(
             "(function (args) { var a = JSON.parse(args);"
             " return JSON.stringify(ncjrsProcessors[a[0]][a[1]].bibliography(a[2])); })", "<bibliography>")
-        self.load_seconds = time.perf_counter() - started
         self.processor_version = str(self._evaluate("CSL.PROCESSOR_VERSION", "<version>"))
 
     # --- public ---------------------------------------------------------------------------
@@ -186,12 +181,6 @@ class CslEngine:
             style_xml = without_sort(style_xml)
         self.build_seconds[key] = seconds = self._create("single", key, style_xml, lang)
         return seconds
-
-    def has_bibliography_style(self, style_id: str, locale: str | None = None) -> bool:
-        """True once a bibliography of several items in ``style_id`` needs no build."""
-        if self._needs_sorted_processor(style_id):
-            return _key(style_id, locale) in self.bibliography_build_seconds
-        return self.has_style(style_id, locale)
 
     def build_bibliography(self, style_id: str, style_xml: str | None = None, locale: str | None = None) -> float:
         """Build what a bibliography of several items in ``style_id`` needs; seconds taken.
@@ -290,7 +279,7 @@ class CslEngine:
         # QuickJS's localeCompare ignores locale and options: answer it with ICU through QCollator.
         # Its arguments come as JSON too: JSON.stringify escapes what QuickJS cannot hand to Python
         # (a lone surrogate half fails the call).
-        collator = _Collator()
+        collator = Collator()
         self._js.add_callable("ncjrsCompare", lambda args: collator.compare(*json.loads(args)))
         self._evaluate(
             "(function (compare) {"
@@ -351,51 +340,6 @@ class CslEngine:
 def _first_line(exc: Exception) -> str:
     """QuickJS's message, without the JavaScript stack it appends."""
     return str(exc).split("\n", 1)[0]
-
-
-class _Collator:
-    """``String.prototype.localeCompare(that, "en-US", options)`` as ICU (and so Node) answers it.
-
-    QCollator (ICU in Qt's Linux builds; the platform's collation elsewhere) with the options
-    citeproc-js passes: ``numeric``, ``ignorePunctuation`` (ICU "shifted"), and a sensitivity.
-    QCollator offers no primary strength, so ``base`` and ``case`` (which ignore accents) compare
-    strings with their accents folded away (:func:`_fold_accents`), case-insensitively for
-    ``base`` and ``accent``. Only en-US is bundled, so the locale is always en-US.
-    """
-
-    def __init__(self) -> None:
-        self._collators: dict[tuple[bool, bool, bool], QCollator] = {}
-
-    def compare(self, a: str, b: str, sensitivity: str, ignore_punctuation: bool, numeric: bool) -> int:
-        case_sensitive = sensitivity not in ("base", "accent")
-        if sensitivity in ("base", "case"):
-            a, b = _fold_accents(a), _fold_accents(b)
-        key = (case_sensitive, ignore_punctuation, numeric)
-        collator = self._collators.get(key)
-        if collator is None:
-            collator = QCollator(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
-            collator.setCaseSensitivity(
-                Qt.CaseSensitivity.CaseSensitive if case_sensitive else Qt.CaseSensitivity.CaseInsensitive)
-            collator.setIgnorePunctuation(ignore_punctuation)
-            collator.setNumericMode(numeric)
-            self._collators[key] = collator
-        result = collator.compare(a, b)
-        return (result > 0) - (result < 0)
-
-
-# Letters without a decomposition that ICU's root collation still treats as a base letter (or two)
-# with an accent: equal to it at "base" sensitivity (found by asking Node, over U+00C0-U+024F).
-_BASE_LETTERS = str.maketrans({
-    "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss", "ø": "o", "Ø": "O", "ð": "d", "Ð": "D",
-    "đ": "d", "Đ": "D", "ħ": "h", "Ħ": "H", "ł": "l", "Ł": "L",
-})
-
-
-@lru_cache(maxsize=4096)
-def _fold_accents(text: str) -> str:
-    """``text`` without what ICU weighs below the base letter: accents, ligature and width forms."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if unicodedata.category(c) != "Mn").translate(_BASE_LETTERS)
 
 
 def _read_js(name: str) -> str:

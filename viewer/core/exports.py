@@ -138,9 +138,10 @@ def bibtex_fields(record: Record) -> list[tuple[str, str]]:
 
 def to_bibtex(records: Sequence[Record]) -> str:
     import bibtexparser
-    from bibtexparser.model import Entry, Field
+    from bibtexparser.model import Block, Entry, Field
 
-    entries, used = [], set()
+    entries: list[Block] = []
+    used: set[str] = set()
     for record in records:
         key, n = bibtex_key(record), 1
         while key in used:  # keys must be unique within a file

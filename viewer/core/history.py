@@ -5,15 +5,17 @@ A place is any hashable value; the window uses (record id, section id).
 
 from __future__ import annotations
 
-from typing import Hashable
+from typing import Generic, Hashable, TypeVar
+
+Place = TypeVar("Place", bound=Hashable)
 
 
-class History:
+class History(Generic[Place]):
     def __init__(self) -> None:
-        self._entries: list[Hashable] = []
+        self._entries: list[Place] = []
         self._pos = -1
 
-    def visit(self, place: Hashable) -> None:
+    def visit(self, place: Place) -> None:
         """Records a visit; going somewhere new drops the forward entries."""
         if self._pos >= 0 and self._entries[self._pos] == place:
             return
@@ -27,13 +29,13 @@ class History:
     def can_go_forward(self) -> bool:
         return self._pos < len(self._entries) - 1
 
-    def back(self) -> Hashable | None:
+    def back(self) -> Place | None:
         if not self.can_go_back():
             return None
         self._pos -= 1
         return self._entries[self._pos]
 
-    def forward(self) -> Hashable | None:
+    def forward(self) -> Place | None:
         if not self.can_go_forward():
             return None
         self._pos += 1

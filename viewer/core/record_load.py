@@ -115,7 +115,7 @@ class _Validator:
         if len(values) > _MAX_LIST:
             raise self.fail(f"{where}{key}", f"more than {_MAX_LIST:,} entries")
         for i, value in enumerate(values):
-            if not isinstance(value, kind) or (kind is str and not value.strip()):
+            if not isinstance(value, kind) or (isinstance(value, str) and not value.strip()):
                 raise self.fail(f"{where}{key}[{i}]", f"expected {_kind_name(kind)}")
         return values
 
@@ -164,7 +164,7 @@ class _Validator:
             csl_extra=MappingProxyType(dict(extra)), **self.issued(data), **self.version_2(data),
         )
 
-    def issued(self, data: dict) -> dict[str, int | None]:
+    def issued(self, data: dict) -> dict[str, Any]:
         issued = self.get(data, "issued", dict, "", required=False) or {}
         year = self.get(issued, "year", int, "issued.", required=bool(issued))
         month = self.get(issued, "month", int, "issued.", required=False)

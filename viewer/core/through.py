@@ -80,7 +80,7 @@ def _stdout_buffer() -> BinaryIO:
     buffer = getattr(sys.stdout, "buffer", None)
     if buffer is None:  # a GUI build on Windows has no console
         raise WriteError("-", "there is no standard output", errno.EBADF)
-    return buffer  # type: ignore[no-any-return]
+    return buffer
 
 
 def _flush_std_streams() -> None:

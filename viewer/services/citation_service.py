@@ -7,35 +7,36 @@ launch serves them at once too.
 
 Bibliographies of several records (:meth:`CitationService.request_bibliography`) go the same
 way: rendered in the same worker (the first one in a sorting style builds that style's sorted
-processor: seconds, see :mod:`viewer.citeproc.engine`; :meth:`CitationService.warm_bibliography`
-starts that early), kept in memory per set of records and style (the last
-``BIBLIOGRAPHY_MEMORY`` of them) and on disk, and answered by ``bibliography_ready(token,
-Citation)``, always after the request has returned, with the token the request returned.
+processor: seconds, see :mod:`viewer.citeproc.engine`), kept in memory per set of records and style (the last few of them) and
+on disk, and answered by ``bibliography_ready(token, Citation)``, always after the request has returned, with the token the request returned.
+
+The cache, in memory and on disk, is :mod:`viewer.services.citation_cache` (bounded both ways).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections import OrderedDict
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from viewer.citeproc import citation
 from viewer.citeproc.citation import Citation
-from viewer.core.atomic import write_atomic
 from viewer.core.csl_item import csl_item
 from viewer.core.record import Record
+from viewer.services.citation_cache import CitationCache
 from viewer.services.workers import start_worker, stop_worker
+
+if TYPE_CHECKING:
+    from viewer.citeproc.engine import CslEngine
 
 # Bump when the engine's output for the same item and style may change (citeproc-js, driver).
 CACHE_VERSION = "citeproc-2.4.63/2"  # 2: no display <div> inside an entry
 # Bump when a bibliography's form (entries, their order, joining) may change.
 BIBLIOGRAPHY_CACHE_VERSION = "bibliography/1"
-BIBLIOGRAPHY_MEMORY = 16  # bibliographies kept in memory (each may hold thousands of entries)
 
 
 def _bibliography_token(items: list[dict[str, Any]], style_id: str) -> str:
@@ -54,9 +55,9 @@ class _Worker(QObject):
 
     def __init__(self) -> None:
         super().__init__()
-        self._engine = None
+        self._engine: CslEngine | None = None
 
-    def engine(self):
+    def engine(self) -> CslEngine:
         """The engine, made here in the worker thread the first time (it must stay in that thread)."""
         from viewer.citeproc import engine as csl_engine
 
@@ -83,10 +84,9 @@ class _Worker(QObject):
             self.bibliography_failed.emit(token, f"{citation.style(style_id).name}: {exc}")
 
     @Slot(str, bool)
-    def warm(self, style_id: str, bibliography: bool) -> None:
+    def warm(self, style_id: str) -> None:
         try:
-            engine = self.engine()
-            (engine.build_bibliography if bibliography else engine.build)(style_id)
+            self.engine().build(style_id)
         except Exception:  # noqa: BLE001 - warming is best effort; a real render reports errors
             pass
 
@@ -98,15 +98,13 @@ class CitationService(QObject):
     bibliography_failed = Signal(str, str)  # token from request_bibliography(), message
     _render = Signal(str, str, object)
     _render_bibliography = Signal(str, str, object)
-    _warm = Signal(str, bool)  # style id, for bibliographies of several records
+    _warm = Signal(str)  # style id
     _deliver = Signal(str, object)  # queued to self: a bibliography at hand, answered after the request
 
     def __init__(self, cache_dir: Path | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._cache_dir = cache_dir
-        self._memory: dict[str, dict[str, Any]] = {}
+        self._cache = CitationCache(cache_dir)
         self._pending: dict[str, tuple[str, str]] = {}  # key -> (record id, style id)
-        self._bibliographies: OrderedDict[str, Citation] = OrderedDict()  # token -> bibliography
         self._pending_bibliographies: set[str] = set()
         self._thread: QThread | None = None
         self._worker: _Worker | None = None
@@ -125,6 +123,11 @@ class CitationService(QObject):
         self._worker.bibliography_failed.connect(self._bibliography_failed)
         self._thread = start_worker(self, self._worker, "citeproc", self.shutdown)
 
+    @property
+    def worker_thread(self) -> QThread | None:
+        """The worker's thread once a render needed it; None while everything was at hand."""
+        return self._thread
+
     def shutdown(self) -> None:
         stop_worker(self._thread)
         self._thread = None
@@ -139,13 +142,7 @@ class CitationService(QObject):
         entry = citation.stored_entry(record, style_id)
         if entry is not None:
             return entry
-        key = self._key(csl_item(record, style_id), style_id)
-        if key in self._memory:
-            return self._memory[key]
-        entry = self._read_disk(key)
-        if entry is not None:
-            self._memory[key] = entry
-        return entry
+        return self._cache.entry(self._key(csl_item(record, style_id), style_id))
 
     def request(self, record: Record, style_id: str) -> None:
         """Renders in the worker; ready(record.id, style_id) follows (failed() on an error)."""
@@ -160,7 +157,7 @@ class CitationService(QObject):
     def warm(self, style_id: str) -> None:
         """Builds the style's engine in the background, so a later request is quick."""
         self._start()
-        self._warm.emit(style_id, False)
+        self._warm.emit(style_id)
 
     # --- bibliographies of several records ---
 
@@ -183,15 +180,8 @@ class CitationService(QObject):
             entry = self.lookup(chosen[0], style_id)
             if entry is not None:
                 return citation.bibliography_of_one(entry)
-        token = _bibliography_token(items, style_id)
-        found = self._bibliographies.get(token)
-        if found is None:
-            result = self._read_disk_bibliography(token)
-            if result is None:
-                return None
-            found = citation.from_bibliography(result)
-        self._remember_bibliography(token, found)
-        return found
+        result = self._cache.bibliography(_bibliography_token(items, style_id))
+        return citation.from_bibliography(result) if result is not None else None
 
     def request_bibliography(self, records: Iterable[Record], style_id: str) -> str:
         """One bibliography of ``records`` in ``style_id``, without blocking; returns its token.
@@ -215,71 +205,22 @@ class CitationService(QObject):
             self._render_bibliography.emit(token, style_id, items)
         return token
 
-    def warm_bibliography(self, style_id: str) -> None:
-        """Builds what a bibliography of several records in the style needs, in the background."""
-        self._start()
-        self._warm.emit(style_id, True)
-
     def _bibliography_done(self, token: str, result: dict[str, Any]) -> None:
-        found = citation.from_bibliography(result)
-        self._remember_bibliography(token, found)
-        self._write_disk(token, {key: result[key] for key in ("text", "html", "entries")})
+        self._cache.put_bibliography(token, result)
         self._pending_bibliographies.discard(token)
-        self.bibliography_ready.emit(token, found)
+        self.bibliography_ready.emit(token, citation.from_bibliography(result))
 
     def _bibliography_failed(self, token: str, message: str) -> None:
         self._pending_bibliographies.discard(token)
         self.bibliography_failed.emit(token, message)
 
-    def _remember_bibliography(self, token: str, found: Citation) -> None:
-        self._bibliographies[token] = found
-        self._bibliographies.move_to_end(token)
-        while len(self._bibliographies) > BIBLIOGRAPHY_MEMORY:
-            self._bibliographies.popitem(last=False)
-
     # --- single records ---
 
     def _done(self, key: str, style_id: str, entry: dict[str, Any]) -> None:
-        self._memory[key] = entry
-        self._write_disk(key, entry)
+        self._cache.put_entry(key, entry)
         record_id, _ = self._pending.pop(key, ("", style_id))
         self.ready.emit(record_id, style_id)
 
     def _failed(self, key: str, style_id: str, message: str) -> None:
         record_id, _ = self._pending.pop(key, ("", style_id))
         self.failed.emit(record_id, style_id, message)
-
-    # --- disk cache: one small JSON file per item and style; damage is a miss, never an error ---
-
-    def _path(self, key: str) -> Path | None:
-        return self._cache_dir / f"{key}.json" if self._cache_dir else None
-
-    def _read_json(self, key: str) -> Any:
-        path = self._path(key)
-        try:
-            return json.loads(path.read_text(encoding="utf-8")) if path else None
-        except (OSError, ValueError):
-            return None
-
-    def _read_disk_bibliography(self, token: str) -> dict[str, Any] | None:
-        result = self._read_json(token)
-        ok = (isinstance(result, dict) and isinstance(result.get("text"), str)
-              and isinstance(result.get("html"), str) and isinstance(result.get("entries"), list))
-        return result if ok else None
-
-    def _read_disk(self, key: str) -> dict[str, Any] | None:
-        entry = self._read_json(key)
-        ok = isinstance(entry, dict) and all(
-            isinstance(entry.get(part), dict) and isinstance(entry[part].get("text"), str)
-            and isinstance(entry[part].get("html"), str) for part in ("bibliography", "citation"))
-        return entry if ok else None
-
-    def _write_disk(self, key: str, entry: dict[str, Any]) -> None:
-        path = self._path(key)
-        if path is None:
-            return
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(path, json.dumps(entry, ensure_ascii=False))  # a failure leaves no temp file
-        except OSError:
-            pass  # a cache that cannot be written only costs a render next time

@@ -22,7 +22,9 @@ def start_worker(owner: QObject, worker: QObject, name: str, stop) -> QThread:
     worker.moveToThread(thread)
     thread.finished.connect(worker.deleteLater)
     thread.start()
-    QCoreApplication.instance().aboutToQuit.connect(stop)
+    app = QCoreApplication.instance()
+    if app is not None:
+        app.aboutToQuit.connect(stop)
     return thread
 
 

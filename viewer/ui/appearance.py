@@ -6,15 +6,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
-MODES = ("system", "light", "dark")
-
 
 def system_is_dark() -> bool:
     return QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
-
-
-def is_dark(mode: str) -> bool:
-    return mode == "dark" or (mode == "system" and system_is_dark())
 
 
 def _dark_palette() -> QPalette:
@@ -38,7 +32,7 @@ def _dark_palette() -> QPalette:
 def apply(mode: str) -> None:
     """Sets the application palette for ``mode`` ("system", "light" or "dark")."""
     app = QApplication.instance()
-    if app is None:
+    if not isinstance(app, QApplication):  # no widgets, no palette to set
         return
     if mode != "system" and app.style().name().lower() != "fusion":
         # A forced palette looks right in Fusion on every platform; native styles may ignore it.

@@ -21,7 +21,7 @@ from viewer.ui.plain import warn
 if TYPE_CHECKING:
     from viewer.ui.main_window import MainWindow
 
-Then = Callable[[dict[str, Any], str], None]  # (stored entry, style id)
+Then = Callable[[dict[str, Any], str], object]  # (stored entry, style id)
 
 
 class CitationController(QObject):

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 from viewer.core.library import match_spans
 from viewer.core.record import Record, Section
 from viewer.core.section_text import section_html
+from viewer.ui.section_style import screen_style_sheet
 
 # Browser-like zoom steps, in percent.
 ZOOM_STEPS = (50, 67, 75, 80, 90, 100, 110, 125, 150, 175, 200, 250, 300)
@@ -18,26 +19,6 @@ LINE_LENGTH = 78
 
 def _utf16_len(text: str) -> int:
     return len(text) if text.isascii() else len(text.encode("utf-16-le")) // 2
-
-
-def _style_sheet(palette: QPalette, dark: bool) -> str:
-    # Muted text: halfway between text and background (a placeholder colour may rely on alpha,
-    # which HTML colours here would drop).
-    text, base = palette.color(QPalette.ColorRole.Text), palette.color(QPalette.ColorRole.Base)
-    muted = QColor((text.red() + base.red()) // 2, (text.green() + base.green()) // 2,
-                   (text.blue() + base.blue()) // 2).name()
-    link = palette.color(QPalette.ColorRole.Link).name()
-    # The emphasised phrase: a warm marker colour that keeps the text readable in both schemes.
-    marker = "#5b4a12" if dark else "#fff0a8"
-    return f"""
-p.record {{ color: {muted}; font-size: 90%; margin-bottom: 0; }}
-h1 {{ font-size: 150%; font-weight: 600; margin-top: 4px; margin-bottom: 12px; }}
-p.text {{ line-height: 145%; }}
-p.note {{ color: {muted}; font-size: 90%; margin-top: 18px; }}
-table.fields th {{ padding-right: 18px; font-weight: 600; }}
-span.emphasis {{ background-color: {marker}; }}
-a {{ color: {link}; }}
-"""
 
 
 class DetailPane(QTextBrowser):
@@ -188,7 +169,7 @@ class DetailPane(QTextBrowser):
 
     def _apply_style(self) -> None:
         dark = self.palette().color(QPalette.ColorRole.Base).lightness() < 128
-        self.document().setDefaultStyleSheet(_style_sheet(self.palette(), dark))
+        self.document().setDefaultStyleSheet(screen_style_sheet(self.palette(), dark))
         self._render()
 
     def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
@@ -196,7 +177,7 @@ class DetailPane(QTextBrowser):
         if event.type() == QEvent.Type.PaletteChange:
             self._apply_style()
 
-    def loadResource(self, type: int, name: QUrl):  # noqa: A002 - Qt's signature
+    def loadResource(self, type: int, name: QUrl | str) -> None:  # noqa: A002 - Qt's signature
         # Records are text: no image, style sheet or other resource is ever fetched for them.
         return None
 

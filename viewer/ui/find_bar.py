@@ -12,6 +12,8 @@ highlights set on the same editor survive a search.
 
 from __future__ import annotations
 
+from typing import cast
+
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
@@ -100,6 +102,13 @@ class FindBar(QWidget):
             "findClose", QIcon.ThemeIcon.WindowClose, "\u2715", self.tr("Close find bar"),
             self.tr("Closes the find bar and clears the highlights (Escape)"))
 
+        self._lay_out(label)
+        self._connect()
+
+        self._show_count()
+        self.hide()
+
+    def _lay_out(self, label: QLabel) -> None:
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 3, 6, 3)
         layout.setSpacing(4)
@@ -114,6 +123,7 @@ class FindBar(QWidget):
         layout.addStretch(0)
         layout.addWidget(self.close_button)
 
+    def _connect(self) -> None:
         # Escape anywhere inside the bar closes it (an action, so it yields to nothing in the bar).
         self.close_action = QAction(self.tr("Close Find Bar"), self)
         self.close_action.setShortcut(QKeySequence(Qt.Key.Key_Escape))
@@ -127,10 +137,7 @@ class FindBar(QWidget):
         self.case_box.toggled.connect(self._case_toggled)
         self.close_button.clicked.connect(self.dismiss)
         self.close_action.triggered.connect(self.dismiss)
-        editor.textChanged.connect(self._document_changed)
-
-        self._show_count()
-        self.hide()
+        self.editor.textChanged.connect(self._document_changed)
 
     def _button(self, name: str, theme_icon: QIcon.ThemeIcon, fallback: str, text: str,
                 description: str) -> QToolButton:
@@ -195,7 +202,7 @@ class FindBar(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if watched is self.line_edit and event.type() == QEvent.Type.KeyPress:
-            key_event: QKeyEvent = event
+            key_event = cast(QKeyEvent, event)  # a KeyPress event is a QKeyEvent
             if key_event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 if key_event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
                     self.find_previous()

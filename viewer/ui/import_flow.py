@@ -67,9 +67,11 @@ class _Worker(QObject):
                 total = sum(len(r.entries) for r in reports) or 1
                 base = 0
                 for report in reports:
-                    outcome = library.import_report(
-                        report, all_or_none=all_or_none, replace=replace, cancel=self._cancel.is_set,
-                        progress=lambda done, _n, base=base: self.progress.emit(base + done, total))
+                    def progress(done: int, _n: int, base: int = base) -> None:
+                        self.progress.emit(base + done, total)
+
+                    outcome = library.import_report(report, all_or_none=all_or_none, replace=replace,
+                                                    cancel=self._cancel.is_set, progress=progress)
                     result = outcome.result
                     summary.added.extend(result.added)
                     summary.replaced.extend(result.replaced)
@@ -114,16 +116,16 @@ class ImportFlow(QObject):
             QMessageBox.warning(self._window, QCoreApplication.applicationName(),
                                 self.tr("The library cannot be saved in this session, so nothing can be imported."))
             return False
-        self._ensure_thread()
+        self._ensure_thread(self._library.path.parent)
         self._cancel.clear()
         self._show_progress(self.tr("Reading {0} file(s)…").format(len(paths)), len(paths))
         self._read.emit(list(paths))
         return True
 
-    def _ensure_thread(self) -> None:
+    def _ensure_thread(self, folder: Path) -> None:
         if self._thread is not None:
             return
-        self._worker = _Worker(self._library.path.parent, self._cancel)
+        self._worker = _Worker(folder, self._cancel)
         self._read.connect(self._worker.read)
         self._write.connect(self._worker.write)
         self._worker.progress.connect(self._on_progress)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import QByteArray, Qt, QUrl
-from PySide6.QtGui import QCloseEvent, QDesktopServices, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QUndoStack
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 from viewer import APP_NAME
@@ -41,7 +41,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.citations = citations or CitationService(parent=self)
         self.library = library or Library.open(None)  # in memory: the bundled record only
-        self.history = History()
+        self.history: History[tuple[str, str]] = History()
         self._navigating = False
         self.undo_stack = QUndoStack(self)
         self.menu_actions = Actions(self)  # not "actions": that would hide QWidget.actions()
@@ -111,8 +111,9 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         a = self.menu_actions
-        menus = {
-            self.tr("&File"): [a.open, a.import_files, a.import_clipboard, a.export, None, a.export_pdf, a.export_pdf_whole, None,
+        menus: dict[str, list[QAction | str | None]] = {
+            self.tr("&File"): [a.open, a.import_files, a.import_clipboard, a.export, None, a.export_pdf,
+                               a.export_pdf_whole, None,
                                a.print, a.print_whole, None, a.open_source, None, a.quit],
             self.tr("&Edit"): [a.undo, a.redo, None, a.copy, a.paste_records, a.copy_citation, a.copy_in_text, a.copy_quotation,
                                None, a.find, a.find_next, a.find_previous, a.filter, a.search_library, None,

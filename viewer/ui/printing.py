@@ -23,25 +23,13 @@ from viewer.core.atomic import WriteError, write_via_temp
 from viewer.core.pdfcheck import verify_pdf
 from viewer.core.record import Record, Section
 from viewer.core.section_text import section_html
+from viewer.ui.section_style import PRINT_STYLE_SHEET
 
 PAGE_SIZES = {"letter": QPageSize.PageSizeId.Letter, "a4": QPageSize.PageSizeId.A4}
 DEFAULT_PAGE_SIZE = "letter"  # US Department of Justice material
 # Added to the page by the printer; QTextDocument.print_() adds its own 2 cm inside, with the page number.
 PAGE_MARGINS_MM = 5.0
 BODY_POINT_SIZE = 10.5
-
-# Fixed print colours: paper is white whatever the screen's theme.
-STYLE_SHEET = """
-p.record { color: #555555; font-size: 90%; margin-bottom: 0; }
-h1 { font-size: 14pt; font-weight: 600; margin-top: 18px; margin-bottom: 8px; }
-h1.title { font-size: 18pt; margin-top: 0; margin-bottom: 4px; }
-p.text { line-height: 130%; }
-p.note { color: #555555; font-size: 90%; margin-top: 10px; }
-table.fields th { padding-right: 18px; font-weight: 600; }
-span.emphasis { background-color: #fff0a8; }
-a { color: #0645ad; }
-p.end, div.end { margin-top: 6px; }
-"""
 
 # section_html opens with the record line ("<title> · NCJ <n>"); the whole record shows it once.
 _RECORD_LINE = re.compile(r'\A<p class="record">[^<]*</p>\n')
@@ -109,7 +97,7 @@ def record_document(record: Record, section_id: str | None = None,
     html = record_html(record, section_id, style_id, cite)
     document = QTextDocument()
     document.setMetaInformation(QTextDocument.MetaInformation.DocumentTitle, record.title)
-    document.setDefaultStyleSheet(STYLE_SHEET)
+    document.setDefaultStyleSheet(PRINT_STYLE_SHEET)
     font = QFont(QGuiApplication.font())
     font.setPointSizeF(BODY_POINT_SIZE)
     # No ligature glyphs: a PDF maps "ffi" drawn as one glyph to U+FB03, and then the copied or

@@ -176,7 +176,7 @@ def _csl_date(issued: Any) -> tuple[int | None, int | None, int | None, str]:
     if parts is not None:
         if not (isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]):
             raise BadValue("issued.date-parts: expected [[year, month, day]]")
-        numbers = []
+        numbers: list[int | None] = []
         for i, part in enumerate(parts[0][:3]):
             numeric = isinstance(part, (int, str)) and not isinstance(part, bool)
             number = small_int(str(part).strip().lstrip("-")) if numeric else None

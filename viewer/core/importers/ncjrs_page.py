@@ -134,7 +134,7 @@ def _assemble(found: Found, title: str | None, chapter: Chapter | None) -> Ncjrs
     )
 
 
-def _site(header: list[str]) -> dict[str, str]:
+def _site(header: list[str]) -> dict[str, Any]:
     """The site and agency the page's banner names, in its own words (nothing when it names none)."""
     found: dict[str, str] = {}
     for line in header[:60]:

@@ -47,7 +47,7 @@ class SearchResult(Sequence[Hit]):
     def __len__(self) -> int:
         return len(self.hits)
 
-    def __getitem__(self, index):  # type: ignore[override]
+    def __getitem__(self, index):
         return self.hits[index]
 
     def __iter__(self) -> Iterator[Hit]:

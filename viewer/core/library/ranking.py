@@ -175,7 +175,8 @@ class Ranker:
             if row is None:
                 continue
             _, record_id, title, authors, ncj, abstract, annotation, creator, year = row
-            snippet, spans, source = "", (), ""
+            snippet, source = "", ""
+            spans: list[tuple[int, int]] = []
             for name, text in (("abstract", abstract or ""), ("annotation", annotation or ""),
                                ("authors", authors or "")):
                 found = matcher.spans(text)

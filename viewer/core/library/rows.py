@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any, Literal, Mapping
 
 from viewer.core.importers.common import ImportedRecord
 from viewer.core.library.errors import sqlite_error
@@ -42,7 +42,7 @@ class Guard:
             self.began = True
         return self
 
-    def __exit__(self, kind, exc, tb) -> bool:
+    def __exit__(self, kind, exc, tb) -> Literal[False]:  # never swallows an exception
         if self.began:
             try:
                 self.lib._conn.execute("COMMIT" if exc is None else "ROLLBACK")

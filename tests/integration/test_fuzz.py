@@ -14,6 +14,7 @@ import string
 from pathlib import Path
 from unittest import mock
 
+import pytest
 from fuzzcount import count_case
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -147,6 +148,7 @@ def cited_items():
                                            "note": odd_text, "page": odd_text})
 
 
+@pytest.mark.slow  # ~16 s: every example builds and renders through citeproc-js
 @FUZZ
 @given(items=st.lists(cited_items(), min_size=1, max_size=3), style_id=st.sampled_from(["apa", "ieee"]))
 def test_imported_records_are_cited_by_the_engine_or_refused(items, style_id):
@@ -271,7 +273,7 @@ def test_library_database_damaged(cut, noise, where, tmp_path_factory):
     folder = tmp_path_factory.mktemp("lib")
     with Library.open(folder) as lib:
         lib.add_records(__import__("viewer.core.importers", fromlist=["x"]).read_file(
-            Path(__file__).parent / "data" / "sample.json").entries)
+            Path(__file__).resolve().parents[1] / "data" / "sample.json").entries)
     db = library_file(folder)
     for extra in folder.glob("*-wal"):
         extra.unlink()

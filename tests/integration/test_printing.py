@@ -16,7 +16,7 @@ from viewer.core.resources import bundled_record
 from viewer.ui import printing
 from viewer.ui.detail_pane import DetailPane
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SECTIONS = ["details", "annotation", "empowerment", "cooperation-national"]
 
 

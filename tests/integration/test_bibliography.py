@@ -25,7 +25,7 @@ from viewer.citeproc.engine import CslEngine, has_bibliography_sort, without_cit
 from viewer.core.csl_item import csl_item
 from viewer.core.resources import bundled_record, resource_path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 STYLE_IDS = citation.style_ids()
 URL = "https://www.ncjrs.gov/App/abstractdb/AbstractDBDetails.aspx?id="
 SORTING_STYLES = {"apa", "modern-language-association", "chicago-author-date", "chicago-notes-bibliography",
@@ -281,7 +281,7 @@ def test_request_bibliography_renders_in_the_worker_and_is_cached(qtbot, tmp_pat
     service.shutdown()
     later = make_service(tmp_path)  # the next launch: from disk, no engine
     assert later.lookup_bibliography(chosen, style_id) == ready.args[1]
-    assert later._thread is None
+    assert later.worker_thread is None
     assert service.bibliography_token(chosen[::-1], style_id) != token  # order matters (IEEE numbers by it)
 
 
@@ -290,7 +290,7 @@ def test_one_bundled_record_needs_no_worker(qtbot, make_service):
     with qtbot.waitSignal(service.bibliography_ready, timeout=5_000) as ready:
         token = service.request_bibliography([bundled_record()], "apa")
     assert ready.args == [token, citation.bibliography([bundled_record()], "apa")]
-    assert service._thread is None
+    assert service.worker_thread is None
 
 
 def test_request_bibliography_reports_failures(qtbot, make_service, monkeypatch):

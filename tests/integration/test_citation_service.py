@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
 from viewer.citeproc import citation
-from viewer.core.csl_item import csl_item
 from viewer.core.resources import bundled_record
 from viewer.services.workers import WORKER_STACK_BYTES
 
@@ -23,7 +22,7 @@ def other_record():
 def test_bundled_record_needs_no_worker(make_service):
     service = make_service()
     assert service.lookup(bundled_record(), "apa") is not None
-    assert service._thread is None  # nothing started
+    assert service.worker_thread is None  # nothing started
 
 
 def test_other_record_renders_in_the_worker_and_is_cached_on_disk(qtbot, tmp_path, make_service):
@@ -33,27 +32,28 @@ def test_other_record_renders_in_the_worker_and_is_cached_on_disk(qtbot, tmp_pat
     with qtbot.waitSignal(service.ready, timeout=60000) as ready:
         service.request(record, "ieee")
     assert ready.args == ["other", "ieee"]
-    assert service._thread.stackSize() == WORKER_STACK_BYTES  # the same on every system
+    assert service.worker_thread.stackSize() == WORKER_STACK_BYTES  # the same on every system
     entry = service.lookup(record, "ieee")
     assert "A report on courts &#38; juries" in entry["bibliography"]["html"]  # citeproc-js escaping
     assert "J. Doe" in entry["bibliography"]["text"]
     service.shutdown()
     again = make_service(tmp_path)  # a later launch: served from disk, no engine
     assert again.lookup(record, "ieee") == entry
-    assert again._thread is None
+    assert again.worker_thread is None
 
 
-def test_damaged_cache_file_is_a_miss(tmp_path, make_service):
+def test_damaged_cache_file_is_a_miss(qtbot, tmp_path, make_service):
     record = other_record()
     service = make_service(tmp_path)
-    key = service._key(csl_item(record, "apa"), "apa")
-    (tmp_path / f"{key}.json").write_text("{not json")
-    assert service.lookup(record, "apa") is None
+    with qtbot.waitSignal(service.ready, timeout=60000):
+        service.request(record, "apa")
+    (cached,) = tmp_path.glob("*.json")
+    cached.write_text("{not json")
+    assert make_service(tmp_path).lookup(record, "apa") is None  # a later launch renders again
 
 
-def test_copy_for_another_record_waits_for_the_worker(make_window, qtbot, tmp_path):
+def test_copy_for_another_record_waits_for_the_worker(make_window, qtbot):
     window = make_window(record=other_record())
-    window.citations._cache_dir = tmp_path
     with qtbot.waitSignal(window.citations.ready, timeout=60000):
         qtbot.keyClick(window.tree, Qt.Key.Key_C, CTRL_SHIFT)
         assert "Preparing the citation" in window.statusBar().currentMessage()

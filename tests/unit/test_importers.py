@@ -21,7 +21,7 @@ from viewer.core.importers import (
 from viewer.core.record import ABSTRACT_ID, ANNOTATION_ID, DETAILS_ID, RecordError, standard_sections
 from viewer.core.resources import bundled_record, resource_path
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 def by_title(report):

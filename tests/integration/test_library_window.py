@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QKeySequence
-from PySide6.QtWidgets import QApplication, QFileDialog
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from viewer.core.library import Library
 from viewer.core.record import Record
-from viewer.ui.import_flow import ImportFlow
 from viewer.ui.library_model import PAGE, HtmlRole, LibraryModel, RecordIdRole
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
@@ -80,15 +80,29 @@ def test_search_as_you_type_highlights_words(make_window, qtbot, library):
     assert "probation" in marked
 
 
+def answer_with(monkeypatch, button_text: str) -> list[QMessageBox]:
+    """The import question answered by clicking its button named ``button_text``; the boxes asked."""
+    asked: list[QMessageBox] = []
+
+    def click(box: QMessageBox) -> int:
+        asked.append(box)
+        (button,) = [b for b in box.buttons() if b.text() == button_text]
+        button.click()
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", click)
+    return asked
+
+
 def test_import_with_bad_entries_asks_then_imports_the_good_ones(make_window, qtbot, library, monkeypatch):
     window = make_window(library=library)
-    asked = []
-    monkeypatch.setattr(ImportFlow, "_ask", lambda self, good, bad: asked.append((good, bad)) or False)
+    asked = answer_with(monkeypatch, "Import Good Entries")
     monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(DATA / "sample.ris")], ""))
     with qtbot.waitSignal(window.library_control.imports.finished, timeout=30000) as done:
         qtbot.keyClick(window.tree, Qt.Key.Key_I, CTRL | Qt.KeyboardModifier.ShiftModifier)
-    good, bad = asked[0]
-    assert good >= 1 and any("sample.ris at line 29: no title" in b for b in bad)
+    (box,) = asked
+    assert re.fullmatch(r"[1-9]\d* entries cannot be imported; [1-9]\d* can\.", box.text())
+    assert "sample.ris at line 29: no title" in box.detailedText()
     added = done.args[0]
     assert added and window.record.id == added[0]
     assert window.library_model.total() == 1 + len(added)
@@ -99,14 +113,14 @@ def test_import_with_bad_entries_asks_then_imports_the_good_ones(make_window, qt
 
 def test_import_none_leaves_the_library_unchanged(make_window, qtbot, library, monkeypatch):
     window = make_window(library=library)
-    monkeypatch.setattr(ImportFlow, "_ask", lambda self, good, bad: True)
+    answer_with(monkeypatch, "Import None from Those Files")
     with qtbot.waitSignal(window.library_control.imports.finished, timeout=30000) as done:
         window.library_control.imports.start([str(DATA / "sample.bib")])
     assert done.args[0] == [] and library.count() == 1
 
 
 def test_drop_a_record_file_opens_it(make_window, qtbot, library, tmp_path):
-    data = json.loads((Path(__file__).resolve().parent.parent / "resources/records/ncj-203234.json").read_text())
+    data = json.loads((Path(__file__).resolve().parents[2] / "resources/records/ncj-203234.json").read_text())
     data.update(id="ncj-5", ncj_number="5", title="A Dropped Record", outline=[])
     path = tmp_path / "dropped.json"
     path.write_text(json.dumps(data))

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
 INET = re.compile(r"socket\((AF_INET|AF_INET6|PF_INET|PF_INET6)\b")
 

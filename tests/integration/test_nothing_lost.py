@@ -1,14 +1,12 @@
-"""Nothing is lost: imports killed at random points, damaged or newer libraries at start-up,
+"""Nothing is lost: imports killed at every batch, damaged or newer libraries at start-up,
 locations that cannot be written, and unexpected errors."""
 
 from __future__ import annotations
 
 import os
-import random
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -16,9 +14,11 @@ import pytest
 from viewer.cli import main
 from viewer.core.importers import import_file
 from viewer.core.library import Library, library_file
+from viewer.core.library.adding import BATCH
 
-ROOT = Path(__file__).resolve().parent.parent
-FILES, PER_FILE, KILLS = 3, 1500, 12  # ~3 s of importing, killed at 12 points
+ROOT = Path(__file__).resolve().parents[2]
+FILES, PER_FILE = 3, BATCH + BATCH // 2  # two batches a file: a kill in the middle of each and at its end
+BATCHES_PER_FILE = -(-PER_FILE // BATCH)
 
 
 @pytest.fixture(scope="module")
@@ -34,37 +34,27 @@ def import_files(tmp_path_factory) -> list[Path]:
 
 
 def test_sigkill_during_import_never_half_writes(import_files, tmp_path):
-    """One transaction per file: after a kill the library holds whole files only, and opens."""
+    """One transaction per file: a kill at any batch, inside a file's transaction, leaves exactly
+    the files before it, and a library that opens."""
     # What the library holds after 0, 1, 2 ... whole files (files may share records: duplicates).
     whole = [1]
     with Library.open(tmp_path / "reference") as reference:
         for path in import_files:
             import_file(reference, path)
             whole.append(reference.count())
-    rng = random.Random(7)  # repeatable kill points
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    survived = 0
-    seen_counts = set()
-    for attempt in range(KILLS):
-        folder = tmp_path / f"lib{attempt}"
-        proc = subprocess.Popen([sys.executable, "-m", "viewer", "import", *map(str, import_files),
-                                 "--library", str(folder)], env=env, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.3, 4.0))  # the kill point: anywhere from start-up to the last file
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-        if not library_file(folder).exists():
-            continue  # killed before the library was created: nothing to lose
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
+    for batch in range(1, FILES * BATCHES_PER_FILE + 1):
+        folder = tmp_path / f"lib{batch}"
+        done = subprocess.run([sys.executable, str(ROOT / "tests/scripts/import_killed.py"), str(batch),
+                               *map(str, import_files), "--library", str(folder)], env=env,
+                              capture_output=True, text=True)
+        assert done.returncode == -signal.SIGKILL, f"batch {batch} was never reached: {done.stderr[-500:]}"
+        files_done = (batch - 1) // BATCHES_PER_FILE
         with Library.open(folder) as library:
-            count = library.count()
-            assert count in whole, f"kill {attempt}: {count} records is not a whole number of files {whole}"
+            assert library.count() == whole[files_done], f"killed at batch {batch}"
             assert library.check() == []
             for record_id, _ in library.page(0, 50):
                 library.get(record_id)
-        seen_counts.add(count)
-        survived += 1
-    print(f"\nkills survived: {survived} of {KILLS}; library sizes seen after a kill: {sorted(seen_counts)}")
-    assert survived >= KILLS // 2
 
 
 @pytest.fixture

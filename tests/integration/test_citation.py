@@ -18,11 +18,11 @@ from pathlib import Path
 import pytest
 
 from viewer.citeproc import citation
-from viewer.citeproc.citation import STYLES, Citation, CitationError, render, style_ids
+from viewer.citeproc.citation import Citation, CitationError, render, style_ids
 from viewer.core.csl_item import SENTENCE_CASE_STYLES, csl_item, csl_name
 from viewer.core.resources import bundled_record, resource_path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CSL_NS = "{http://purl.org/net/xbiblio/csl}"
 EXPECTED_STYLES = [
     "apa", "modern-language-association", "chicago-author-date", "chicago-notes-bibliography",
@@ -38,12 +38,15 @@ def stored():
 # --- the styles ----------------------------------------------------------------------------------
 
 
-def test_offered_styles_are_the_issue_list_in_order():
-    assert style_ids() == EXPECTED_STYLES
-    assert citation.DEFAULT_STYLE == "apa"
-    assert all(s.name and s.name.strip() == s.name for s in STYLES)
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        STYLES[0].name = "x"
+def test_every_offered_style_cites_the_record_under_its_own_name():
+    assert style_ids() == EXPECTED_STYLES  # the issue's list, in the menu's order
+    record = bundled_record()
+    entries = {style_id: render(record, style_id) for style_id in style_ids()}
+    assert all(entry.text and entry.html for entry in entries.values())
+    names = [citation.style(style_id).name for style_id in style_ids()]
+    assert all(names) and len(set(names)) == len(names)  # a menu tells them apart
+    # A record cited without a style choice gets the default one, and it is offered.
+    assert render(record, citation.DEFAULT_STYLE) == entries[citation.DEFAULT_STYLE]
 
 
 def test_exactly_the_offered_styles_are_bundled_each_independent_and_official():

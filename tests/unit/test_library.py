@@ -33,7 +33,7 @@ from viewer.core.library.store import record_from_json
 from viewer.core.record import Record, record_to_data, standard_sections
 from viewer.core.resources import BUNDLED_RECORD_ID, bundled_record
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 def make_record(n: int, title: str, *, abstract: str = "", annotation: str = "", authors: tuple[str, ...] = (),

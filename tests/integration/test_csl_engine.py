@@ -2,7 +2,7 @@
 
 Over a generated set of varied items, in all offered styles: bibliography and citation, text and
 HTML. Node renders with the full, untouched .csl files; the engine builds them without <sort>
-(see viewer/csl_engine.py), which these tests show changes nothing for single items. Each style is
+(see viewer/citeproc/engine.py), which these tests show changes nothing for single items. Each style is
 built once for the module; Node renders the same items meanwhile, in a background thread.
 """
 
@@ -24,7 +24,7 @@ from viewer.citeproc.engine import CslEngine, CslEngineError, without_sort
 from viewer.core.csl_item import csl_item
 from viewer.core.resources import bundled_record, resource_path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 STYLE_IDS = citation.style_ids()
 URL = "https://www.ncjrs.gov/App/abstractdb/AbstractDBDetails.aspx?id="
 

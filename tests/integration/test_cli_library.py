@@ -8,7 +8,7 @@ import pytest
 
 from viewer.cli import main
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 
 # Citing a library record runs citeproc-js in Qt; the test session's QApplication must come first.
 pytestmark = pytest.mark.usefixtures("qapp")

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "packaging" / "ncjrs-viewer.spec"
 DIST = ROOT / "dist"
 WORK = ROOT / "build" / "pyinstaller"
