@@ -14,18 +14,17 @@ from viewer.cli import PROG, library_dir
 from viewer.core.record import RecordError
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QWidget
+    from PySide6.QtWidgets import QApplication, QWidget
 
     from viewer.core.library import Library
 
 
 def run_gui(args: argparse.Namespace) -> int:
     from PySide6.QtCore import QTimer
-    from PySide6.QtGui import QIcon
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QMessageBox
 
     from viewer.core.library import LibraryError
-    from viewer.core.resources import bundled_record, resource_path
+    from viewer.core.resources import bundled_record
     from viewer.services.citation_service import CitationService
     from viewer.ui import clipboard
     from viewer.ui import settings as keys
@@ -33,14 +32,7 @@ def run_gui(args: argparse.Namespace) -> int:
     from viewer.ui.main_window import MainWindow
     from viewer.ui.settings import Settings
 
-    # The window's start-up: an application made before it (the tests' qapp) is a QApplication.
-    app = cast(QApplication, QApplication.instance() or QApplication([PROG]))
-    app.setApplicationDisplayName(APP_NAME)
-    app.setApplicationVersion(__version__)
-    app.setDesktopFileName("io.github.ncjrs_viewer")
-    icon = resource_path("icons", "ncjrs-viewer.svg")
-    if icon.is_file():
-        app.setWindowIcon(QIcon(str(icon)))
+    app = _application()
 
     problems: list[str] = []
     settings = Settings(args.settings)
@@ -115,6 +107,23 @@ def _close_on_sigterm(window: QWidget) -> None:
         writer.close()
 
     window.destroyed.connect(restore)
+
+
+def _application() -> QApplication:
+    """The QApplication with the program's names and icon. One made before (the tests' qapp) is reused."""
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
+
+    from viewer.core.resources import resource_path
+
+    app = cast(QApplication, QApplication.instance() or QApplication([PROG]))
+    app.setApplicationDisplayName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("io.github.ncjrs_viewer")
+    icon = resource_path("icons", "ncjrs-viewer.svg")
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
+    return app
 
 
 def _open_library_for_window(args: argparse.Namespace, problems: list[str]) -> Library:

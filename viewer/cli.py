@@ -51,9 +51,6 @@ _LOCATOR_LABELS = ["page", "chapter", "section", "paragraph", "figure", "table",
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from viewer.citeproc import citation
-    from viewer.core import exports  # light: the bundled citations are plain data
-
     parser = _Parser(prog=PROG, description="Read and cite records of the NCJRS Virtual Library offline.")
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     parser.add_argument("--file", metavar="FILE",
@@ -64,6 +61,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--settings", metavar="FILE", help=argparse.SUPPRESS)  # tests, portable use
     parser.set_defaults(func=None)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    _add_reading_commands(sub)
+    _add_file_commands(sub)
+    from viewer import report_commands
+    report_commands.add_parsers(sub)
+    _add_record_options(sub)
+    return parser
+
+
+def _add_reading_commands(sub: argparse._SubParsersAction) -> None:
+    """styles, sections, show, cite: what reads one record (or the style list)."""
+    from viewer.citeproc import citation
+
     styles = sub.add_parser("styles", help="list the offered citation styles (id, tab, name); see --all and TEXT")
     styles.add_argument("text", nargs="?", metavar="TEXT", help="every style whose id or title holds TEXT")
     styles.add_argument("--all", action="store_true", help="every style of the CSL repository (10,000+)")
@@ -84,6 +93,13 @@ def build_parser() -> argparse.ArgumentParser:
     cite.add_argument("--label", default="page", choices=_LOCATOR_LABELS, help="what the locator counts "
                       "(CSL's label; default: %(default)s)")
     cite.set_defaults(func=_cite)
+
+
+def _add_file_commands(sub: argparse._SubParsersAction) -> None:
+    """export, import, search, pdf: what writes files or works on the library."""
+    from viewer.citeproc import citation
+    from viewer.core import exports  # light: the bundled citations are plain data
+
     export = sub.add_parser("export", help="write the record as RIS, BibTeX or CSL-JSON")
     export.add_argument("--format", required=True, choices=list(exports.FORMATS), help=", ".join(exports.FORMATS))
     export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
@@ -111,10 +127,6 @@ def build_parser() -> argparse.ArgumentParser:
                      help="citation style for the 'Cite as' line (any id 'styles --all' lists)")
     pdf.add_argument("--page-size", default="letter", choices=["letter", "a4"])
     pdf.set_defaults(func=_pdf)
-    from viewer import report_commands
-    report_commands.add_parsers(sub)
-    _add_record_options(sub)
-    return parser
 
 
 def _add_record_options(sub: argparse._SubParsersAction) -> None:

@@ -12,7 +12,7 @@ Shortcut = StandardKey | str | list
 class Actions(QObject):
     """Creates the actions; the main window connects them and lays them into menus."""
 
-    def __init__(self, parent: QObject) -> None:
+    def __init__(self, parent: QObject) -> None:  # long function: the one registry, an action a line or two
         super().__init__(parent)
         make = self._make
         # File

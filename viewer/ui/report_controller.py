@@ -9,7 +9,7 @@ opened or a PDF is attached: never at start-up for a record without one.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QGuiApplication, QUndoCommand, QUndoStack
@@ -28,17 +28,21 @@ REPORT_ID = "report"
 class _Detach(QUndoCommand):
     def __init__(self, control: ReportController, record_id: str) -> None:
         super().__init__(control.tr("Detach Report"))
-        self.control, self.record_id, self.data = control, record_id, None
+        self.control, self.record_id = control, record_id
+        self.data: bytes | None = None
 
     def redo(self) -> None:
         self.control.close_document()
-        self.data = reports.detach(self.control.folder, self.record_id)
+        folder = self.control.folder
+        self.data = reports.detach(folder, self.record_id) if folder is not None else None
         self.control.reload()
 
     def undo(self) -> None:
         if self.data is not None:
             self.control.close_document()
-            reports.store(reports.report_path(self.control.folder, self.record_id), self.data)
+            folder = self.control.folder
+            if folder is not None:
+                reports.store(reports.report_path(folder, self.record_id), self.data)
             self.control.reload()
 
 
@@ -48,7 +52,7 @@ class ReportController(QObject):
         self.window, self.undo_stack = window, undo_stack
         self.panel = window.report_panel
         self.view = self.panel.view
-        self.doc = None
+        self.doc: Any = None  # the engine's ReportDocument, imported only when a report opens
         self._pages: dict[str, int] = {}  # node id -> page
         self._order: list[tuple[int, str]] = []  # (page, node id) in reading order
         self._following = False
@@ -76,10 +80,11 @@ class ReportController(QObject):
         self.close_document()
         record = self.window.record
         branch: tuple[Section, ...] = ()
-        if reports.has_report(self.folder, record.id):
+        folder = self.folder
+        if folder is not None and reports.has_report(folder, record.id):
             from viewer.services.report_engine import ReportDocument
             try:
-                self.doc = ReportDocument(reports.report_path(self.folder, record.id))
+                self.doc = ReportDocument(reports.report_path(folder, record.id))
             except (reports.ReportError, OSError) as exc:
                 self.window.statusBar().showMessage(self.tr("The report cannot be read: {0}").format(exc), 8000)
             else:

@@ -73,7 +73,9 @@ class ReportFindBar(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if watched is self.line_edit and event.type() == QEvent.Type.KeyPress:
-            key: QKeyEvent = event
+            key = event if isinstance(event, QKeyEvent) else None
+            if key is None:
+                return False
             if key.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 back = bool(key.modifiers() & Qt.KeyboardModifier.ShiftModifier)
                 self.find_previous() if back else self.find_next()

@@ -8,6 +8,7 @@ page_size, render, char_at, rects, text_between) for everything; it never import
 from __future__ import annotations
 
 from collections import OrderedDict
+from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPalette
@@ -29,7 +30,8 @@ class PageView(QAbstractScrollArea):
         self.setAccessibleName(self.tr("Report pages"))
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.viewport().setCursor(Qt.CursorShape.IBeamCursor)
-        self._doc = None
+        # The engine's ReportDocument, typed loosely: this view never imports the engine.
+        self._doc: Any = None
         self._zoom = 100
         self._tops: list[float] = []
         self._sizes: list[tuple[float, float]] = []  # points

@@ -48,11 +48,12 @@ _KEYS = {k.name: k for k in (
     _Key(EXPANDED, list, None),  # None: never saved, so everything starts expanded
     _Key(LAST_SECTION, str, ""),
     _Key(LAST_RECORD, str, ""),
-    _Key(ZOOM, int, 100, valid=lambda v: 10 <= v <= 1000),  # percent; the pane clamps to its steps
+    _Key(ZOOM, int, 100, valid=lambda v: isinstance(v, int) and 10 <= v <= 1000),  # percent; the pane clamps to its steps
     _Key(APPEARANCE, str, "system", ("system", "light", "dark")),
     _Key(FIND_CASE_SENSITIVE, bool, False),
     # A style id, never a path: "../../etc/passwd" must not reach the style files.
-    _Key(CITATION_STYLE, str, "apa", valid=lambda v: re.fullmatch(r"[a-z0-9][a-z0-9._-]{0,199}", v) is not None),
+    _Key(CITATION_STYLE, str, "apa", valid=lambda v: isinstance(v, str)
+         and re.fullmatch(r"[a-z0-9][a-z0-9._-]{0,199}", v) is not None),
     _Key(LIBRARY_ORDER, str, "", ("", "title", "-title", "creator", "-creator", "year", "-year", "ncj", "-ncj")),
 )}
 
