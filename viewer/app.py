@@ -55,6 +55,7 @@ def run_gui(args: argparse.Namespace) -> int:
     # Rendered citations are kept beside the library: the program writes nowhere else but settings.
     citations = CitationService(library.path.parent / "citation-cache" if library.path else None)
     window = MainWindow(record, settings, section_id=args.section, citations=citations, library=library)
+    _close_on_sigterm(window)  # before the window can be seen: a SIGTERM from then on closes it
     window.show()
     QTimer.singleShot(0, window.warm_citations)  # once the event loop runs; the work is in a thread
     if settings.warnings:  # every warning, not only the last
