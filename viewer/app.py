@@ -70,7 +70,6 @@ def run_gui(args: argparse.Namespace) -> int:
         # user clipboard to keep there, so empty it first. A real desktop keeps the copy.
         app.aboutToQuit.connect(clipboard.clear)
     sys.excepthook = report_unexpected
-    _close_on_sigterm(window)
     from viewer.services.workers import exit_code
     return exit_code(app.exec())
 
