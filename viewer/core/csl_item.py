@@ -42,6 +42,8 @@ _NCJ_CARRIERS = frozenset({"number", "note", "call-number", "archive_location", 
 def keeps_published_title(style_id: str, user_styles: Path | None = None) -> bool:
     """True when ``style_id`` is given the title as published rather than in sentence case (see
     "Titles" above); an unknown style follows the rule (sentence case)."""
+    if style_id in OFFERED_KEEP_PUBLISHED_TITLE:
+        return OFFERED_KEEP_PUBLISHED_TITLE[style_id]
     from viewer.citeproc import style_repo  # plain Python; loads the style index on first use
 
     try:
@@ -50,6 +52,14 @@ def keeps_published_title(style_id: str, user_styles: Path | None = None) -> boo
         return False
     return _title_cased_but_not_in_substitute(xml)
 
+
+# The rule's answer for the eight offered styles, so a stored citation is served without reading a
+# style file (a test checks these against the rule on their XML).
+OFFERED_KEEP_PUBLISHED_TITLE = {
+    "apa": False, "modern-language-association": False, "chicago-author-date": False,
+    "chicago-notes-bibliography": False, "harvard-cite-them-right": False,
+    "american-sociological-association": True, "bluebook-law-review": False, "ieee": False,
+}
 
 _CSL = "{http://purl.org/net/xbiblio/csl}"
 _TITLE_CASE_TITLE = re.compile(r'<text\b[^>]*\btext-case="title"[^>]*>')
