@@ -60,6 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
     styles = sub.add_parser("styles", help="list the offered citation styles (id, tab, name); see --all and TEXT")
     styles.add_argument("text", nargs="?", metavar="TEXT", help="every style whose id or title holds TEXT")
     styles.add_argument("--all", action="store_true", help="every style of the CSL repository (10,000+)")
+    styles.add_argument("--add", metavar="FILE", help="check a CSL style file and add it to your own styles "
+                                                      "(kept in <library folder>/styles)")
     styles.set_defaults(func=_styles)
     sub.add_parser("sections", help="list the record's sections: id, tab, heading (indented by depth)"
                    ).set_defaults(func=_sections)
@@ -137,6 +139,12 @@ def library_dir(args: argparse.Namespace) -> Path:
     return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
 
 
+def user_styles_dir(args: argparse.Namespace) -> Path | None:
+    """The folder of the user's own styles (``styles --add``), when it exists."""
+    folder = library_dir(args) / "styles"
+    return folder if folder.is_dir() else None
+
+
 def open_library(args: argparse.Namespace) -> Library:
     from viewer.core.library import Library, LibraryError
     try:
@@ -173,15 +181,29 @@ def one_line(message: object) -> str:
 
 
 def _styles(args: argparse.Namespace, out: TextIO) -> int:
-    """The offered styles; with --all every style, with TEXT those whose id or title holds it."""
+    """The offered styles; with --all every style, with TEXT those whose id or title holds it; --add FILE."""
+    if args.add is not None:
+        return _add_style(args, out)
     if args.all or args.text is not None:
         from viewer.citeproc import style_repo
-        found = style_repo.find_styles(args.text) if args.text is not None else style_repo.all_styles()
+        folder = user_styles_dir(args)
+        found = (style_repo.find_styles(args.text, folder) if args.text is not None
+                 else style_repo.all_styles(folder))
         out.writelines(f"{info.id}\t{info.title}\n" for info in found)
         return 0
     from viewer.citeproc import citation
     for style in citation.STYLES:
         print(f"{style.id}\t{style.name}", file=out)
+    return 0
+
+
+def _add_style(args: argparse.Namespace, out: TextIO) -> int:
+    from viewer.citeproc import style_repo
+    try:
+        info = style_repo.add_user_style(args.add, library_dir(args) / "styles")
+    except style_repo.StyleError as exc:
+        raise DataError(str(exc)) from None
+    print(f"{info.id}\t{info.title}", file=out)
     return 0
 
 
@@ -203,7 +225,8 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
 def _cite(args: argparse.Namespace, out: TextIO) -> int:
     from viewer.citeproc import citation
     try:
-        cite = citation.render(load_record(args), args.style, in_text=args.in_text, locale=args.locale)
+        cite = citation.render(load_record(args), args.style, in_text=args.in_text, locale=args.locale,
+                               user_styles=user_styles_dir(args))
     except citation.CitationError as exc:
         raise DataError(str(exc)) from None
     print(cite.html if args.format == "html" else cite.text, file=out)

@@ -20,6 +20,8 @@ class Actions(QObject):
                          self.tr("Add a record file to your library and open it"))
         self.import_files = make(self.tr("&Import…"), "Ctrl+Shift+I",
                                  self.tr("Import records from RIS, BibTeX or CSL-JSON files into your library"))
+        self.add_style = make(self.tr("Add Citation &Style…"), "",
+                              self.tr("Add a CSL style file of your own to the citation styles"))
         self.export = make(self.tr("&Export…"), "Ctrl+E",
                            self.tr("Save the selected records as RIS, BibTeX or CSL-JSON"))
         self.export_pdf = make(self.tr("Export Section as &PDF…"), "Ctrl+Shift+P",

@@ -22,6 +22,9 @@ ZOOM = "reading/zoom_percent"
 APPEARANCE = "reading/appearance"
 FIND_CASE_SENSITIVE = "find/case_sensitive"
 CITATION_STYLE = "citation/style"
+CITATION_LOCALE = "citation/locale"  # "": the style's default-locale
+RECENT_STYLES = "citation/recent_styles"  # style ids, the most recent first
+RECENT_STYLES_KEPT = 8
 
 _UNSET = object()
 
@@ -46,6 +49,8 @@ _KEYS = {k.name: k for k in (
     _Key(APPEARANCE, str, "system", ("system", "light", "dark")),
     _Key(FIND_CASE_SENSITIVE, bool, False),
     _Key(CITATION_STYLE, str, "apa"),
+    _Key(CITATION_LOCALE, str, ""),
+    _Key(RECENT_STYLES, list, []),
 )}
 
 
