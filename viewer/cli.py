@@ -69,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("id", metavar="ID")
     show.set_defaults(func=_show)
     cite = sub.add_parser("cite", help="print the record's citation")
-    cite.add_argument("--style", default=citation.DEFAULT_STYLE, type=_style_id, metavar="ID",
+    cite.add_argument("--style", default=citation.DEFAULT_STYLE, metavar="ID",  # checked in _cite: user styles too
                       help=f"citation style: {', '.join(citation.style_ids())} or any id 'styles --all' lists "
                            f"(default: %(default)s)")
     cite.add_argument("--locale", metavar="LANG", help="locale, e.g. de-DE (default: the style's default-locale)")
@@ -224,9 +224,14 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
 
 def _cite(args: argparse.Namespace, out: TextIO) -> int:
     from viewer.citeproc import citation
+    folder = user_styles_dir(args)
+    try:
+        citation.style(args.style, folder)
+    except citation.UnknownStyleError as exc:
+        raise UsageError(f"argument --style: {exc}") from None
     try:
         cite = citation.render(load_record(args), args.style, in_text=args.in_text, locale=args.locale,
-                               user_styles=user_styles_dir(args))
+                               user_styles=folder)
     except citation.CitationError as exc:
         raise DataError(str(exc)) from None
     print(cite.html if args.format == "html" else cite.text, file=out)
