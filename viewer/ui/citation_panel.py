@@ -176,12 +176,11 @@ class CitationPanel(QDockWidget):
             self.completer.popup().hide()
             return
         self.load_styles()
-        rows, total = self.styles.matching(text)
+        rows, more = self.styles.matching(text)
         self.results.set_rows(rows)
         self.completer.complete()
-        if total > len(rows):
-            self.state_label.setText(self.tr("{0} styles match; the first {1} are listed: type more to narrow them.")
-                                     .format(total, len(rows)))
+        if more:
+            self.state_label.setText(self.tr("More than {0} styles match: type more to narrow them.").format(len(rows)))
         elif self.state_label.text().endswith(self.tr("type more to narrow them.")):
             self.state_label.clear()
 

@@ -66,27 +66,28 @@ class StyleListModel(QAbstractListModel):
     def title(self, style_id: str) -> str:
         return self._titles.get(style_id, style_id)
 
-    def matching(self, text: str, limit: int = RESULTS_SHOWN) -> tuple[list[StyleRow], int]:
+    def matching(self, text: str, limit: int = RESULTS_SHOWN) -> tuple[list[StyleRow], bool]:
         """The first ``limit`` rows whose title or id holds every word of ``text`` (case-insensitive),
-        pinned first, and how many match in all.
+        pinned first, and whether more match.
 
         The first word is found with str.find in one text of every row (a C loop: about a
-        millisecond over every style, where a Python test a row takes ten); the others are
-        checked on what it found."""
+        millisecond over every style, where a Python test a row takes ten), and the scan stops
+        once the list is full; the other words are checked on what it found."""
         words = text.casefold().split()
         if not words:
-            return [], 0
+            return [], False
         haystack, starts = self._haystack()
         found: list[StyleRow] = []
         position = haystack.find(words[0])
         while position >= 0:
             row = bisect_right(starts, position) - 1
-            found.append(self._rows[row])
+            if all(word in self._rows[row].search for word in words[1:]):
+                if len(found) == limit:
+                    return found, True
+                found.append(self._rows[row])
             next_start = starts[row + 1] if row + 1 < len(starts) else len(haystack)
             position = haystack.find(words[0], next_start)
-        if len(words) > 1:
-            found = [row for row in found if all(word in row.search for word in words[1:])]
-        return found[:limit], len(found)
+        return found, False
 
     def _haystack(self) -> tuple[str, list[int]]:
         if self._joined is None:
