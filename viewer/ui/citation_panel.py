@@ -52,6 +52,7 @@ class CitationPanel(QDockWidget):
         self.state_label = QLabel()
         self.state_label.setAccessibleName(self.tr("Citation state"))
         self.state_label.setWordWrap(True)
+        self.state_label.hide()
         layout.addWidget(self.state_label)
 
         self.entry_view = self._preview(self.tr("Bibliography entry"))
@@ -180,9 +181,9 @@ class CitationPanel(QDockWidget):
         self.results.set_rows(rows)
         self.completer.complete()
         if more:
-            self.state_label.setText(self.tr("More than {0} styles match: type more to narrow them.").format(len(rows)))
+            self._set_state(self.tr("More than {0} styles match: type more to narrow them.").format(len(rows)))
         elif self.state_label.text().endswith(self.tr("type more to narrow them.")):
-            self.state_label.clear()
+            self._set_state("")
 
     def _result_chosen(self, index: QModelIndex) -> None:
         style_id = index.data(StyleIdRole)
@@ -221,31 +222,35 @@ class CitationPanel(QDockWidget):
 
     # --- what is shown ---
 
+    def _set_state(self, text: str) -> None:
+        self.state_label.setText(text)
+        self.state_label.setVisible(bool(text))  # an empty label would still take a line
+
     def refresh(self) -> None:
         if self.isVisible():
             self.refresh_requested.emit()
 
     def show_rendering(self, records: int = 1) -> None:
         self._set_entry_heading(records)
-        self.state_label.setText(self.tr("Rendering the citation in {0}…").format(self.styles.title(self._style_id)))
+        self._set_state(self.tr("Rendering the citation in {0}…").format(self.styles.title(self._style_id)))
         waiting = f"<i>{escape(self.tr('rendering…'))}</i>"
         self.entry_view.setHtml(waiting)
         self.in_text_view.setHtml(waiting)
 
     def show_citation(self, entry_html: str, in_text_html: str, records: int = 1) -> None:
         self._set_entry_heading(records)
-        self.state_label.clear()
+        self._set_state("")
         self.entry_view.setHtml(entry_html)
         self.in_text_view.setHtml(in_text_html)
 
     def show_message(self, message: str) -> None:
         """Something other than a citation to say (too many records selected, nothing selected)."""
-        self.state_label.setText(message)
+        self._set_state(message)
         self.entry_view.clear()
         self.in_text_view.clear()
 
     def show_error(self, message: str) -> None:
-        self.state_label.setText(self.tr("The citation could not be made: {0}").format(message))
+        self._set_state(self.tr("The citation could not be made: {0}").format(message))
         self.entry_view.clear()
         self.in_text_view.clear()
 
