@@ -9,6 +9,11 @@ Prints, each cold step in a fresh interpreter so nothing is cached by an earlier
   and the first citation (engine built in the same process: citeproc-js load, style build,
   render), and a later copy in the same style;
 - the bytes resources/csl/repository adds.
+- the window's style box: each keystroke of "crimin" and "journal of crim" (filter, popup, paint);
+- the citation service: a never-used style's first citation from the moment it is chosen (the
+  engine loaded when the panel was shown), later copies, another record in that style;
+- a 500-record APA bibliography through the service: progress signals, the time a cancel takes
+  to stop it, and the whole render.
 A benchmark, not a test: figures depend on the machine and its load (2 shared cores here).
 """
 
@@ -70,6 +75,104 @@ print(json.dumps({"xml_ms": (t2 - t1) * 1000, "engine_ms": (t3 - t2) * 1000, "fi
 """
 
 
+PICKER_PROBE = """
+import json, statistics, sys, time
+from PySide6.QtWidgets import QApplication
+from PySide6.QtTest import QTest
+app = QApplication(sys.argv)
+from viewer.core.resources import bundled_record
+from viewer.ui.main_window import MainWindow
+from viewer.ui.settings import Settings
+import tempfile, os
+w = MainWindow(bundled_record(), Settings(os.path.join(tempfile.mkdtemp(), "s.ini")))
+w.show(); app.processEvents()
+t = time.perf_counter(); w.citation_panel.show(); app.processEvents(); shown = (time.perf_counter() - t) * 1000
+edit = w.citation_panel.style_box.lineEdit()
+out = {"panel_first_shown_ms": shown, "keys": {}}
+for word in ("crimin", "journal of crim"):
+    times = []
+    for _ in range(5):
+        edit.setFocus(); edit.clear(); w.citation_panel.completer.popup().hide(); app.processEvents()
+        for ch in word:
+            t = time.perf_counter(); QTest.keyClick(edit, ch); app.processEvents()
+            times.append((time.perf_counter() - t) * 1000)
+    first = times[0]
+    out["keys"][word] = {"first_ever_ms": first, "median_ms": statistics.median(times[1:]), "max_ms": max(times[1:]),
+                         "shown": w.citation_panel.results.rowCount()}
+w.citations.shutdown()
+print(json.dumps(out))
+"""
+
+SERVICE_PROBE = """
+import dataclasses, json, sys, tempfile, time
+from pathlib import Path
+from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
+app = QCoreApplication(sys.argv)
+from viewer.core.resources import bundled_record
+from viewer.services.citation_service import CitationService
+style_id = sys.argv[1]
+service = CitationService(Path(tempfile.mkdtemp()))
+def wait(signal, trigger, timeout=120_000):
+    loop = QEventLoop(); got = []
+    def done(*args): got.append(args); loop.quit()
+    signal.connect(done); QTimer.singleShot(timeout, loop.quit); trigger(); loop.exec(); signal.disconnect(done)
+    return got
+# The panel shown: the engine loads in the worker (warming the remembered style, APA here).
+wait(service.ready, lambda: service.request(dataclasses.replace(bundled_record(), id="warm", title="W"), "apa"))
+record = dataclasses.replace(bundled_record(), id="r1", title="Courts and Juries", title_sentence_case="Courts and juries",
+                             authors=("Doe, Jane",))
+t = time.perf_counter(); wait(service.ready, lambda: service.request(record, style_id)); first = time.perf_counter() - t
+t = time.perf_counter()
+for _ in range(20):
+    assert service.lookup(record, style_id) is not None
+again = (time.perf_counter() - t) / 20
+other = dataclasses.replace(record, id="r2", title="Prisons", title_sentence_case="Prisons")
+t = time.perf_counter(); wait(service.ready, lambda: service.request(other, style_id)); second = time.perf_counter() - t
+service.shutdown()
+print(json.dumps({"first_ms": first * 1000, "again_ms": again * 1000, "other_record_ms": second * 1000}))
+"""
+
+BIBLIOGRAPHY_PROBE = """
+import dataclasses, json, sys, tempfile, time
+from pathlib import Path
+from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
+app = QCoreApplication(sys.argv)
+from viewer.core.resources import bundled_record
+from viewer.services.citation_service import CitationService
+N = int(sys.argv[1])
+families = ["Smith", "\u00d8ster", "Brown", "Ng", "Adams", "M\u00fcller", "Li", "Zed"]
+records = [dataclasses.replace(bundled_record(), id=f"r{i}", ncj_number=str(i), title=f"Report {i} on courts",
+                               title_sentence_case=f"Report {i} on courts", authors=(f"{families[i % 8]}, Ann",),
+                               issued_year=2000 + i % 9) for i in range(N)]
+service = CitationService(Path(tempfile.mkdtemp()))
+out = {}
+# 1. cancelled at a third
+loop = QEventLoop(); progress = []; state = {}
+def on_progress(token, done, total):
+    progress.append((time.perf_counter(), done, total))
+    if done >= total // 3 and "cancel_at" not in state:
+        state["cancel_at"] = time.perf_counter(); service.cancel_bibliography(token)
+def on_failed(token, message):
+    state["stopped"] = time.perf_counter(); state["message"] = message; loop.quit()
+service.bibliography_progress.connect(on_progress); service.bibliography_failed.connect(on_failed)
+start = time.perf_counter(); service.request_bibliography(records, "apa"); loop.exec()
+out["progress_signals_until_cancel"] = len(progress)
+out["first_progress_s"] = progress[0][0] - start
+out["cancel_to_stop_ms"] = (state["stopped"] - state["cancel_at"]) * 1000
+out["cancel_message"] = state["message"]
+service.bibliography_progress.disconnect(on_progress)
+# 2. the whole bibliography
+loop = QEventLoop(); progress.clear()
+service.bibliography_progress.connect(lambda *a: progress.append(a))
+service.bibliography_ready.connect(lambda *a: loop.quit())
+start = time.perf_counter(); service.request_bibliography(records, "apa"); loop.exec()
+out["whole_s"] = time.perf_counter() - start
+out["progress_signals"] = len(progress)
+service.shutdown()
+print(json.dumps(out))
+"""
+
+
 def probe(code: str, *args: str) -> dict:
     done = subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, capture_output=True, text=True,
                           env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin"})
@@ -104,6 +207,20 @@ def main(argv: list[str] | None = None) -> int:
                        ("total_ms", "from a cold process, imports included")):
         values = [r[key] for r in rows]
         print(f"{label}: median {statistics.median(values):.1f} ms, max {max(values):.1f} ms")
+    picker = probe(PICKER_PROBE)
+    print(f"style box: panel first shown (index read) {picker['panel_first_shown_ms']:.0f} ms")
+    for word, row in picker["keys"].items():
+        print(f"style box, typing {word!r}: a keystroke median {row['median_ms']:.1f} ms, max {row['max_ms']:.1f} ms "
+              f"(the first keystroke ever {row['first_ever_ms']:.0f} ms: the popup is made), {row['shown']} listed")
+    for style_id in chosen[:4]:
+        row = probe(SERVICE_PROBE, style_id)
+        print(f"service, {style_id}: first citation {row['first_ms']:.0f} ms after it is chosen, later copies "
+              f"{row['again_ms']:.3f} ms, another record {row['other_record_ms']:.0f} ms")
+    bib = probe(BIBLIOGRAPHY_PROBE, "500")
+    print(f"500-record APA bibliography: first progress after {bib['first_progress_s']:.2f} s, "
+          f"{bib['progress_signals_until_cancel']} progress signals to a third; cancel stopped it in "
+          f"{bib['cancel_to_stop_ms']:.0f} ms ({bib['cancel_message']!r}); whole {bib['whole_s']:.1f} s "
+          f"with {bib['progress_signals']} progress signals")
     repo = ROOT / "resources" / "csl" / "repository"
     files = sorted(repo.glob("*.xz"))
     print(f"resources/csl/repository: {sum(p.stat().st_size for p in files):,} bytes in {len(files)} files "

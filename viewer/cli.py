@@ -17,7 +17,7 @@ from viewer import __version__
 from viewer.core.record import Record, RecordError, Section
 
 if TYPE_CHECKING:
-    from viewer.core.library import AddResult, Library
+    from viewer.core.library import Library
 
 PROG = "ncjrs-viewer"
 ORGANIZATION = "NCJRS Reference Viewer"
@@ -76,6 +76,8 @@ def _add_reading_commands(sub: argparse._SubParsersAction) -> None:
     styles = sub.add_parser("styles", help="list the offered citation styles (id, tab, name); see --all and TEXT")
     styles.add_argument("text", nargs="?", metavar="TEXT", help="every style whose id or title holds TEXT")
     styles.add_argument("--all", action="store_true", help="every style of the CSL repository (10,000+)")
+    styles.add_argument("--add", metavar="FILE", help="check a CSL style file and add it to your own styles "
+                                                      "(kept in <library folder>/styles)")
     styles.set_defaults(func=_styles)
     sub.add_parser("sections", help="list the record's sections: id, tab, heading (indented by depth)"
                    ).set_defaults(func=_sections)
@@ -83,7 +85,7 @@ def _add_reading_commands(sub: argparse._SubParsersAction) -> None:
     show.add_argument("id", metavar="ID")
     show.set_defaults(func=_show)
     cite = sub.add_parser("cite", help="print the record's citation")
-    cite.add_argument("--style", default=citation.DEFAULT_STYLE, type=_style_id, metavar="ID",
+    cite.add_argument("--style", default=citation.DEFAULT_STYLE, metavar="ID",  # checked in _cite: user styles too
                       help=f"citation style: {', '.join(citation.style_ids())} or any id 'styles --all' lists "
                            f"(default: %(default)s)")
     cite.add_argument("--locale", metavar="LANG", help="locale, e.g. de-DE (default: the style's default-locale)")
@@ -97,6 +99,7 @@ def _add_reading_commands(sub: argparse._SubParsersAction) -> None:
 
 def _add_file_commands(sub: argparse._SubParsersAction) -> None:
     """export, import, search, pdf: what writes files or works on the library."""
+    from viewer import library_commands
     from viewer.citeproc import citation
     from viewer.core import exports  # light: the bundled citations are plain data
 
@@ -112,13 +115,13 @@ def _add_file_commands(sub: argparse._SubParsersAction) -> None:
     imp.add_argument("--replace", action="store_true",
                      help="replace records already there (same id or NCJ number; never the bundled record); "
                           "default: keep them")
-    imp.set_defaults(func=_import)
+    imp.set_defaults(func=library_commands.import_files)
     search = sub.add_parser("search", help="search the library for records holding every word (whole words), "
                                            "best first: one hit a line, record id, tab, title")
     search.add_argument("query", nargs="+", metavar="WORD")
-    search.add_argument("--limit", type=_count, default=20, metavar="N",
+    search.add_argument("--limit", type=library_commands.count, default=20, metavar="N",
                         help="at most N hits; 0 for every match (default: 20)")
-    search.set_defaults(func=_search)
+    search.set_defaults(func=library_commands.search)
     pdf = sub.add_parser("pdf", help="write the record, or one section, as a PDF (no display needed)")
     pdf.add_argument("-o", "--output", required=True, metavar="FILE")
     pdf.add_argument("--section", metavar="ID", default=argparse.SUPPRESS,  # keeps a top-level --section
@@ -150,21 +153,6 @@ def _style_id(text: str) -> str:
     return text
 
 
-MAX_LIMIT = 1_000_000  # hits; SQLite's LIMIT overflows past 2**63
-
-
-def _count(text: str) -> int:
-    """--limit: a whole number, 0 (every match) up to MAX_LIMIT, parsed with a bound on its digits."""
-    from viewer.core.bounded import bounded_int
-    try:
-        return bounded_int(text, max_digits=7, minimum=0, maximum=MAX_LIMIT)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"expected a whole number from 0 to {MAX_LIMIT:,} ({exc})") from None
-
-
-# --- what the commands share --------------------------------------------------------------
-
-
 def library_dir(args: argparse.Namespace) -> Path:
     """--library, or the user's data folder (QStandardPaths; needs no QApplication)."""
     if args.library is not None:
@@ -173,6 +161,12 @@ def library_dir(args: argparse.Namespace) -> Path:
         return Path(args.library)
     from PySide6.QtCore import QStandardPaths
     return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
+
+
+def user_styles_dir(args: argparse.Namespace) -> Path | None:
+    """The folder of the user's own styles (``styles --add``), when it exists."""
+    folder = library_dir(args) / "styles"
+    return folder if folder.is_dir() else None
 
 
 def open_library(args: argparse.Namespace) -> Library:
@@ -212,15 +206,29 @@ def one_line(message: object) -> str:
 
 
 def _styles(args: argparse.Namespace, out: TextIO) -> int:
-    """The offered styles; with --all every style, with TEXT those whose id or title holds it."""
+    """The offered styles; with --all every style, with TEXT those whose id or title holds it; --add FILE."""
+    if args.add is not None:
+        return _add_style(args, out)
     if args.all or args.text is not None:
         from viewer.citeproc import style_repo
-        found = style_repo.find_styles(args.text) if args.text is not None else style_repo.all_styles()
+        folder = user_styles_dir(args)
+        found = (style_repo.find_styles(args.text, folder) if args.text is not None
+                 else style_repo.all_styles(folder))
         out.writelines(f"{info.id}\t{info.title}\n" for info in found)
         return 0
     from viewer.citeproc import citation
     for style in citation.STYLES:
         print(f"{style.id}\t{style.name}", file=out)
+    return 0
+
+
+def _add_style(args: argparse.Namespace, out: TextIO) -> int:
+    from viewer.citeproc import style_repo
+    try:
+        info = style_repo.add_user_style(args.add, library_dir(args) / "styles")
+    except style_repo.StyleError as exc:
+        raise DataError(str(exc)) from None
+    print(f"{info.id}\t{info.title}", file=out)
     return 0
 
 
@@ -247,9 +255,15 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
 
 def _cite(args: argparse.Namespace, out: TextIO) -> int:
     from viewer.citeproc import citation
+    folder = user_styles_dir(args)
+    try:
+        citation.style(args.style, folder)
+    except citation.UnknownStyleError as exc:
+        raise UsageError(f"argument --style: {exc}") from None
     try:
         cite = citation.render(load_record(args), args.style, in_text=args.in_text, locale=args.locale,
-                               locator=args.locator.strip(), label=args.label)
+                               user_styles=folder, locator=args.locator.strip(),
+                               label=args.label)
     except citation.CitationError as exc:
         raise DataError(str(exc)) from None
     print(cite.html if args.format == "html" else cite.text, file=out)
@@ -285,58 +299,6 @@ def _pdf(args: argparse.Namespace, out: TextIO) -> int:
     except printing.PdfError as exc:
         raise DataError(str(exc)) from None
     return 0
-
-
-def _search(args: argparse.Namespace, out: TextIO) -> int:
-    query = " ".join(args.query)
-    with open_library(args) as library:
-        if args.limit:
-            for hit in library.search(query, limit=args.limit, prefix=False, exact=True):
-                print(f"{hit.id}\t{hit.title}", file=out)
-            return 0
-        ranking = library.rank(query, prefix=False)  # every match, read a thousand at a time
-        for start in range(0, len(ranking), 1000):
-            for row in library.ranked_rows(ranking, start, start + 1000):
-                print(f"{row.id}\t{row.title}", file=out)
-    return 0
-
-
-def _import(args: argparse.Namespace, out: TextIO) -> int:
-    """Prints one line a record: imported, replaced or already there (the stored id), and one a bad
-    entry (on stderr)."""
-    from viewer.core.importers import ImportFileError, read_file
-    rejected = 0
-    with open_library(args) as library:
-        for path in args.files:
-            try:
-                outcome = library.import_report(read_file(path), all_or_none=args.all_or_none, replace=args.replace)
-            except ImportFileError as exc:
-                print(f"{PROG}: rejected: {one_line(exc)}", file=sys.stderr)
-                rejected += 1
-                continue
-            for bad in outcome.report.bad:
-                print(f"{PROG}: rejected: {one_line(f'{bad.file} at {bad.where}: {bad.reason}')}", file=sys.stderr)
-            rejected += len(outcome.report.bad)
-            if not outcome.written:
-                print(f"{path}: nothing imported (--all-or-none, {len(outcome.report.bad)} bad entries)", file=out)
-                continue
-            _print_added(library, outcome.result, args.replace, out)
-    return 1 if rejected else 0
-
-
-def _print_added(library: Library, result: AddResult, replace: bool, out: TextIO) -> None:
-    for record_id in result.added:
-        print(f"imported\t{record_id}", file=out)
-    for record_id in result.replaced:
-        print(f"replaced\t{record_id}", file=out)
-    for record_id in result.duplicates:
-        stored = result.existing.get(record_id, record_id)
-        print(f"already there\t{stored}", file=out)
-        if replace and library.is_protected(stored):
-            print(f"{PROG}: {stored} is the bundled record: it is never replaced", file=sys.stderr)
-
-
-# --- the entry point ----------------------------------------------------------------------
 
 
 def run_command(args: argparse.Namespace, out: TextIO | None = None) -> int:

@@ -294,7 +294,7 @@ def test_one_bundled_record_needs_no_worker(qtbot, make_service):
 
 
 def test_request_bibliography_reports_failures(qtbot, make_service, monkeypatch):
-    def failing(items, style_id, engine=None):
+    def failing(items, style_id, engine=None, locale=None, progress=None):
         raise csl_engine.CslEngineError("citeproc-js failed in <bibliography ieee>: boom")
 
     monkeypatch.setattr(csl_engine, "render_bibliography", failing)

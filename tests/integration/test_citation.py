@@ -19,7 +19,7 @@ import pytest
 
 from viewer.citeproc import citation
 from viewer.citeproc.citation import Citation, CitationError, render, style_ids
-from viewer.core.csl_item import SENTENCE_CASE_STYLES, csl_item, csl_name
+from viewer.core.csl_item import csl_item, csl_name
 from viewer.core.resources import bundled_record, resource_path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -109,9 +109,20 @@ def test_csl_item_invents_nothing_and_cases_the_title_for_the_style(style_id):
     record = bundled_record()
     item = csl_item(record, style_id)
     assert not {"author", "editor", "publisher", "publisher-place", "number", "event-place"} & item.keys()
-    expected = record.title_sentence_case if style_id in SENTENCE_CASE_STYLES else record.title
+    # One rule (viewer/core/csl_item.py): sentence case, except ASA, which title-cases titles itself
+    # but prints a no-author title unconverted.
+    expected = record.title if style_id == "american-sociological-association" else record.title_sentence_case
     assert item["title"] == expected
     assert csl_item(record)["title"] == record.title
+
+
+def test_the_offered_styles_title_answers_are_the_rules():
+    from viewer.citeproc import style_repo
+    from viewer.core import csl_item as module
+
+    assert set(module.OFFERED_KEEP_PUBLISHED_TITLE) == set(citation.style_ids())
+    for style_id, keeps in module.OFFERED_KEEP_PUBLISHED_TITLE.items():
+        assert module._title_cased_but_not_in_substitute(style_repo.style_xml(style_id)) is keeps, style_id
 
 
 @pytest.mark.parametrize(("name", "expected"), [
@@ -217,7 +228,7 @@ def test_a_changed_record_is_not_served_stale_citations(monkeypatch):
     changed = dataclasses.replace(bundled_record(), title="Another Title", title_sentence_case="Another title")
     assert not citation.is_prerendered(changed, "apa")
     assert render(changed, "modern-language-association") == Citation("engine", "<i>engine</i>")
-    assert calls == [("Another Title", "modern-language-association")]
+    assert calls == [("Another title", "modern-language-association")]  # sentence case: MLA title-cases it
     assert not citation.is_prerendered(dataclasses.replace(bundled_record(), pages=9), "ieee")
     other = dataclasses.replace(bundled_record(), id="ncj-1", ncj_number="1")
     render(other, "apa", in_text=True)

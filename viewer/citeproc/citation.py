@@ -126,7 +126,7 @@ def render(record: Record, style_id: str, in_text: bool = False, locale: str | N
             args = _engine_args(locale, user_styles)
             if locator:  # the cite's pinpoint, beside the item (CSL's locator and label)
                 args["cite"] = {"locator": locator, "label": label}
-            entry = csl_engine.render_item(csl_item(record, style_id), style_id, **args)
+            entry = csl_engine.render_item(csl_item(record, style_id, user_styles), style_id, **args)
         except csl_engine.CslEngineError as exc:
             raise CitationError(f"{name}: {exc}") from exc
     return from_entry(entry, in_text)
@@ -168,7 +168,7 @@ def bibliography(records: Iterable[Record], style_id: str, locale: str | None = 
     from viewer.citeproc import engine as csl_engine  # only what is not stored needs it
 
     try:
-        result = csl_engine.render_bibliography(bibliography_items(chosen, style_id), style_id,
+        result = csl_engine.render_bibliography(bibliography_items(chosen, style_id, user_styles), style_id,
                                                 **_engine_args(locale, user_styles))
     except csl_engine.CslEngineError as exc:
         raise CitationError(f"{name}: {exc}") from exc
@@ -186,9 +186,10 @@ def unique_records(records: Iterable[Record]) -> list[Record]:
     return chosen
 
 
-def bibliography_items(records: Iterable[Record], style_id: str) -> list[dict[str, Any]]:
+def bibliography_items(records: Iterable[Record], style_id: str,
+                       user_styles: Path | None = None) -> list[dict[str, Any]]:
     """The CSL items a bibliography of ``records`` is rendered from, in the order given."""
-    return [csl_item(record, style_id) for record in unique_records(records)]
+    return [csl_item(record, style_id, user_styles) for record in unique_records(records)]
 
 
 def from_bibliography(result: dict[str, Any]) -> Citation:

@@ -70,7 +70,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-from viewer.citeproc import style_repo
+from viewer.citeproc import style_repo, ticks
 from viewer.citeproc.collation import Collator
 from viewer.core.record import unpaired_surrogate
 from viewer.core.resources import resource_path
@@ -109,6 +109,10 @@ class CslEngineError(RuntimeError):
     """citeproc-js failed (style or item it cannot handle) or could not be loaded."""
 
 
+class RenderCancelled(CslEngineError):
+    """A render stopped because its progress callback said so."""
+
+
 class CslEngine:
     """citeproc-js in one QuickJS context, with one citeproc processor per style, built on first use."""
 
@@ -132,6 +136,8 @@ class CslEngine:
         self._sorted_bibliography: dict[str, bool] = {}  # style id -> has a bibliography <sort>
         self._install_console()
         self._install_collation()
+        self._ticker = ticks.Ticker()
+        self._js.add_callable("ncjrsTick", self._ticker.tick)
         # citeproc-js asks for locales by id; only the bundled ones answer (style_repo's fallback).
         self._js.add_callable("ncjrsLocale", style_repo.locale_xml)
         self._evaluate(
@@ -144,6 +150,7 @@ class CslEngine:
         self._evaluate(_read_js("citeproc_driver.js"), "citeproc_driver.js")
         if index_macros:
             self._evaluate("NcjrsCite.indexMacroLookups(CSL, null);", "<index macros>")
+        self._evaluate(ticks.INSTALL, "<ticks>")
         # Processors by kind ("single", "bibliography"), then style id; and the three calls into
         # them (see _call: arguments arrive as one JSON array, answers leave as JSON).
         self._evaluate("var ncjrsProcessors = {single: {}, bibliography: {}};", "<setup>")
@@ -202,8 +209,8 @@ class CslEngine:
         self.bibliography_build_seconds[key] = seconds
         return seconds
 
-    def render_bibliography(self, items: list[dict[str, Any]], style_id: str,
-                            locale: str | None = None) -> dict[str, Any]:
+    def render_bibliography(self, items: list[dict[str, Any]], style_id: str, locale: str | None = None,
+                            progress: ticks.Progress | None = None) -> dict[str, Any]:
         """One bibliography of several CSL-JSON items, ordered as the full style orders it.
 
         ``{"entries": [{"index", "id", "text", "html"}, ...], "text": str, "html": str,
@@ -212,7 +219,9 @@ class CslEngine:
         the bibliography's order, ``index`` their position in ``items``; the items in the order
         they are cited (a numeric style numbers them so); text the entries a line each, html
         each entry in a ``<div class="csl-entry">``. A style without a bibliography (Bluebook):
-        each item's full citation, in the order given.
+        each item's full citation, in the order given. ``progress(done, total)`` is called as it
+        goes (see :mod:`viewer.citeproc.ticks`); when it answers False the call ends in
+        :class:`RenderCancelled`.
         """
         items = list(items)
         key = _key(style_id, locale)
@@ -223,7 +232,17 @@ class CslEngine:
         else:
             self.build(style_id, locale=locale)  # one item (or no bibliography sort): nothing to order
             kind = "single"
-        return json.loads(self._call(self._bibliography, f"<bibliography {key}>", kind, key, items))
+        self._ticker.start(progress, len(items))
+        try:
+            return json.loads(self._call(self._bibliography, f"<bibliography {key}>", kind, key, items))
+        except CslEngineError as exc:
+            if ticks.CANCELLED not in str(exc):
+                raise
+            # Its registry may be half updated: the next bibliography builds the processor again.
+            (self.bibliography_build_seconds if kind == "bibliography" else self.build_seconds).pop(key, None)
+            raise RenderCancelled(f"the bibliography in {style_id} was cancelled") from None
+        finally:
+            self._ticker.stop()
 
     def render(self, item: dict[str, Any], style_id: str, locale: str | None = None,
                cite: dict[str, str] | None = None) -> dict[str, Any]:
@@ -375,7 +394,7 @@ def render_item(item: dict[str, Any], style_id: str, engine: CslEngine | None = 
 
 
 def render_bibliography(items: list[dict[str, Any]], style_id: str, engine: CslEngine | None = None,
-                        locale: str | None = None) -> dict[str, Any]:
+                        locale: str | None = None, progress: ticks.Progress | None = None) -> dict[str, Any]:
     """One bibliography of ``items`` in ``style_id`` with ``engine`` (this thread's by default; see
     :meth:`CslEngine.render_bibliography`; the first one in a sorting style builds for seconds)."""
-    return (engine or engine_for_this_thread()).render_bibliography(items, style_id, locale)
+    return (engine or engine_for_this_thread()).render_bibliography(items, style_id, locale, progress)

@@ -6,6 +6,10 @@ or place is ever made up (each style then applies its own rule for a work withou
 
 from __future__ import annotations
 
+import re
+import xml.etree.ElementTree as ET
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from viewer.core.record import PAGE_ORIGIN, Record
@@ -13,21 +17,65 @@ from viewer.core.record import PAGE_ORIGIN, Record
 # The NCJRS Virtual Library is the database the record comes from.
 ARCHIVE = "NCJRS Virtual Library"
 
-# Titles. The record keeps the title as published (headline case) for display, and a
-# sentence-case copy. CSL can turn sentence case into title case (text-case="title") but not
-# the reverse, and most styles do not re-case a report's title at all, so each style gets the
-# casing its own guide asks for:
-#   apa                      APA 7: titles of works in sentence case.
-#   harvard-cite-them-right  Cite Them Right: capital only for the first word and proper nouns.
-#   ieee                     IEEE Reference Guide: a report's title, in quotes, in sentence case.
-# The others (MLA, both Chicago styles, ASA, Bluebook) want headline case, i.e. the title as
-# published. In-text short titles that a style title-cases itself (APA's "(Title, 2003)") come
-# out in headline case either way.
-SENTENCE_CASE_STYLES = frozenset({"apa", "harvard-cite-them-right", "ieee"})
+# Titles: one rule for every style. The record keeps the title as published (headline case) for
+# display, and a sentence-case copy where it has one. CSL can turn sentence case into title case
+# (text-case="title") but not the reverse, so every style is given the sentence-case title, and a
+# style that wants headline case converts it itself; a record without a sentence-case copy gives
+# its title as published.
+#
+# One exception, read from the style's XML, not from a list: a style that title-cases the full
+# title itself (text-case="title" on the title, not only its short form) but prints it unconverted
+# inside its author <substitute> (where a work without an author is cited by its title) wants
+# headline case and would show sentence case there; it is given the title as published, which is
+# what its own conversion gives everywhere else. Checked on the eight offered styles (the stored
+# citations of the bundled record did not change): APA, Harvard and IEEE print sentence case;
+# MLA, both Chicago styles and Bluebook title-case the sentence-case title themselves; ASA is the
+# exception (its no-author substitute prints the title plain), as are 57 of the 2,851 independent
+# styles of the repository. In-text short titles that a style title-cases itself (APA's
+# "(Title, 2003)") come out in headline case either way.
 
 
 # Variables an import file may carry the NCJ number in (see viewer/core/importers/__init__.py).
 _NCJ_CARRIERS = frozenset({"number", "note", "call-number", "archive_location", "accessionNumber"})
+
+
+def keeps_published_title(style_id: str, user_styles: Path | None = None) -> bool:
+    """True when ``style_id`` is given the title as published rather than in sentence case (see
+    "Titles" above); an unknown style follows the rule (sentence case)."""
+    if style_id in OFFERED_KEEP_PUBLISHED_TITLE:
+        return OFFERED_KEEP_PUBLISHED_TITLE[style_id]
+    from viewer.citeproc import style_repo  # plain Python; loads the style index on first use
+
+    try:
+        xml = style_repo.style_xml(style_id, user_styles)
+    except (style_repo.StyleError, OSError):
+        return False
+    return _title_cased_but_not_in_substitute(xml)
+
+
+# The rule's answer for the eight offered styles, so a stored citation is served without reading a
+# style file (a test checks these against the rule on their XML).
+OFFERED_KEEP_PUBLISHED_TITLE = {
+    "apa": False, "modern-language-association": False, "chicago-author-date": False,
+    "chicago-notes-bibliography": False, "harvard-cite-them-right": False,
+    "american-sociological-association": True, "bluebook-law-review": False, "ieee": False,
+}
+
+_CSL = "{http://purl.org/net/xbiblio/csl}"
+_TITLE_CASE_TITLE = re.compile(r'<text\b[^>]*\btext-case="title"[^>]*>')
+
+
+@lru_cache(maxsize=64)
+def _title_cased_but_not_in_substitute(style_xml: str) -> bool:
+    if not any('variable="title"' in m.group(0) and 'form="short"' not in m.group(0)
+               for m in _TITLE_CASE_TITLE.finditer(style_xml)):
+        return False  # a quick no for most styles, without parsing
+    try:
+        root = ET.fromstring(style_xml.encode("utf-8"))
+    except ET.ParseError:
+        return False
+    return any(text.get("variable") == "title" and text.get("form") != "short" and text.get("text-case") is None
+               for substitute in root.iter(f"{_CSL}substitute") for text in substitute.iter(f"{_CSL}text"))
 
 
 def csl_name(name: str) -> dict[str, str]:
@@ -44,8 +92,9 @@ def csl_name(name: str) -> dict[str, str]:
     return {"literal": name}
 
 
-def csl_item(record: Record, style_id: str | None = None) -> dict[str, Any]:
-    """The CSL-JSON item for ``record``, with the title cased for ``style_id`` (None: as published).
+def csl_item(record: Record, style_id: str | None = None, user_styles: Path | None = None) -> dict[str, Any]:
+    """The CSL-JSON item for ``record``, with the title cased for ``style_id`` (None: as published;
+    see "Titles" above); ``user_styles``: the folder of the user's own styles.
 
     The NCJ number is NCJRS's accession number, not a report number the publisher gave, so it is
     not CSL's ``number`` (which APA prints as "(Report No. ...)"). It goes in
@@ -57,7 +106,7 @@ def csl_item(record: Record, style_id: str | None = None) -> dict[str, Any]:
     the other candidate; none of the eight styles prints it, and it does not mean accession.
     """
     title = record.title
-    if style_id in SENTENCE_CASE_STYLES and record.title_sentence_case:
+    if style_id is not None and record.title_sentence_case and not keeps_published_title(style_id, user_styles):
         title = record.title_sentence_case
     if record.origin == PAGE_ORIGIN:
         return _page_item(record, title)

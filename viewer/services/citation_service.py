@@ -7,10 +7,9 @@ launch serves them at once too.
 
 Bibliographies of several records (:meth:`CitationService.request_bibliography`) go the same
 way: rendered in the same worker (the first one in a sorting style builds that style's sorted
-processor: seconds, see :mod:`viewer.citeproc.engine`), kept in memory per set of records and style (the last few of them) and
-on disk, and answered by ``bibliography_ready(token, Citation)``, always after the request has returned, with the token the request returned.
-
-The cache, in memory and on disk, is :mod:`viewer.services.citation_cache` (bounded both ways).
+processor: seconds, see :mod:`viewer.citeproc.engine`; :meth:`CitationService.warm_bibliography`
+starts that early), kept in memory per set of records and style (the last few of them) and on disk, and answered by ``bibliography_ready(token,
+Citation)``, always after the request has returned, with the token the request returned.
 """
 
 from __future__ import annotations
@@ -18,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,14 +34,30 @@ if TYPE_CHECKING:
     from viewer.citeproc.engine import CslEngine
 
 # Bump when the engine's output for the same item and style may change (citeproc-js, driver).
-CACHE_VERSION = "citeproc-2.4.63/2"  # 2: no display <div> inside an entry
+CACHE_VERSION = "citeproc-2.4.63/3"  # 2: no display <div> inside an entry; 3: locale and user style in the key
 # Bump when a bibliography's form (entries, their order, joining) may change.
 BIBLIOGRAPHY_CACHE_VERSION = "bibliography/1"
 
 
-def _bibliography_token(items: list[dict[str, Any]], style_id: str) -> str:
-    blob = json.dumps([CACHE_VERSION, BIBLIOGRAPHY_CACHE_VERSION, style_id, items], sort_keys=True, ensure_ascii=False)
+def _bibliography_token(items: list[dict[str, Any]], style_id: str, locale: str | None = None,
+                        style_hash: str = "") -> str:
+    blob = json.dumps([CACHE_VERSION, BIBLIOGRAPHY_CACHE_VERSION, style_id, locale or "", style_hash, items],
+                      sort_keys=True, ensure_ascii=False)
     return "bib-" + hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def user_style_hash(style_id: str, user_styles: Path | None) -> str:
+    """A hash of a user style's XML (its file may be replaced under the same id); "" for a bundled style."""
+    if user_styles is None or style_id in citation.style_ids():
+        return ""
+    from viewer.citeproc import style_repo
+
+    try:
+        if not style_repo.style_info(style_id, user_styles).user:
+            return ""
+        return hashlib.sha256(style_repo.style_xml(style_id, user_styles).encode("utf-8")).hexdigest()[:16]
+    except (style_repo.StyleError, OSError):
+        return ""
 
 
 class _Worker(QObject):
@@ -52,68 +68,111 @@ class _Worker(QObject):
     failed = Signal(str, str, str)  # cache key, style id, message
     bibliography_done = Signal(str, object)  # token, csl_engine.render_bibliography's answer
     bibliography_failed = Signal(str, str)  # token, message
+    bibliography_progress = Signal(str, int, int)  # token, done, total
 
-    def __init__(self) -> None:
+    def __init__(self, cancelled: set[str]) -> None:
         super().__init__()
         self._engine: CslEngine | None = None
+        self._cancelled = cancelled  # tokens the service cancelled (a set: one atomic look-up under the GIL)
+        self._user_hashes: dict[str, str] = {}  # user style id -> hash of the XML its processors were built from
 
-    def engine(self) -> CslEngine:
-        """The engine, made here in the worker thread the first time (it must stay in that thread)."""
+    def engine(self, target: _Target | None = None) -> CslEngine:
+        """The engine, made here in the worker thread the first time (it must stay in that thread).
+
+        A user style replaced under the same id needs its processors built again: a new engine."""
         from viewer.citeproc import engine as csl_engine
 
+        if target is not None and target.style_hash:
+            if self._user_hashes.setdefault(target.style_id, target.style_hash) != target.style_hash:
+                self._engine = None
+                self._user_hashes = {target.style_id: target.style_hash}
         if self._engine is None:
             self._engine = csl_engine.CslEngine()
+        if target is not None:
+            self._engine.user_styles = target.user_styles
         return self._engine
 
-    @Slot(str, str, object)
-    def render(self, key: str, style_id: str, item: dict[str, Any]) -> None:
+    @Slot(str, object, object)
+    def render(self, key: str, target: _Target, item: dict[str, Any]) -> None:
         from viewer.citeproc import engine as csl_engine
 
         try:
-            self.done.emit(key, style_id, csl_engine.render_item(item, style_id, engine=self.engine()))
+            entry = csl_engine.render_item(item, target.style_id, engine=self.engine(target), locale=target.locale)
+            self.done.emit(key, target.style_id, entry)
         except Exception as exc:  # noqa: BLE001 - any engine failure is reported, never raised here
-            self.failed.emit(key, style_id, str(exc))
+            self.failed.emit(key, target.style_id, str(exc))
 
-    @Slot(str, str, object)
-    def render_bibliography(self, token: str, style_id: str, items: list[dict[str, Any]]) -> None:
+    @Slot(str, object, object)
+    def render_bibliography(self, token: str, target: _Target, items: list[dict[str, Any]]) -> None:
         from viewer.citeproc import engine as csl_engine
 
-        try:
-            self.bibliography_done.emit(token, csl_engine.render_bibliography(items, style_id, engine=self.engine()))
-        except Exception as exc:  # noqa: BLE001 - any engine failure is reported, never raised here
-            self.bibliography_failed.emit(token, f"{citation.style(style_id).name}: {exc}")
+        def progress(done: int, total: int) -> bool:
+            self.bibliography_progress.emit(token, done, total)
+            return token not in self._cancelled
 
-    @Slot(str, bool)
-    def warm(self, style_id: str) -> None:
         try:
-            self.engine().build(style_id)
+            self.bibliography_done.emit(token, csl_engine.render_bibliography(
+                items, target.style_id, engine=self.engine(target), locale=target.locale, progress=progress))
+        except Exception as exc:  # noqa: BLE001 - any engine failure is reported, never raised here
+            name = citation.style(target.style_id, target.user_styles).name
+            self.bibliography_failed.emit(token, f"{name}: {exc}")
+        finally:
+            self._cancelled.discard(token)
+
+    @Slot(object, bool)
+    def warm(self, target: _Target, bibliography: bool) -> None:
+        try:
+            engine = self.engine(target)
+            (engine.build_bibliography if bibliography else engine.build)(target.style_id, locale=target.locale)
         except Exception:  # noqa: BLE001 - warming is best effort; a real render reports errors
             pass
 
 
+@dataclass(frozen=True)
+class _Target:
+    """What a render needs beyond the item: the style, the locale (None: the style's), the user's style folder."""
+
+    style_id: str
+    locale: str | None
+    user_styles: Path | None
+    style_hash: str  # of a user style's XML, else ""
+
+
 class CitationService(QObject):
+    """``locale`` arguments: a bundled locale id, or None for the style's default-locale.
+    ``user_styles``: the folder of the user's own styles (see style_repo.add_user_style)."""
+
     ready = Signal(str, str)  # record id, style id: lookup() now answers
     failed = Signal(str, str, str)  # record id, style id, message
     bibliography_ready = Signal(str, object)  # token from request_bibliography(), Citation
     bibliography_failed = Signal(str, str)  # token from request_bibliography(), message
-    _render = Signal(str, str, object)
-    _render_bibliography = Signal(str, str, object)
-    _warm = Signal(str)  # style id
+    bibliography_progress = Signal(str, int, int)  # token, done, total (units of work, not records)
+    _render = Signal(str, object, object)
+    _render_bibliography = Signal(str, object, object)
+    _warm = Signal(object, bool)  # target, for bibliographies of several records
     _deliver = Signal(str, object)  # queued to self: a bibliography at hand, answered after the request
 
-    def __init__(self, cache_dir: Path | None = None, parent: QObject | None = None) -> None:
+    def __init__(self, cache_dir: Path | None = None, parent: QObject | None = None,
+                 user_styles: Path | None = None) -> None:
         super().__init__(parent)
-        self._cache = CitationCache(cache_dir)
+        self._cache = CitationCache(cache_dir)  # bounded, in memory and on disk
+        self.user_styles = user_styles
         self._pending: dict[str, tuple[str, str]] = {}  # key -> (record id, style id)
         self._pending_bibliographies: set[str] = set()
+        self._cancelled: set[str] = set()  # shared with the worker, which checks it as it renders
         self._thread: QThread | None = None
         self._worker: _Worker | None = None
         self._deliver.connect(self.bibliography_ready, Qt.ConnectionType.QueuedConnection)
 
+    @property
+    def worker_thread(self) -> QThread | None:
+        """The worker's thread once a render needed it; None while everything was at hand."""
+        return self._thread
+
     def _start(self) -> None:
         if self._thread is not None:
             return
-        self._worker = _Worker()
+        self._worker = _Worker(self._cancelled)
         self._render.connect(self._worker.render)
         self._render_bibliography.connect(self._worker.render_bibliography)
         self._warm.connect(self._worker.warm)
@@ -121,100 +180,126 @@ class CitationService(QObject):
         self._worker.failed.connect(self._failed)
         self._worker.bibliography_done.connect(self._bibliography_done)
         self._worker.bibliography_failed.connect(self._bibliography_failed)
+        self._worker.bibliography_progress.connect(self.bibliography_progress)
         self._thread = start_worker(self, self._worker, "citeproc", self.shutdown)
 
-    @property
-    def worker_thread(self) -> QThread | None:
-        """The worker's thread once a render needed it; None while everything was at hand."""
-        return self._thread
-
     def shutdown(self) -> None:
+        self._cancelled.update(self._pending_bibliographies)  # a long bibliography stops at its next tick
         stop_worker(self._thread)
         self._thread = None
 
+    def _target(self, style_id: str, locale: str | None) -> _Target:
+        return _Target(style_id, locale or None, self.user_styles, user_style_hash(style_id, self.user_styles))
+
+    def _item(self, record: Record, style_id: str) -> dict[str, Any]:
+        return csl_item(record, style_id, self.user_styles)
+
     @staticmethod
-    def _key(item: dict[str, Any], style_id: str) -> str:
-        blob = json.dumps([CACHE_VERSION, style_id, item], sort_keys=True, ensure_ascii=False)
+    def _key(item: dict[str, Any], style_id: str, target: _Target | None = None) -> str:
+        locale, style_hash = (target.locale or "", target.style_hash) if target else ("", "")
+        blob = json.dumps([CACHE_VERSION, style_id, locale, style_hash, item], sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
-    def lookup(self, record: Record, style_id: str) -> dict[str, Any] | None:
+    def lookup(self, record: Record, style_id: str, locale: str | None = None) -> dict[str, Any] | None:
         """The entry if it is at hand (stored, in memory or on disk), else None: call request()."""
-        entry = citation.stored_entry(record, style_id)
-        if entry is not None:
-            return entry
-        return self._cache.entry(self._key(csl_item(record, style_id), style_id))
+        if locale in (None, "", "en-US") and style_id in citation.style_ids():
+            entry = citation.stored_entry(record, style_id)  # the offered styles, in en-US (their default)
+            if entry is not None:
+                return entry
+        target = self._target(style_id, locale)
+        key = self._key(self._item(record, style_id), style_id, target)
+        return self._cache.entry(key)
 
-    def request(self, record: Record, style_id: str) -> None:
+    def request(self, record: Record, style_id: str, locale: str | None = None) -> None:
         """Renders in the worker; ready(record.id, style_id) follows (failed() on an error)."""
-        item = csl_item(record, style_id)
-        key = self._key(item, style_id)
+        item = self._item(record, style_id)
+        target = self._target(style_id, locale)
+        key = self._key(item, style_id, target)
         if key in self._pending:
             return
         self._pending[key] = (record.id, style_id)
         self._start()
-        self._render.emit(key, style_id, item)
+        self._render.emit(key, target, item)
 
-    def warm(self, style_id: str) -> None:
+    def warm(self, style_id: str, locale: str | None = None) -> None:
         """Builds the style's engine in the background, so a later request is quick."""
         self._start()
-        self._warm.emit(style_id)
+        self._warm.emit(self._target(style_id, locale), False)
 
     # --- bibliographies of several records ---
 
-    @staticmethod
-    def bibliography_token(records: Iterable[Record], style_id: str) -> str:
-        """The token of a bibliography: the same records, in the same order, and style give the same one."""
-        citation.style(style_id)
-        return _bibliography_token(citation.bibliography_items(records, style_id), style_id)
+    def bibliography_token(self, records: Iterable[Record], style_id: str, locale: str | None = None) -> str:
+        """The token of a bibliography: the same records, in the same order, style and locale give the same one."""
+        citation.style(style_id, self.user_styles)
+        target = self._target(style_id, locale)
+        items = [self._item(r, style_id) for r in citation.unique_records(records)]
+        return _bibliography_token(items, style_id, target.locale, target.style_hash)
 
-    def lookup_bibliography(self, records: Iterable[Record], style_id: str) -> Citation | None:
+    def lookup_bibliography(self, records: Iterable[Record], style_id: str,
+                            locale: str | None = None) -> Citation | None:
         """The bibliography if it is at hand (memory, disk, or one record's entry), else None."""
-        citation.style(style_id)
+        citation.style(style_id, self.user_styles)
         chosen = citation.unique_records(records)
-        return self._lookup_bibliography(chosen, citation.bibliography_items(chosen, style_id), style_id)
+        items = [self._item(r, style_id) for r in chosen]
+        return self._lookup_bibliography(chosen, items, self._target(style_id, locale))
 
-    def _lookup_bibliography(self, chosen: list[Record], items: list[dict[str, Any]], style_id: str) -> Citation | None:
+    def _lookup_bibliography(self, chosen: list[Record], items: list[dict[str, Any]],
+                             target: _Target) -> Citation | None:
         if not chosen:
             raise citation.CitationError("a bibliography needs at least one record")
         if len(chosen) == 1:
-            entry = self.lookup(chosen[0], style_id)
+            entry = self.lookup(chosen[0], target.style_id, target.locale)
             if entry is not None:
                 return citation.bibliography_of_one(entry)
-        result = self._cache.bibliography(_bibliography_token(items, style_id))
+        token = _bibliography_token(items, target.style_id, target.locale, target.style_hash)
+        result = self._cache.bibliography(token)
         return citation.from_bibliography(result) if result is not None else None
 
-    def request_bibliography(self, records: Iterable[Record], style_id: str) -> str:
+    def request_bibliography(self, records: Iterable[Record], style_id: str, locale: str | None = None) -> str:
         """One bibliography of ``records`` in ``style_id``, without blocking; returns its token.
 
         ``bibliography_ready(token, Citation)`` follows, always after this returns (through the
         event loop even when the bibliography is at hand), or ``bibliography_failed(token,
-        message)``. Records in the order they are cited (see :func:`viewer.citeproc.citation.bibliography`);
-        an unknown style or no records raise here, at once.
+        message)``; ``bibliography_progress(token, done, total)`` as the worker goes, and
+        :meth:`cancel_bibliography` stops it. Records in the order they are cited (see
+        :func:`viewer.citeproc.citation.bibliography`); an unknown style or no records raise here, at once.
         """
-        citation.style(style_id)
+        citation.style(style_id, self.user_styles)
         chosen = citation.unique_records(records)
-        items = citation.bibliography_items(chosen, style_id)
-        at_hand = self._lookup_bibliography(chosen, items, style_id)
-        token = _bibliography_token(items, style_id)
+        items = [self._item(r, style_id) for r in chosen]
+        target = self._target(style_id, locale)
+        at_hand = self._lookup_bibliography(chosen, items, target)
+        token = _bibliography_token(items, style_id, target.locale, target.style_hash)
         if at_hand is not None:
             self._deliver.emit(token, at_hand)
             return token
+        self._cancelled.discard(token)
         if token not in self._pending_bibliographies:
             self._pending_bibliographies.add(token)
             self._start()
-            self._render_bibliography.emit(token, style_id, items)
+            self._render_bibliography.emit(token, target, items)
         return token
 
+    def cancel_bibliography(self, token: str) -> None:
+        """Stops a bibliography being rendered (at its next progress tick, well under a second);
+        ``bibliography_failed(token, ...)`` follows. A bibliography at hand or done is left alone."""
+        if token in self._pending_bibliographies:
+            self._cancelled.add(token)
+
+    def warm_bibliography(self, style_id: str, locale: str | None = None) -> None:
+        """Builds what a bibliography of several records in the style needs, in the background."""
+        self._start()
+        self._warm.emit(self._target(style_id, locale), True)
+
     def _bibliography_done(self, token: str, result: dict[str, Any]) -> None:
+        found = citation.from_bibliography(result)
         self._cache.put_bibliography(token, result)
         self._pending_bibliographies.discard(token)
-        self.bibliography_ready.emit(token, citation.from_bibliography(result))
+        self.bibliography_ready.emit(token, found)
 
     def _bibliography_failed(self, token: str, message: str) -> None:
         self._pending_bibliographies.discard(token)
         self.bibliography_failed.emit(token, message)
-
-    # --- single records ---
 
     def _done(self, key: str, style_id: str, entry: dict[str, Any]) -> None:
         self._cache.put_entry(key, entry)

@@ -28,6 +28,8 @@ class Actions(QObject):
         self.paste_records = make(self.tr("&Paste into Library"), StandardKey.Paste,
                                   self.tr("Add the record on the clipboard to your library and open it"))
         self.paste_records.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.add_style = make(self.tr("Add Citation &Style…"), "",
+                              self.tr("Add a CSL style file of your own to the citation styles"))
         self.export = make(self.tr("&Export…"), "Ctrl+E",
                            self.tr("Save the selected records as RIS, BibTeX or CSL-JSON"))
         self.export_pdf = make(self.tr("Export Section as &PDF…"), "Ctrl+Shift+P",

@@ -41,6 +41,8 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.citations = citations or CitationService(parent=self)
         self.library = library or Library.open(None)  # in memory: the bundled record only
+        # The user's own citation styles live beside the library (none for a library in memory).
+        self.citations.user_styles = self.library.path.parent / "styles" if self.library.path else None
         self.history: History[tuple[str, str]] = History()
         self._navigating = False
         self.undo_stack = QUndoStack(self)
@@ -112,7 +114,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         a = self.menu_actions
         menus: dict[str, list[QAction | str | None]] = {
-            self.tr("&File"): [a.open, a.import_files, a.import_clipboard, a.export, None, a.export_pdf,
+            self.tr("&File"): [a.open, a.import_files, a.import_clipboard, a.add_style, a.export, None, a.export_pdf,
                                a.export_pdf_whole, None,
                                a.print, a.print_whole, None, a.open_source, None, a.quit],
             self.tr("&Edit"): [a.undo, a.redo, None, a.copy, a.paste_records, a.copy_citation, a.copy_in_text, a.copy_quotation,
@@ -142,6 +144,7 @@ class MainWindow(QMainWindow):
         self.library_panel.current_record_changed.connect(self.open_record)
         self.library_panel.selection_changed.connect(self.update_actions)
         self.library_model.order_changed.connect(lambda order: self.settings.set(keys.LIBRARY_ORDER, order))
+        self.library_panel.selection_changed.connect(self.citation_panel.refresh)
         self.pane.copyAvailable.connect(self.update_actions)
         self.pane.zoom_changed.connect(self._zoom_changed)
         self.citation_panel.visibilityChanged.connect(a.show_citation_panel.setChecked)
@@ -152,6 +155,7 @@ class MainWindow(QMainWindow):
         for action, slot in (
             (a.open, lib.open_files), (a.import_files, lib.import_dialog), (a.export, out.export_records),
             (a.import_clipboard, lib.import_clipboard), (a.paste_records, lib.import_clipboard),
+            (a.add_style, lambda: cite.add_style()),
             (a.export_pdf, lambda: out.export_pdf(whole=False)), (a.export_pdf_whole, lambda: out.export_pdf(whole=True)),
             (a.print, lambda: out.print_record(whole=False)), (a.print_whole, lambda: out.print_record(whole=True)),
             (a.open_source, self.open_source), (a.quit, self.close),
@@ -185,8 +189,8 @@ class MainWindow(QMainWindow):
         self.pane.set_zoom(s.get(keys.ZOOM))
         self.find_bar.set_options(case_sensitive=s.get(keys.FIND_CASE_SENSITIVE))
         self.set_appearance(s.get(keys.APPEARANCE))
-        self.citation_panel.set_style(s.get(keys.CITATION_STYLE))
-        self.citation_panel.set_lookup(lambda style: self.citations.lookup(self.record, style))
+        self.citation_panel.user_styles = self.citations.user_styles
+        self.citing.restore()
         # The record given at start-up (the bundled one, or --file/--record) is the one shown; the
         # remembered section applies when it is the record that was open last time.
         same_record = s.get(keys.LAST_RECORD) in ("", self.record.id)

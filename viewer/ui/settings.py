@@ -27,6 +27,9 @@ APPEARANCE = "reading/appearance"
 FIND_CASE_SENSITIVE = "find/case_sensitive"
 CITATION_STYLE = "citation/style"
 LIBRARY_ORDER = "library/order"  # a column of the library list, "-" first when descending; "" none
+CITATION_LOCALE = "citation/locale"  # "": the style's default-locale
+RECENT_STYLES = "citation/recent_styles"  # style ids, the most recent first
+RECENT_STYLES_KEPT = 8
 
 _UNSET = object()
 
@@ -54,6 +57,9 @@ _KEYS = {k.name: k for k in (
     # A style id, never a path: "../../etc/passwd" must not reach the style files.
     _Key(CITATION_STYLE, str, "apa", valid=lambda v: isinstance(v, str)
          and re.fullmatch(r"[a-z0-9][a-z0-9._-]{0,199}", v) is not None),
+    _Key(CITATION_LOCALE, str, "", valid=lambda v: isinstance(v, str)
+         and re.fullmatch(r"([a-z]{2,3}(-[A-Za-z0-9]{2,8})*)?", v) is not None),
+    _Key(RECENT_STYLES, list, []),
     _Key(LIBRARY_ORDER, str, "", ("", "title", "-title", "creator", "-creator", "year", "-year", "ncj", "-ncj")),
 )}
 

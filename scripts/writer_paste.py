@@ -1,0 +1,174 @@
+"""Paste the program's citation into LibreOffice Writer, mid-sentence, and report what Writer made of it.
+
+    python scripts/writer_paste.py [--json]
+
+For each of the eight offered styles: the HTML and text the program puts on the clipboard for
+Copy Citation (``viewer.ui.clipboard.copy_rich`` is given ``citation.render(...).html`` and
+``.text``), pasted into an existing paragraph of a Writer document between "Before " and " after."
+Writer runs headless (``soffice --headless --accept=...``), driven through UNO. A headless Writer
+has no system clipboard, so the HTML goes in the way Writer's paste of ``text/html`` reads it: the
+same bytes, read by Writer's HTML import filter ("HTML (StarWriter)", the reader its clipboard
+paste uses) into the document at the cursor (``insertDocumentFromURL`` on a text cursor).
+
+Reports per style: the paragraphs the document has afterwards (one means the paste stayed inside
+the user's paragraph), whether the sentence around it survived, and the italic runs. Exit 1 when
+a style adds a paragraph. Needs Debian's ``libreoffice-writer`` and ``python3-uno`` (the UNO part
+runs under the system Python, in a child process); exit 77 when they are missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SYSTEM_PYTHON = "/usr/bin/python3"
+BEFORE, AFTER = "Before ", " after."
+SKIPPED = 77
+
+
+def available() -> str:
+    """"" when Writer and uno are installed, else what is missing."""
+    if shutil.which("soffice") is None:
+        return "LibreOffice (soffice) is not installed"
+    probe = subprocess.run([SYSTEM_PYTHON, "-c", "import uno"], capture_output=True) if Path(SYSTEM_PYTHON).exists() else None
+    if probe is None or probe.returncode != 0:
+        return "python3-uno is not installed"
+    return ""
+
+
+def clipboard_contents() -> dict[str, dict[str, str]]:
+    """Per offered style, what Copy Citation puts on the clipboard for the bundled record."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from viewer.citeproc import citation
+    from viewer.core.resources import bundled_record
+
+    out = {}
+    for style_id in citation.style_ids():
+        cite = citation.render(bundled_record(), style_id)
+        out[style_id] = {"html": cite.html, "text": cite.text}
+    return out
+
+
+# --- the UNO side (system Python) --------------------------------------------------------------
+
+def uno_main(contents: dict[str, dict[str, str]], port: int) -> dict[str, dict]:
+    import uno
+    from com.sun.star.awt.FontSlant import ITALIC
+    from com.sun.star.beans import PropertyValue
+
+    def prop(name, value):
+        p = PropertyValue()
+        p.Name, p.Value = name, value
+        return p
+
+    resolver = uno.getComponentContext().ServiceManager.createInstanceWithContext(
+        "com.sun.star.bridge.UnoUrlResolver", uno.getComponentContext())
+    for _ in range(120):
+        try:
+            ctx = resolver.resolve(f"uno:socket,host=127.0.0.1,port={port};urp;StarOffice.ComponentContext")
+            break
+        except Exception:  # noqa: BLE001 - Writer still starting
+            time.sleep(0.25)
+    else:
+        raise SystemExit("Writer did not answer on its UNO port")
+    desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+    report = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for style_id, clip in contents.items():
+            doc = desktop.loadComponentFromURL("private:factory/swriter", "_blank", 0, (prop("Hidden", True),))
+            text = doc.Text
+            text.setString(BEFORE + AFTER)
+            cursor = text.createTextCursor()
+            cursor.gotoStart(False)
+            cursor.goRight(len(BEFORE), False)
+            page = Path(tmp) / f"{style_id}.html"
+            # The clipboard's text/html is UTF-8: the meta says so to the reader, as the flavour's charset does.
+            page.write_text('<meta charset="utf-8">' + clip["html"], encoding="utf-8")
+            cursor.insertDocumentFromURL(uno.systemPathToFileUrl(str(page)), (prop("FilterName", "HTML (StarWriter)"),))
+            paragraphs, italics = [], []
+            enum = text.createEnumeration()
+            while enum.hasMoreElements():
+                para = enum.nextElement()
+                paragraphs.append(para.getString())
+                portions = para.createEnumeration()
+                while portions.hasMoreElements():
+                    portion = portions.nextElement()
+                    if portion.getString() and portion.CharPosture == ITALIC:
+                        italics.append(portion.getString())
+            report[style_id] = {"paragraphs": paragraphs, "italic": italics}
+            doc.close(True)
+    return report
+
+
+def run_writer(contents: dict[str, dict[str, str]]) -> dict[str, dict]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    profile = tempfile.mkdtemp(prefix="writer-paste-")
+    office = subprocess.Popen(
+        ["soffice", "--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
+         f"-env:UserInstallation=file://{profile}", f"--accept=socket,host=127.0.0.1,port={port};urp;"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        done = subprocess.run([SYSTEM_PYTHON, __file__, "--uno", str(port)], input=json.dumps(contents),
+                              capture_output=True, text=True, timeout=300)
+        if done.returncode != 0:
+            raise SystemExit(f"the UNO side failed:\n{done.stderr}")
+        return json.loads(done.stdout)
+    finally:
+        office.terminate()
+        try:
+            office.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            office.kill()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def summarise(contents: dict[str, dict[str, str]], report: dict[str, dict]) -> list[dict]:
+    rows = []
+    for style_id, got in report.items():
+        paragraphs = got["paragraphs"]
+        whole = "\n".join(paragraphs)
+        expected = BEFORE + contents[style_id]["text"] + AFTER
+        rows.append({"style": style_id, "paragraphs": len(paragraphs), "sentence_kept": whole == expected,
+                     "italic": got["italic"], "text": whole})
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--uno", metavar="PORT", help=argparse.SUPPRESS)  # the child under the system Python
+    args = parser.parse_args(argv)
+    if args.uno:
+        print(json.dumps(uno_main(json.loads(sys.stdin.read()), int(args.uno))))
+        return 0
+    missing = available()
+    if missing:
+        print(f"skipped: {missing}", file=sys.stderr)
+        return SKIPPED
+    contents = clipboard_contents()
+    rows = summarise(contents, run_writer(contents))
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+    else:
+        print("style\tparagraphs\tsentence kept\titalic runs")
+        for row in rows:
+            print(f"{row['style']}\t{row['paragraphs']}\t{'yes' if row['sentence_kept'] else 'NO'}\t"
+                  f"{' | '.join(row['italic']) or '-'}")
+    return 0 if all(row["paragraphs"] == 1 for row in rows) else 1
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    sys.exit(main())

@@ -1,0 +1,77 @@
+"""The library's commands: ``search`` and ``import`` (registered by :mod:`viewer.cli`)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TextIO
+
+from viewer.cli import PROG, one_line, open_library
+from viewer.core.library import AddResult, Library
+
+MAX_LIMIT = 1_000_000  # hits; SQLite's LIMIT overflows past 2**63
+
+
+def count(text: str) -> int:
+    """--limit: a whole number, 0 (every match) up to MAX_LIMIT, parsed with a bound on its digits."""
+    from viewer.core.bounded import bounded_int
+    try:
+        return bounded_int(text, max_digits=7, minimum=0, maximum=MAX_LIMIT)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"expected a whole number from 0 to {MAX_LIMIT:,} ({exc})") from None
+
+
+# --- what the commands share --------------------------------------------------------------
+
+
+
+def search(args: argparse.Namespace, out: TextIO) -> int:
+    query = " ".join(args.query)
+    with open_library(args) as library:
+        if args.limit:
+            for hit in library.search(query, limit=args.limit, prefix=False, exact=True):
+                print(f"{hit.id}\t{hit.title}", file=out)
+            return 0
+        ranking = library.rank(query, prefix=False)  # every match, read a thousand at a time
+        for start in range(0, len(ranking), 1000):
+            for row in library.ranked_rows(ranking, start, start + 1000):
+                print(f"{row.id}\t{row.title}", file=out)
+    return 0
+
+
+def import_files(args: argparse.Namespace, out: TextIO) -> int:
+    """Prints one line a record: imported, replaced or already there (the stored id), and one a bad
+    entry (on stderr)."""
+    from viewer.core.importers import ImportFileError, read_file
+    rejected = 0
+    with open_library(args) as library:
+        for path in args.files:
+            try:
+                outcome = library.import_report(read_file(path), all_or_none=args.all_or_none, replace=args.replace)
+            except ImportFileError as exc:
+                print(f"{PROG}: rejected: {one_line(exc)}", file=sys.stderr)
+                rejected += 1
+                continue
+            for bad in outcome.report.bad:
+                print(f"{PROG}: rejected: {one_line(f'{bad.file} at {bad.where}: {bad.reason}')}", file=sys.stderr)
+            rejected += len(outcome.report.bad)
+            if not outcome.written:
+                print(f"{path}: nothing imported (--all-or-none, {len(outcome.report.bad)} bad entries)", file=out)
+                continue
+            _print_added(library, outcome.result, args.replace, out)
+    return 1 if rejected else 0
+
+
+def _print_added(library: Library, result: AddResult, replace: bool, out: TextIO) -> None:
+    for record_id in result.added:
+        print(f"imported\t{record_id}", file=out)
+    for record_id in result.replaced:
+        print(f"replaced\t{record_id}", file=out)
+    for record_id in result.duplicates:
+        stored = result.existing.get(record_id, record_id)
+        print(f"already there\t{stored}", file=out)
+        if replace and library.is_protected(stored):
+            print(f"{PROG}: {stored} is the bundled record: it is never replaced", file=sys.stderr)
+
+
+# --- the entry point ----------------------------------------------------------------------
