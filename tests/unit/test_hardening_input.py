@@ -91,9 +91,10 @@ def test_settings_of_random_bytes_warn(tmp_path, qapp):
     assert keys.Settings(str(path)).warnings
 
 
-def test_a_failed_cache_write_leaves_no_temporary_file(tmp_path, qapp):
-    from viewer.services.citation_service import CitationService
-    service = CitationService(tmp_path)
+def test_a_failed_cache_write_leaves_no_temporary_file(tmp_path):
+    from viewer.services.citation_cache import CitationCache
+    cache = CitationCache(tmp_path)
     (tmp_path / "k.json").mkdir()  # the target cannot be replaced
-    service._write_disk("k", {"a": 1})
+    entry = {part: {"text": "t", "html": "h"} for part in ("bibliography", "citation")}
+    cache.put_entry("k", entry)  # quietly: a cache that cannot be written only costs a render
     assert sorted(p.name for p in tmp_path.iterdir()) == ["k.json"]
