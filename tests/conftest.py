@@ -146,3 +146,28 @@ def _widgets_application_first(qapp):
     """One QApplication for the whole run, made before any test: a command run in-process (`pdf`)
     would otherwise make a QGuiApplication, and a later window test could not make its widgets."""
     return qapp
+
+
+@pytest.fixture(autouse=True)
+def _no_message_box_left_waiting(monkeypatch):
+    """A message box nobody answers (offscreen, no one is there) is closed after a while and fails
+    its test, instead of waiting for ever: a hang would eat the whole CI run. Tests that answer a
+    box (a timer clicking its button) are unaffected."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox
+
+    exec_ = QMessageBox.exec
+
+    def bounded_exec(box: QMessageBox) -> int:
+        abandoned = []
+        timer = QTimer(box)
+        timer.setSingleShot(True)
+        timer.timeout.connect(lambda: (abandoned.append(True), box.reject()))
+        timer.start(20_000)
+        result = exec_(box)
+        timer.stop()
+        if abandoned:
+            raise AssertionError(f"a message box was left waiting: {box.text()!r}")
+        return result
+
+    monkeypatch.setattr(QMessageBox, "exec", bounded_exec)

@@ -116,7 +116,7 @@ def test_a_locale_chosen_in_the_panel_reaches_the_copy(make_window, qtbot, setti
 
 
 def test_add_citation_style_copies_checks_and_selects_it(window_with_import, qtbot, tmp_path, monkeypatch):
-    from PySide6.QtWidgets import QFileDialog, QMessageBox
+    from PySide6.QtWidgets import QFileDialog
 
     window = window_with_import
     good = tmp_path / "mine.csl"
@@ -129,8 +129,9 @@ def test_add_citation_style_copies_checks_and_selects_it(window_with_import, qtb
     qtbot.waitUntil(lambda: "MINE:" in panel.entry_view.toPlainText(), timeout=60_000)
     assert "Courts and juries in rural counties" in panel.entry_view.toPlainText()
 
+    from viewer.ui import citation_controller
     warnings = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: warnings.append(text))
+    monkeypatch.setattr(citation_controller, "warn", lambda _parent, _title, text: warnings.append(text))
     bad = tmp_path / "bad.csl"
     bad.write_text("<style>\n<oops></style>", encoding="utf-8")
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(bad), ""))
