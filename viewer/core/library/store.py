@@ -7,9 +7,9 @@ import sqlite3
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from viewer.core.importers import ImportedRecord, ImportReport
-from viewer.core.library import index, listing, schema, sessions
-from viewer.core.library.adding import AddResult, Cancel, ImportOutcome, Progress, add_items, stored
+from viewer.core.importers import ImportedRecord, ImportReport, ImportStream
+from viewer.core.library import health, index, listing, schema, sessions
+from viewer.core.library.adding import AddResult, Cancel, ImportOutcome, Progress, Refused, add_items, refused_on_bad, stored
 from viewer.core.library.bundled import seed_bundled
 from viewer.core.library.errors import (
     CorruptLibraryError,
@@ -201,14 +201,12 @@ class Library:
         place; the bundled record is never replaced. ``progress(done, total)`` is called between
         batches; when ``cancel()`` returns True the transaction is rolled back and ImportCancelled raised."""
         with self._write():
-            result, fresh = add_items(self._conn, self.path, items, replace=replace, progress=progress,
-                                      cancel=cancel)
-            if len(fresh) >= TERMS_REBUILD_MIN:
+            result, written = add_items(self._conn, self.path, items, replace=replace, progress=progress,
+                                        cancel=cancel, terms_until=TERMS_REBUILD_MIN)
+            if written >= TERMS_REBUILD_MIN:
                 index.rebuild_terms(self._conn)
-            else:
-                index.count_terms(self._conn, fresh)
         self._changed()
-        if len(fresh) >= TERMS_REBUILD_MIN and self.path is not None:
+        if written >= TERMS_REBUILD_MIN and self.path is not None:
             self._checkpoint()
         return result
 
@@ -230,13 +228,21 @@ class Library:
                                      "ORDER BY protected DESC, rid LIMIT 1", (str(int(digits)),)).fetchone()
         return row[0] if row else None
 
-    def import_report(self, report: ImportReport, *, all_or_none: bool = False, replace: bool = False,
-                      progress: Progress | None = None, cancel: Cancel | None = None) -> ImportOutcome:
+    def import_report(self, report: ImportReport | ImportStream, *, all_or_none: bool = False,
+                      replace: bool = False, progress: Progress | None = None,
+                      cancel: Cancel | None = None) -> ImportOutcome:
         """Add a report's good entries; with ``all_or_none`` a report with bad entries adds nothing;
-        ``replace`` as for :meth:`add_records`."""
+        ``replace`` as for :meth:`add_records`. A stream is written as it is read, in the one
+        transaction: rolled back when reading fails or all-or-none meets a bad entry."""
         if all_or_none and report.bad:
             return ImportOutcome(report, AddResult(), written=False)
-        result = self.add_records(report.entries, replace=replace, progress=progress, cancel=cancel)
+        entries: Iterable[ImportedRecord] = report.entries
+        if all_or_none and isinstance(report, ImportStream):
+            entries = refused_on_bad(report)
+        try:
+            result = self.add_records(entries, replace=replace, progress=progress, cancel=cancel)
+        except Refused:
+            return ImportOutcome(report, AddResult(), written=False)
         return ImportOutcome(report, result, True)
 
     def remove(self, record_ids: Iterable[str], *, wait: float | None = None) -> tuple[str, ...]:
@@ -306,23 +312,12 @@ class Library:
         """Ids of listed records whose stored JSON is damaged: the one place they are named
         (each reads as a DamagedRecordError; search passes over their text)."""
         with self._reading():
-            return [i for (i,) in self._conn.execute(
-                "SELECT id FROM records WHERE removed = 0 AND NOT json_valid(json) ORDER BY rid")]
+            return health.damaged(self._conn)
 
     def check(self) -> list[str]:
         """A full integrity check (reads the whole file): the problems found, empty when none."""
         with self._reading():
-            problems = [r for (r,) in self._conn.execute("PRAGMA integrity_check") if r != "ok"]
-            try:
-                self._conn.execute("INSERT INTO record_fts(record_fts, rank) VALUES ('integrity-check', 1)")
-            except sqlite3.DatabaseError as exc:
-                problems.append(f"search index: {exc}")
-            for rid, text in self._conn.execute("SELECT rid, json FROM records"):
-                try:
-                    record_from_json(text)
-                except (RecordError, ValueError) as exc:
-                    problems.append(f"record row {rid}: {exc}")
-        return problems
+            return health.full_check(self._conn)
 
     # -- search ----------------------------------------------------------------------------
 
