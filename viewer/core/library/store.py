@@ -61,19 +61,20 @@ class Library:
         except OSError as exc:
             raise LibraryError(directory, f"cannot create the library folder ({exc.strerror or exc})") from None
         check_header(path)
+        checked = health.quick_check_due(path)
         try:
             conn = sqlite3.connect(str(path), isolation_level=None, timeout=5.0)
         except sqlite3.Error as exc:
             raise sqlite_error(path, exc) from None
         lib = cls(conn, path)
         try:
-            lib._prepare(path)
+            lib._prepare(path, checked)
         except BaseException:
             conn.close()
             raise
         return lib
 
-    def _prepare(self, path: Path | None) -> None:
+    def _prepare(self, path: Path | None, checked: bool = False) -> None:
         conn = self._conn
         try:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
@@ -85,6 +86,9 @@ class Library:
             raise ForeignDatabaseError(path, "an SQLite database of another program, not a library")
         if version > schema.SCHEMA_VERSION:
             raise NewerLibraryError(path or "<memory>", version)
+        problems = health.quick_check(conn) if checked else []
+        if problems:  # found now, not as a failed search later: the file is set aside, kept as it is
+            raise CorruptLibraryError(path, f"the library file is damaged ({'; '.join(problems)[:300]})")
         try:
             if version == 0:
                 # Before the first write: records of NCJRS length (2-3 KB) waste most of a 4 KB page.
@@ -231,9 +235,8 @@ class Library:
     def import_report(self, report: ImportReport | ImportStream, *, all_or_none: bool = False,
                       replace: bool = False, progress: Progress | None = None,
                       cancel: Cancel | None = None) -> ImportOutcome:
-        """Add a report's good entries; with ``all_or_none`` a report with bad entries adds nothing;
-        ``replace`` as for :meth:`add_records`. A stream is written as it is read, in the one
-        transaction: rolled back when reading fails or all-or-none meets a bad entry."""
+        """Add a report's good entries (a stream's as it is read, in the one transaction); with
+        ``all_or_none`` one bad entry adds nothing; ``replace`` as for :meth:`add_records`."""
         if all_or_none and report.bad:
             return ImportOutcome(report, AddResult(), written=False)
         entries: Iterable[ImportedRecord] = report.entries
@@ -311,7 +314,10 @@ class Library:
     def damaged(self) -> list[str]:
         """Ids of listed records whose stored JSON is damaged: the one place they are named
         (each reads as a DamagedRecordError; search passes over their text)."""
-        with self._reading():
+        return [i for i, _ in self.damaged_titles()]
+
+    def damaged_titles(self) -> list[tuple[str, str]]:
+        with self._reading():  # the title column is kept apart from the JSON: it names the record
             return health.damaged(self._conn)
 
     def check(self) -> list[str]:
