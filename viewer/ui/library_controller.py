@@ -171,7 +171,7 @@ class LibraryController(QObject):
             protected = {i for i in already.values() if library.is_protected(i)}
             replace = False
             if any(stored not in protected for stored in already.values()):
-                answer = ask_replace(self.window, report.records, already, protected)
+                answer = ask_replace(self.window, {r.id: r.title for r in report.records}, already, protected)
                 if answer is None:
                     return
                 replace = answer
