@@ -101,6 +101,7 @@ def main() -> int:
     args = parser.parse_args()
     formats = [f for f in args.formats.split(",") if f]
     if args.write_only:
+        Path(args.keep).mkdir(parents=True, exist_ok=True)
         write_files(args.records, Path(args.keep), formats)
         return 0
     with tempfile.TemporaryDirectory(prefix="bench-import-files-") as scratch:
