@@ -42,12 +42,12 @@ def search(args: argparse.Namespace, out: TextIO) -> int:
 def import_files(args: argparse.Namespace, out: TextIO) -> int:
     """Prints one line a record: imported, replaced or already there (the stored id), and one a bad
     entry (on stderr)."""
-    from viewer.core.importers import ImportFileError, read_file
+    from viewer.core.importers import ImportFileError, stream_file
     rejected = 0
     with open_library(args) as library:
         for path in args.files:
             try:
-                outcome = library.import_report(read_file(path), all_or_none=args.all_or_none, replace=args.replace)
+                outcome = library.import_report(stream_file(path), all_or_none=args.all_or_none, replace=args.replace)
             except ImportFileError as exc:
                 print(f"{PROG}: rejected: {one_line(exc)}", file=sys.stderr)
                 rejected += 1

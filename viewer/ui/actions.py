@@ -81,6 +81,8 @@ class Actions(QObject):
                                   self.tr("Copy the record's report (a PDF) into your library and read it here"))
         self.detach_report = make(self.tr("&Detach Report"), "",
                                   self.tr("Remove the attached report's copy (Undo brings it back)"))
+        self.damaged_records = make(self.tr("Damaged &Records…"), "",
+                                    self.tr("List the records whose stored data cannot be read"))
         # Go
         self.back = make(self.tr("&Back"), StandardKey.Back, self.tr("Go back to the previous section"))
         self.forward = make(self.tr("&Forward"), StandardKey.Forward, self.tr("Go forward again"))

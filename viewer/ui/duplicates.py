@@ -4,11 +4,11 @@ writes, and the one-line summary after it ("Imported 47,970 records; 2,030 alrea
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Mapping
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from viewer.core.record import Record
 
 # Up to this many ids are named in the summary line; more are counted.
 NAMED_IN_LINE = 3
@@ -51,10 +51,11 @@ def summary_line(summary: ImportSummary) -> str:
     return "; ".join(parts) + "."
 
 
-def ask_replace(parent: QWidget, records: list[Record], already: dict[str, str], protected: set[str]) -> bool | None:
-    """Some incoming records are already there: True replaces them, False keeps the stored ones,
-    None cancels the import. Show Details lists each (the bundled record: never replaced)."""
-    titles = {r.id: r.title for r in records}
+def ask_replace(parent: QWidget, titles: Mapping[str, str], already: dict[str, str],
+                protected: set[str]) -> bool | None:
+    """Some incoming records are already there (``titles``: incoming id -> title): True replaces
+    them, False keeps the stored ones, None cancels the import. Show Details lists each (the
+    bundled record: never replaced)."""
     lines = []
     for new_id, stored_id in already.items():
         place = "" if stored_id == new_id else _tr(" (in your library as {0})").format(stored_id)

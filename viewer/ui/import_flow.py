@@ -3,26 +3,42 @@
 Two steps, both in a worker thread with its own connection to the library: read every file
 (nothing written) and find the records already there, then, once the user has chosen what to do
 with any bad entries and (Replace / Keep) with records already there, write each file in one
-transaction. Cancel rolls the current file back: the library is never half written.
+transaction. Cancel rolls the current file back: the library is never half written. RIS and
+CSL-JSON are streamed in both steps (read again to be written), so neither holds a file's records.
 """
 
 from __future__ import annotations
 
+import itertools
 import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
-from viewer.core.importers import Cancelled, ImportFileError, ImportReport, read_file
+from viewer.core.importers import BadEntry, Cancelled, ImportFileError, ImportReport, stream_file
 from viewer.core.library import ImportCancelled, Library, LibraryError
 from viewer.services.workers import start_worker, stop_worker
 from viewer.ui.duplicates import ImportSummary, ask_replace
 from viewer.ui.plain import warn
 
 
+@dataclass
+class _File:
+    """One file as the read step found it. RIS and CSL-JSON are read again as they are written
+    (``report`` None), so neither step holds every record; other formats are kept as read."""
+
+    path: str
+    report: ImportReport | None
+    good: int
+    bad: list[BadEntry]
+    already: dict[str, str] = field(default_factory=dict)  # incoming id -> stored id
+    titles: dict[str, str] = field(default_factory=dict)  # incoming id -> title, of those already there
+
+
 class _Worker(QObject):
-    read_done = Signal(object, object, object, object)  # reports, unreadable [(path, message)], already, protected
+    read_done = Signal(object, object, object)  # files [_File], unreadable [(path, message)], protected
     progress = Signal(int, int)
     write_done = Signal(object)  # ImportSummary
     write_failed = Signal(str)  # "" when cancelled
@@ -34,50 +50,68 @@ class _Worker(QObject):
 
     @Slot(object)
     def read(self, paths: list[str]) -> None:
-        reports, unreadable = [], []
-        for done, path in enumerate(paths):
-            if self._cancel.is_set():
-                break
-            try:
-                reports.append(read_file(path, cancelled=self._cancel.is_set))
-            except Cancelled:
-                break
-            except Exception as exc:  # noqa: BLE001 - any reader failure names the file; the import must end
-                unreadable.append((path, str(exc) if isinstance(exc, ImportFileError) else f"{path}: {exc}"))
-            self.progress.emit(done + 1, len(paths))
-        self.read_done.emit(reports, unreadable, *self._already_there(reports))
-
-    def _already_there(self, reports: list[ImportReport]) -> tuple[dict[str, str], set[str]]:
-        """Incoming id -> stored id for records the library holds, and which stored ones are protected."""
-        entries = [e for r in reports for e in r.entries]
-        if not entries or self._cancel.is_set():
-            return {}, set()
+        files: list[_File] = []
+        unreadable: list[tuple[str, str]] = []
         try:
-            with Library.open(self._directory) as library:
-                already = library.already_there(entries)
-                return already, {i for i in set(already.values()) if library.is_protected(i)}
+            library: Library | None = Library.open(self._directory)
         except LibraryError:
-            return {}, set()  # the write names the problem
+            library = None  # the write names the problem
+        try:
+            for done, path in enumerate(paths):
+                if self._cancel.is_set():
+                    break
+                try:
+                    files.append(self._scan(library, path))
+                except Cancelled:
+                    break
+                except Exception as exc:  # noqa: BLE001 - any reader failure names the file; the import must end
+                    unreadable.append((path, str(exc) if isinstance(exc, ImportFileError) else f"{path}: {exc}"))
+                self.progress.emit(done + 1, len(paths))
+            stored = {i for f in files for i in f.already.values()}
+            protected = {i for i in stored if library is not None and library.is_protected(i)}
+        finally:
+            if library is not None:
+                library.close()
+        self.read_done.emit(files, unreadable, protected)
+
+    def _scan(self, library: Library | None, path: str) -> _File:
+        """Read one file, asking the library a batch at a time which records it holds already."""
+        report = stream_file(path, cancelled=self._cancel.is_set)
+        found = _File(path, report if isinstance(report, ImportReport) else None, 0, report.bad)
+        entries = iter(report.entries)
+        while batch := list(itertools.islice(entries, 1_000)):
+            if library is not None and not self._cancel.is_set():
+                try:
+                    there = library.already_there(batch)
+                except LibraryError:
+                    library, there = None, {}
+                found.already.update(there)
+                found.titles.update((e.record.id, e.record.title) for e in batch if e.record.id in there)
+        found.good = report.good
+        return found
 
     @Slot(object, bool, bool)
-    def write(self, reports: list[ImportReport], all_or_none: bool, replace: bool) -> None:
+    def write(self, files: list[_File], all_or_none: bool, replace: bool) -> None:
         summary = ImportSummary()
         try:
             with Library.open(self._directory) as library:
-                total = sum(len(r.entries) for r in reports) or 1
+                total = sum(f.good for f in files) or 1
                 base = 0
-                for report in reports:
+                for file in files:
                     def progress(done: int, _n: int, base: int = base) -> None:
                         self.progress.emit(base + done, total)
 
+                    if all_or_none and file.bad:
+                        continue  # known from the read: nothing from this file
+                    report = file.report or stream_file(file.path, cancelled=self._cancel.is_set)
                     outcome = library.import_report(report, all_or_none=all_or_none, replace=replace,
                                                     cancel=self._cancel.is_set, progress=progress)
                     result = outcome.result
                     summary.added.extend(result.added)
                     summary.replaced.extend(result.replaced)
                     summary.already.extend(result.existing.get(i, i) for i in result.duplicates)
-                    base += len(report.entries)
-        except ImportCancelled:
+                    base += file.good
+        except (ImportCancelled, Cancelled):
             self.write_done.emit(summary)  # files before the cancelled one stay imported, whole
             return
         except LibraryError as exc:
@@ -164,13 +198,12 @@ class ImportFlow(QObject):
             self._progress.deleteLater()
             self._progress = None
 
-    def _on_read(self, reports: list[ImportReport], unreadable: list[tuple[str, str]],
-                 already: dict[str, str], protected: set[str]) -> None:
+    def _on_read(self, files: list[_File], unreadable: list[tuple[str, str]], protected: set[str]) -> None:
         if self._cancel.is_set():
             self._give_up()
             return
-        bad = [f"{b.file} at {b.where}: {b.reason}" for r in reports for b in r.bad] + [m for _, m in unreadable]
-        good = sum(len(r.entries) for r in reports)
+        bad = [f"{b.file} at {b.where}: {b.reason}" for f in files for b in f.bad] + [m for _, m in unreadable]
+        good = sum(f.good for f in files)
         all_or_none = False
         if bad:
             choice = self._ask(good, bad)
@@ -179,14 +212,16 @@ class ImportFlow(QObject):
                 return
             all_or_none = choice
         replace = False
+        already = {new: stored for f in files for new, stored in f.already.items()}
         if any(stored not in protected for stored in already.values()):
-            answer = ask_replace(self._window, [e.record for r in reports for e in r.entries], already, protected)
+            titles = {new: title for f in files for new, title in f.titles.items()}
+            answer = ask_replace(self._window, titles, already, protected)
             if answer is None:
                 self._give_up()
                 return
             replace = answer
         self._show_progress(self.tr("Importing {0} record(s)…").format(good), max(good, 1))
-        self._write.emit(reports, all_or_none, replace)
+        self._write.emit(files, all_or_none, replace)
 
     def _give_up(self) -> None:
         self._close_progress()

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable, TypeVar
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from viewer.core.library import Library, LibraryError
+from viewer.core.library.health import QUICK_CHECK_MAX_BYTES
 from viewer.core.oneline import one_line
 from viewer.core.resources import BUNDLED_RECORD_ID
 from viewer.ui.duplicates import ImportSummary, summary_line
@@ -87,6 +88,42 @@ class LibraryController(QObject):
         self.window = window
         self.undo_stack = undo_stack
         self._imports: ImportFlow | None = None  # made on first use: importing is not part of start-up
+        QTimer.singleShot(0, self._tell_damage)
+
+    def _tell_damage(self) -> None:
+        """At start, for a library small enough to read at once (as its quick check): damaged records
+        said in the status bar; Record ▸ Damaged Records lists them for a library of any size."""
+        path = self.window.library.path
+        try:
+            if path is None or path.stat().st_size > QUICK_CHECK_MAX_BYTES:
+                return
+            ids = self.window.library.damaged()
+        except (OSError, LibraryError):
+            return
+        if ids:
+            self.window.statusBar().showMessage(self.tr(
+                "{0} record(s) are damaged: Record ▸ Damaged Records lists them.").format(len(ids)))
+
+    def show_damaged(self) -> None:
+        """Record ▸ Damaged Records: the one place damaged records are listed."""
+        try:
+            ids = self.window.library.damaged_titles()
+        except LibraryError as exc:
+            warn(self.window, self.tr("Damaged Records"), self.explain(exc))
+            return
+        if not ids:
+            text = self.tr("No record in your library is damaged.")
+        else:
+            listed = "\n".join(f"{record_id}  {one_line(title)}" for record_id, title in ids[:50])
+            text = self.tr("{0} record(s) cannot be read: their stored data is damaged. Searches pass over "
+                           "them; remove them and import them again.\n\n{1}").format(len(ids), listed)
+            if len(ids) > 50:
+                text += "\n" + self.tr("… and {0} more.").format(len(ids) - 50)
+        box = QMessageBox(QMessageBox.Icon.Information if not ids else QMessageBox.Icon.Warning,
+                          self.tr("Damaged Records"), text, QMessageBox.StandardButton.Ok, self.window)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setObjectName("damaged_records")
+        box.open()
 
     @property
     def imports(self) -> ImportFlow:
@@ -134,7 +171,7 @@ class LibraryController(QObject):
             protected = {i for i in already.values() if library.is_protected(i)}
             replace = False
             if any(stored not in protected for stored in already.values()):
-                answer = ask_replace(self.window, report.records, already, protected)
+                answer = ask_replace(self.window, {r.id: r.title for r in report.records}, already, protected)
                 if answer is None:
                     return
                 replace = answer

@@ -122,7 +122,7 @@ class MainWindow(QMainWindow):
                                a.remove],
             self.tr("&View"): [a.zoom_in, a.zoom_out, a.zoom_reset, None, "appearance", None,
                                a.show_citation_panel, None, a.next_pane, a.previous_pane, None, a.reset_layout],
-            self.tr("&Record"): [a.attach_report, a.detach_report],
+            self.tr("&Record"): [a.attach_report, a.detach_report, None, a.damaged_records],
             self.tr("&Go"): [a.back, a.forward],
             self.tr("&Help"): [a.keyboard_shortcuts, None, a.about, a.about_qt],
         }
@@ -165,6 +165,7 @@ class MainWindow(QMainWindow):
             (a.find, lambda: self.reports.finder().activate()), (a.find_next, lambda: self.reports.finder().find_next()),
             (a.find_previous, lambda: self.reports.finder().find_previous()), (a.filter, self.outline.focus_filter),
             (a.attach_report, self.reports.attach_dialog), (a.detach_report, self.reports.detach),
+            (a.damaged_records, lib.show_damaged),
             (a.search_library, self.focus_library_search),
             (a.zoom_in, self.pane.zoom_in), (a.zoom_out, self.pane.zoom_out),
             (a.zoom_reset, lambda: self.pane.set_zoom(100)),

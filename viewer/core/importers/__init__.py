@@ -11,6 +11,8 @@ Every reader returns an :class:`ImportReport`: the good entries as :class:`Recor
 :class:`BadEntry` naming the file, the line (RIS, BibTeX) or item index (CSL-JSON, with its
 line too) and the reason. A file that cannot be read at all (missing, not UTF-8, not JSON,
 unknown format) raises :class:`ImportFileError`, a :class:`RecordError` naming the file and place.
+:func:`stream_file` gives RIS and CSL-JSON as an :class:`ImportStream` instead, read while its
+entries are asked for, so an import holds a piece of the text and a batch, not the file.
 
 Nothing is invented: a record gets authors, dates, pages, an annotation only when the file
 gives them. What the file gives that a :class:`Record` has no field for (publisher, journal,
@@ -45,7 +47,7 @@ reference twice gives the same id (a library treats it as a duplicate).
 
 from __future__ import annotations
 
-import errno
+import itertools
 import re
 from pathlib import Path
 from typing import Any, Callable
@@ -60,17 +62,18 @@ from viewer.core.importers.common import (
     ImportedRecord,
     ImportFileError,
     ImportReport,
+    ImportStream,
 )
-from viewer.core.importers.csljson import parse_csl_json
+from viewer.core.importers.csljson import iter_csl_json, parse_csl_json
 from viewer.core.importers.ncjrs import FORMAT as PAGE_FORMAT
 from viewer.core.importers.ncjrs import MAX_PAGE_BYTES, NOT_ANY, looks_like_ncjrs_page, parse_ncjrs_page
 from viewer.core.importers.recordfile import parse_record_json
-from viewer.core.importers.ris import parse_ris
-from viewer.core.oneline import one_line
+from viewer.core.importers.ris import iter_ris, parse_ris
+from viewer.core.importers.streaming import counted, input_error, text_chunks, text_lines
 
-__all__ = ["FORMATS", "BadEntry", "Cancelled", "ImportFileError", "ImportReport", "ImportedRecord", "format_from_name", "import_file",
+__all__ = ["FORMATS", "BadEntry", "Cancelled", "ImportFileError", "ImportReport", "ImportStream", "ImportedRecord", "format_from_name", "import_file",
            "parse_bibtex", "parse_bytes", "parse_csl_json", "parse_ncjrs_page", "parse_record_json", "parse_ris",
-           "parse_text", "read_clipboard", "read_file", "sniff_format"]
+           "parse_text", "read_clipboard", "read_file", "sniff_format", "stream_file"]
 
 
 # --- reading files ----------------------------------------------------------------------
@@ -88,14 +91,40 @@ def read_file(path: Path | str, format: str | None = None, *,
     try:
         raw = read_input(path, limit_bytes=limit, cancelled=cancelled)
     except InputError as exc:
-        if exc.errno == errno.ENOENT:
-            raise ImportFileError(source, "", "file not found") from None
-        if exc.errno == errno.EFBIG:
-            what = "for an NCJRS record page" if format == PAGE_FORMAT else "to import"
-            raise ImportFileError(source, "", f"too large {what} (over {limit:,} bytes)") from None
-        raise ImportFileError(source, "", one_line(exc.strerror or "cannot be read")) from None
+        raise input_error(exc, source, format, limit) from None
     with cancellable(cancelled):
         return parse_bytes(raw, source, format)
+
+
+def stream_file(path: Path | str, format: str | None = None, *,
+                cancelled: Callable[[], bool] | None = None) -> ImportReport | ImportStream:
+    """As :func:`read_file`, but RIS and CSL-JSON are read while their entries are asked for (an
+    :class:`ImportStream`): memory holds a piece of the text and one entry, not the file. Other
+    formats are read whole. Errors found later in the file raise while the entries are read."""
+    format = format or format_from_name(Path(path).name)
+    if format not in (None, "json", "ris", "csl-json"):
+        return read_file(path, format, cancelled=cancelled)
+    chunks = text_chunks(path, format, MAX_FILE_BYTES, cancelled)
+    head: list[str] = []
+    for piece in chunks:  # enough to tell the format by
+        head.append(piece)
+        if sum(map(len, head)) >= 1 << 16:
+            break
+    text = "".join(head)
+    found = format or sniff_format(text)
+    if found == "json":
+        found = "record" if _looks_like_record(text) else "csl-json"
+    if found not in ("ris", "csl-json"):
+        chunks.close()
+        return read_file(path, format or found, cancelled=cancelled)
+    stream = ImportStream(str(path), found, iter(()))
+    pieces = itertools.chain([text], chunks)
+    if found == "ris":
+        entries = iter_ris(text_lines(pieces), stream.file, stream.bad)
+    else:
+        entries = iter_csl_json(pieces, stream.file, stream.bad)
+    stream.entries = counted(stream, entries, cancelled)
+    return stream
 
 
 def parse_bytes(raw: bytes, source: str, format: str | None = None) -> ImportReport:
@@ -169,4 +198,5 @@ def import_file(library: Any, path: Path | str, *, format: str | None = None, al
                 cancel: Callable[[], bool] | None = None) -> Any:
     """Read one file (raises ImportFileError if it cannot be read at all) and add it to ``library``
     (a :class:`viewer.core.library.Library`) in one transaction; returns its ImportOutcome."""
-    return library.import_report(read_file(path, format), all_or_none=all_or_none, progress=progress, cancel=cancel)
+    return library.import_report(stream_file(path, format, cancelled=cancel), all_or_none=all_or_none,
+                                 progress=progress, cancel=cancel)

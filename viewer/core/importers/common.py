@@ -71,11 +71,30 @@ class ImportReport:
     bad: list[BadEntry] = field(default_factory=list)
 
     @property
+    def good(self) -> int:
+        return len(self.entries)
+
+    @property
     def records(self) -> list[Record]:
         return [entry.record for entry in self.entries]
 
     def summary(self) -> str:
         return f"{self.file}: {len(self.entries)} good, {len(self.bad)} bad ({self.format})"
+
+
+@dataclass
+class ImportStream:
+    """An import read while it is written (:func:`viewer.core.importers.stream_file`): ``entries``
+    can be iterated once; ``bad`` and ``good`` grow as it is."""
+
+    file: str
+    format: str
+    entries: Iterator[ImportedRecord]
+    bad: list[BadEntry] = field(default_factory=list)
+    good: int = 0
+
+    def summary(self) -> str:
+        return f"{self.file}: {self.good} good, {len(self.bad)} bad ({self.format})"
 
 
 _cancel = threading.local()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from viewer.core.bounded import MAX_JSON_DIGITS, NumberTooLarge, json_constant, json_int
 from viewer.core.importers.common import (
@@ -28,7 +29,14 @@ _CSL_TEXT_KEYS = ("type", "publisher", "publisher-place", "container-title", "co
 
 def parse_csl_json(text: str, source: str = "<csl-json>") -> ImportReport:
     report = ImportReport(source, "csl-json")
-    for index, line, item in _json_items(text, source):
+    report.entries.extend(iter_csl_json([text], source, report.bad))
+    return report
+
+
+def iter_csl_json(chunks: Iterable[str], source: str, bad: list[BadEntry]) -> Iterator[ImportedRecord]:
+    """The good items of CSL-JSON text given in pieces, read while they are asked for; bad ones are
+    appended to ``bad``. Holds the text of the items not yet read from the current piece only."""
+    for index, line, item in _json_items(_JsonText(chunks), source):
         where = f"item {index} (line {line})"
         cancel_point()
         try:
@@ -37,77 +45,114 @@ def parse_csl_json(text: str, source: str = "<csl-json>") -> ImportReport:
                 raise BadValue(f"{found[0]}: {found[1]}")
             imported = _csl_item(item, where)
         except BadValue as exc:
-            report.bad.append(BadEntry(source, where, str(exc), line=line, index=index))
+            bad.append(BadEntry(source, where, str(exc), line=line, index=index))
         else:
-            report.entries.append(with_place(imported, line, index))
-    return report
+            yield with_place(imported, line, index)
 
 
-def _json_items(text: str, source: str) -> Iterable[tuple[int, int, Any]]:
+def _json_items(text: "_JsonText", source: str) -> Iterator[tuple[int, int, Any]]:
     """The items of a JSON array (or one object) with their index and 1-based start line."""
     decoder = json.JSONDecoder(parse_int=json_int, parse_constant=json_constant)
-    lines = _LineIndex(text)
-    pos = _skip_space(text, 0)
-    if pos < len(text) and text[pos] == "{":
-        item, _ = _decode(decoder, text, pos, source, lines)
+    pos = text.skip_space(0)
+    if text.at(pos) == "{":
+        item, _ = text.decode(decoder, pos, source)
         if isinstance(item, dict) and isinstance(item.get("items"), list):  # {"items": [...]}
             for i, sub in enumerate(item["items"]):
-                yield i, lines.line(pos), sub
+                yield i, text.line(pos), sub
         else:
-            yield 0, lines.line(pos), item
+            yield 0, text.line(pos), item
         return
-    if pos >= len(text) or text[pos] != "[":
-        raise ImportFileError(source, f"line {lines.line(pos)}", "expected a JSON array of CSL items")
-    pos = _skip_space(text, pos + 1)
+    if text.at(pos) != "[":
+        raise ImportFileError(source, f"line {text.line(pos)}", "expected a JSON array of CSL items")
+    pos = text.skip_space(pos + 1)
     index = 0
-    if pos < len(text) and text[pos] == "]":
+    if text.at(pos) == "]":
         return
     while True:
-        item, end = _decode(decoder, text, pos, source, lines)
-        yield index, lines.line(pos), item
+        pos = text.forget_before(pos)
+        item, end = text.decode(decoder, pos, source)
+        yield index, text.line(pos), item
         index += 1
-        pos = _skip_space(text, end)
-        if pos < len(text) and text[pos] == ",":
-            pos = _skip_space(text, pos + 1)
+        pos = text.skip_space(end)
+        if text.at(pos) == ",":
+            pos = text.skip_space(pos + 1)
             continue
-        if pos < len(text) and text[pos] == "]":
+        if text.at(pos) == "]":
             break
-        raise ImportFileError(source, f"line {lines.line(pos)}", "not valid JSON (expected ',' or ']')")
-    if _skip_space(text, pos + 1) != len(text):
-        raise ImportFileError(source, f"line {lines.line(pos + 1)}", "not valid JSON (text after the array)")
+        raise ImportFileError(source, f"line {text.line(pos)}", "not valid JSON (expected ',' or ']')")
+    if text.skip_space(pos + 1) != len(text.buf) or text.more():
+        raise ImportFileError(source, f"line {text.line(pos + 1)}", "not valid JSON (text after the array)")
 
 
-def _decode(decoder: json.JSONDecoder, text: str, pos: int, source: str, lines: "_LineIndex") -> tuple[Any, int]:
-    try:
-        return decoder.raw_decode(text, pos)
-    except json.JSONDecodeError as exc:
-        raise ImportFileError(source, f"line {exc.lineno}, column {exc.colno}", f"not valid JSON ({exc.msg})") from None
-    except RecursionError:
-        raise ImportFileError(source, f"line {lines.line(pos)}", "not valid JSON (nested too deeply)") from None
-    except NumberTooLarge as exc:  # where: the first such number from the item on
-        found = re.compile(r"-?[0-9]{%d,}|NaN|-?Infinity" % (MAX_JSON_DIGITS + 1)).search(text, pos)
-        raise ImportFileError(source, f"line {lines.line(found.start() if found else pos)}",
-                              f"not valid JSON ({exc})") from None
+class _JsonText:
+    """JSON text read piece by piece: a buffer of what is not yet parsed, grown when an item runs
+    past its end (doubling, so a large item costs linear time), and 1-based lines of offsets."""
 
+    def __init__(self, chunks: Iterable[str]) -> None:
+        self._chunks = iter(chunks)
+        self.buf = ""
+        self._first_line = 1  # the line of buf[0]
+        self._mark, self._mark_line = 0, 1  # line() counts on from here (offsets only grow)
+        self._done = False
+        self.more()
 
-def _skip_space(text: str, pos: int) -> int:
-    while pos < len(text) and text[pos] in " \t\r\n":
-        pos += 1
-    return pos
+    def more(self, at_least: int = 1) -> bool:
+        """Append at least ``at_least`` characters (fewer at the end); False when there was nothing."""
+        grown = 0
+        pieces = [self.buf]
+        while grown < at_least and not self._done:
+            piece = next(self._chunks, None)
+            if piece is None:
+                self._done = True
+            elif piece:
+                pieces.append(piece)
+                grown += len(piece)
+        self.buf = "".join(pieces)
+        return grown > 0
 
+    def forget_before(self, pos: int) -> int:
+        """Drop the text before ``pos`` once it is most of the buffer; returns pos's new offset."""
+        if pos < 1 << 20 or pos * 2 < len(self.buf):
+            return pos
+        self._first_line = self.line(pos)
+        self.buf = self.buf[pos:]
+        self._mark = 0
+        return 0
 
-class _LineIndex:
-    """1-based line of a character offset, counting newlines incrementally (offsets only grow)."""
+    def at(self, pos: int) -> str:
+        while pos >= len(self.buf) and self.more():
+            pass
+        return self.buf[pos] if pos < len(self.buf) else ""
 
-    def __init__(self, text: str) -> None:
-        self.text, self.pos, self.count = text, 0, 1
+    def skip_space(self, pos: int) -> int:
+        while self.at(pos) in (" ", "\t", "\r", "\n"):
+            pos += 1
+        return pos
 
     def line(self, pos: int) -> int:
-        if pos < self.pos:  # not expected, but stay correct
-            return self.text.count("\n", 0, pos) + 1
-        self.count += self.text.count("\n", self.pos, pos)
-        self.pos = pos
-        return self.count
+        if pos < self._mark:  # not expected, but stay correct
+            return self._first_line + self.buf.count("\n", 0, pos)
+        self._mark_line += self.buf.count("\n", self._mark, pos)
+        self._mark = pos
+        return self._mark_line
+
+    def decode(self, decoder: json.JSONDecoder, pos: int, source: str) -> tuple[Any, int]:
+        while True:
+            try:
+                item, end = decoder.raw_decode(self.buf, pos)
+            except json.JSONDecodeError as exc:
+                if self.more(max(len(self.buf) - pos, 1 << 16)):
+                    continue  # the item may run on in the text not read yet
+                line = self._first_line + exc.lineno - 1
+                raise ImportFileError(source, f"line {line}, column {exc.colno}", f"not valid JSON ({exc.msg})") from None
+            except RecursionError:
+                raise ImportFileError(source, f"line {self.line(pos)}", "not valid JSON (nested too deeply)") from None
+            except NumberTooLarge as exc:  # where: the first such number from the item on
+                found = re.compile(r"-?[0-9]{%d,}|NaN|-?Infinity" % (MAX_JSON_DIGITS + 1)).search(self.buf, pos)
+                raise ImportFileError(source, f"line {self.line(found.start() if found else pos)}",
+                                      f"not valid JSON ({exc})") from None
+            if end < len(self.buf) or not self.more():  # a number at the very end may go on
+                return item, end
 
 
 def _csl_item(item: Any, where: str) -> ImportedRecord:

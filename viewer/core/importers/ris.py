@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 
 from viewer.core.importers.common import (
     BadEntry,
@@ -21,23 +22,31 @@ _RIS_TAG = re.compile(r"^([A-Z][A-Z0-9])  -(?: (.*))?$")
 
 
 def parse_ris(text: str, source: str = "<ris>") -> ImportReport:
+    report = ImportReport(source, "ris")
+    report.entries.extend(iter_ris(text.splitlines(), source, report.bad))
+    return report
+
+
+def iter_ris(lines: Iterable[str], source: str, bad_entries: list[BadEntry]) -> Iterator[ImportedRecord]:
+    """The good entries of RIS text given line by line (as ``str.splitlines`` gives them), read
+    while they are asked for; bad ones are appended to ``bad_entries``. Holds one entry's lines."""
     import rispy
 
-    report = ImportReport(source, "ris")
-    lines = text.splitlines()
+    body: list[str] = []
     entry_start: int | None = None
-    index = 0
+    index = good = 0
     garbage_reported_at: int | None = None
 
     def bad(line: int, reason: str, idx: int | None) -> None:
-        report.bad.append(BadEntry(source, f"line {line}", reason, line=line, index=idx))
+        bad_entries.append(BadEntry(source, f"line {line}", reason, line=line, index=idx))
 
+    number = 0
     for number, line in enumerate(lines, 1):
         match = _RIS_TAG.match(line.rstrip())
         tag = match.group(1) if match else None
         if entry_start is None:
             if tag == "TY":
-                entry_start = number
+                entry_start, body = number, [line]
             elif line.strip() and garbage_reported_at is None:
                 garbage_reported_at = number
                 bad(number, "text outside a reference (a reference starts with 'TY  - ')", None)
@@ -45,14 +54,14 @@ def parse_ris(text: str, source: str = "<ris>") -> ImportReport:
         if tag == "TY":  # a new reference before this one ended
             bad(entry_start, "reference not closed by 'ER  - ' before the next 'TY  - '", index)
             index += 1
-            entry_start = number
+            entry_start, body = number, [line]
             continue
+        body.append(line)
         if tag == "ER":
             cancel_point()
-            body = "\n".join(lines[entry_start - 1:number]) + "\n"
             where = f"line {entry_start}"
             try:
-                entries = rispy.loads(body, skip_unknown_tags=True)
+                entries = rispy.loads("\n".join(body) + "\n", skip_unknown_tags=True)
                 if len(entries) != 1:
                     raise BadValue("not a readable RIS reference")
                 imported = _ris_entry(entries[0], where)
@@ -61,15 +70,15 @@ def parse_ris(text: str, source: str = "<ris>") -> ImportReport:
             except Exception as exc:  # rispy rejects what it cannot read; report it as this entry's fault
                 bad(entry_start, f"not a readable RIS reference ({exc})", index)
             else:
-                report.entries.append(with_place(imported, entry_start, index))
+                good += 1
+                yield with_place(imported, entry_start, index)
             index += 1
-            entry_start = None
+            entry_start, body = None, []
             garbage_reported_at = None
     if entry_start is not None:
         bad(entry_start, "reference not closed by 'ER  - ' at the end of the file", index)
-    if not report.entries and not report.bad:
+    if not good and not bad_entries:
         raise ImportFileError(source, "", "no RIS references found (a reference starts with 'TY  - ')")
-    return report
 
 
 def _ris_entry(entry: dict, where: str) -> ImportedRecord:

@@ -3,13 +3,14 @@ NCJ number) skipped, or replaced when asked, except the bundled record, which is
 
 from __future__ import annotations
 
+import itertools
 import json
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator, Sized
 
-from viewer.core.importers import ImportedRecord, ImportReport
+from viewer.core.importers import ImportedRecord, ImportReport, ImportStream
 from viewer.core.library import index
 from viewer.core.library.errors import ImportCancelled
 from viewer.core.library.rows import dumps, record_of, row_for
@@ -31,7 +32,7 @@ class AddResult:
 
 @dataclass(frozen=True)
 class ImportOutcome:
-    report: ImportReport
+    report: ImportReport | ImportStream
     result: AddResult
     written: bool  # False when all-or-none refused a file with bad entries
 
@@ -71,50 +72,89 @@ def stored(conn: sqlite3.Connection, records: list[Record]) -> Stored:
 
 
 def add_items(conn: sqlite3.Connection, path: Path | None, items: Iterable[Record | ImportedRecord], *,
-              replace: bool, progress: Progress | None, cancel: Cancel | None) -> tuple[AddResult, list[Record]]:
-    """The body of Library.add_records, inside the caller's write transaction; also the records written."""
-    items = list(items)
-    total = len(items)
-    have = stored(conn, [record_of(i) for i in items])
-    added: list[str] = []
-    duplicates: list[str] = []
-    replaced: list[str] = []
-    existing: dict[str, str] = {}
-    seen: set[str] = set()
-    fresh: list[Record] = []
-    for start in range(0, total, BATCH):
+              replace: bool, progress: Progress | None, cancel: Cancel | None,
+              terms_until: int = 0) -> tuple[AddResult, int]:
+    """The body of Library.add_records, inside the caller's write transaction; also how many records
+    were written. ``items`` is read a batch at a time (an import streams through here): what is held
+    is one batch and the ids seen. Word counts are kept up while fewer than ``terms_until`` were written."""
+    total = len(items) if isinstance(items, Sized) else 0  # a stream: not known until read
+    adder = _Adder(conn, replace)
+    done = 0
+    source = iter(items)
+    while batch := list(itertools.islice(source, BATCH)):
         if cancel is not None and cancel():
             raise ImportCancelled(path, "import cancelled; nothing was added")
-        rows, drop = [], []
-        for item in items[start:start + BATCH]:
+        fresh = adder.add(batch)
+        if adder.written < terms_until:
+            index.count_terms(conn, fresh)
+        done += len(batch)
+        if progress is not None:
+            progress(done, max(total, done))
+    if cancel is not None and cancel():
+        raise ImportCancelled(path, "import cancelled; nothing was added")
+    result = AddResult(tuple(adder.added), tuple(adder.duplicates), tuple(adder.replaced), adder.existing)
+    return result, adder.written
+
+
+class _Adder:
+    """What an add keeps between batches: the ids and NCJ numbers written, and what it reports."""
+
+    def __init__(self, conn: sqlite3.Connection, replace: bool) -> None:
+        self.conn, self.replace = conn, replace
+        self.added: list[str] = []
+        self.duplicates: list[str] = []
+        self.replaced: list[str] = []
+        self.existing: dict[str, str] = {}
+        self.seen: set[str] = set()
+        self.written = 0
+
+    def add(self, batch: list[Record | ImportedRecord]) -> list[Record]:
+        """Write one batch; returns the records written."""
+        have = stored(self.conn, [record_of(i) for i in batch])
+        rows, drop, fresh = [], [], []
+        for item in batch:
             record = record_of(item)
             keys = {record.id} | ({f"ncj:{record.ncj_number}"} if record.ncj_number else set())
             match = have.match(record)
-            if keys & seen or (match is not None and (not replace or match[2])):
-                duplicates.append(record.id)
+            if match is not None and match[0] in self.seen:
+                match = None  # written by this add, in an earlier batch: a duplicate within the input
+            if keys & self.seen or (match is not None and (not self.replace or match[2])):
+                self.duplicates.append(record.id)
                 if match is not None:
-                    existing[record.id] = match[0]
+                    self.existing[record.id] = match[0]
                 continue
-            seen |= keys
+            self.seen |= keys
             if match is not None:
                 drop.append(match[1])
-                replaced.append(record.id)
-                existing[record.id] = match[0]
+                self.replaced.append(record.id)
+                self.existing[record.id] = match[0]
             else:
-                added.append(record.id)
+                self.added.append(record.id)
             hidden = have.by_id.get(record.id)
             if hidden is not None and hidden[1] == 1:  # removed earlier, awaiting purge: the new copy takes its place
                 drop.append(hidden[0])
             citation = item.citation if isinstance(item, ImportedRecord) else None
             rows.append(row_for(record, dumps(record_to_data(record, citation))))
             fresh.append(record)
-        _delete(conn, drop, have)
-        index.insert_rows(conn, rows)
-        if progress is not None:
-            progress(min(start + BATCH, total), total)
-    if cancel is not None and cancel():
-        raise ImportCancelled(path, "import cancelled; nothing was added")
-    return AddResult(tuple(added), tuple(duplicates), tuple(replaced), existing), fresh
+        _delete(self.conn, drop, have)
+        index.insert_rows(self.conn, rows)
+        self.written += len(rows)
+        return fresh
+
+
+class Refused(Exception):
+    """All-or-none met a bad entry in a stream: the transaction rolls back."""
+
+
+def refused_on_bad(stream: ImportStream) -> Iterator[ImportedRecord]:
+    for entry in stream.entries:
+        if stream.bad:
+            break
+        yield entry
+    for _ in stream.entries:  # read on, for every bad entry in the report
+        pass
+    if stream.bad:
+        raise Refused
 
 
 def _delete(conn: sqlite3.Connection, rids: list[int], have: Stored) -> None:

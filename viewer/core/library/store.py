@@ -7,9 +7,9 @@ import sqlite3
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from viewer.core.importers import ImportedRecord, ImportReport
-from viewer.core.library import index, listing, schema, sessions
-from viewer.core.library.adding import AddResult, Cancel, ImportOutcome, Progress, add_items, stored
+from viewer.core.importers import ImportedRecord, ImportReport, ImportStream
+from viewer.core.library import health, index, listing, schema, sessions
+from viewer.core.library.adding import AddResult, Cancel, ImportOutcome, Progress, Refused, add_items, refused_on_bad, stored
 from viewer.core.library.bundled import seed_bundled
 from viewer.core.library.errors import (
     CorruptLibraryError,
@@ -61,19 +61,20 @@ class Library:
         except OSError as exc:
             raise LibraryError(directory, f"cannot create the library folder ({exc.strerror or exc})") from None
         check_header(path)
+        checked = health.quick_check_due(path)
         try:
             conn = sqlite3.connect(str(path), isolation_level=None, timeout=5.0)
         except sqlite3.Error as exc:
             raise sqlite_error(path, exc) from None
         lib = cls(conn, path)
         try:
-            lib._prepare(path)
+            lib._prepare(path, checked)
         except BaseException:
             conn.close()
             raise
         return lib
 
-    def _prepare(self, path: Path | None) -> None:
+    def _prepare(self, path: Path | None, checked: bool = False) -> None:
         conn = self._conn
         try:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
@@ -85,6 +86,9 @@ class Library:
             raise ForeignDatabaseError(path, "an SQLite database of another program, not a library")
         if version > schema.SCHEMA_VERSION:
             raise NewerLibraryError(path or "<memory>", version)
+        problems = health.quick_check(conn) if checked else []
+        if problems:  # found now, not as a failed search later: the file is set aside, kept as it is
+            raise CorruptLibraryError(path, f"the library file is damaged ({'; '.join(problems)[:300]})")
         try:
             if version == 0:
                 # Before the first write: records of NCJRS length (2-3 KB) waste most of a 4 KB page.
@@ -201,14 +205,12 @@ class Library:
         place; the bundled record is never replaced. ``progress(done, total)`` is called between
         batches; when ``cancel()`` returns True the transaction is rolled back and ImportCancelled raised."""
         with self._write():
-            result, fresh = add_items(self._conn, self.path, items, replace=replace, progress=progress,
-                                      cancel=cancel)
-            if len(fresh) >= TERMS_REBUILD_MIN:
+            result, written = add_items(self._conn, self.path, items, replace=replace, progress=progress,
+                                        cancel=cancel, terms_until=TERMS_REBUILD_MIN)
+            if written >= TERMS_REBUILD_MIN:
                 index.rebuild_terms(self._conn)
-            else:
-                index.count_terms(self._conn, fresh)
         self._changed()
-        if len(fresh) >= TERMS_REBUILD_MIN and self.path is not None:
+        if written >= TERMS_REBUILD_MIN and self.path is not None:
             self._checkpoint()
         return result
 
@@ -230,13 +232,20 @@ class Library:
                                      "ORDER BY protected DESC, rid LIMIT 1", (str(int(digits)),)).fetchone()
         return row[0] if row else None
 
-    def import_report(self, report: ImportReport, *, all_or_none: bool = False, replace: bool = False,
-                      progress: Progress | None = None, cancel: Cancel | None = None) -> ImportOutcome:
-        """Add a report's good entries; with ``all_or_none`` a report with bad entries adds nothing;
-        ``replace`` as for :meth:`add_records`."""
+    def import_report(self, report: ImportReport | ImportStream, *, all_or_none: bool = False,
+                      replace: bool = False, progress: Progress | None = None,
+                      cancel: Cancel | None = None) -> ImportOutcome:
+        """Add a report's good entries (a stream's as it is read, in the one transaction); with
+        ``all_or_none`` one bad entry adds nothing; ``replace`` as for :meth:`add_records`."""
         if all_or_none and report.bad:
             return ImportOutcome(report, AddResult(), written=False)
-        result = self.add_records(report.entries, replace=replace, progress=progress, cancel=cancel)
+        entries: Iterable[ImportedRecord] = report.entries
+        if all_or_none and isinstance(report, ImportStream):
+            entries = refused_on_bad(report)
+        try:
+            result = self.add_records(entries, replace=replace, progress=progress, cancel=cancel)
+        except Refused:
+            return ImportOutcome(report, AddResult(), written=False)
         return ImportOutcome(report, result, True)
 
     def remove(self, record_ids: Iterable[str], *, wait: float | None = None) -> tuple[str, ...]:
@@ -305,24 +314,16 @@ class Library:
     def damaged(self) -> list[str]:
         """Ids of listed records whose stored JSON is damaged: the one place they are named
         (each reads as a DamagedRecordError; search passes over their text)."""
-        with self._reading():
-            return [i for (i,) in self._conn.execute(
-                "SELECT id FROM records WHERE removed = 0 AND NOT json_valid(json) ORDER BY rid")]
+        return [i for i, _ in self.damaged_titles()]
+
+    def damaged_titles(self) -> list[tuple[str, str]]:
+        with self._reading():  # the title column is kept apart from the JSON: it names the record
+            return health.damaged(self._conn)
 
     def check(self) -> list[str]:
         """A full integrity check (reads the whole file): the problems found, empty when none."""
         with self._reading():
-            problems = [r for (r,) in self._conn.execute("PRAGMA integrity_check") if r != "ok"]
-            try:
-                self._conn.execute("INSERT INTO record_fts(record_fts, rank) VALUES ('integrity-check', 1)")
-            except sqlite3.DatabaseError as exc:
-                problems.append(f"search index: {exc}")
-            for rid, text in self._conn.execute("SELECT rid, json FROM records"):
-                try:
-                    record_from_json(text)
-                except (RecordError, ValueError) as exc:
-                    problems.append(f"record row {rid}: {exc}")
-        return problems
+            return health.full_check(self._conn)
 
     # -- search ----------------------------------------------------------------------------
 

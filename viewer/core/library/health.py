@@ -1,0 +1,52 @@
+"""Finding damage in a library: the records whose JSON cannot be read, and SQLite's checks."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from viewer.core.record import RecordError, parse_record
+
+
+def damaged(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    """(id, title) of listed records whose stored JSON is damaged."""
+    return conn.execute(
+        "SELECT id, title FROM records WHERE removed = 0 AND NOT json_valid(json) ORDER BY rid").fetchall()
+
+
+def full_check(conn: sqlite3.Connection) -> list[str]:
+    """Every problem ``PRAGMA integrity_check``, FTS5's own check and reading each record find."""
+    problems = [r for (r,) in conn.execute("PRAGMA integrity_check") if r != "ok"]
+    try:
+        conn.execute("INSERT INTO record_fts(record_fts, rank) VALUES ('integrity-check', 1)")
+    except sqlite3.DatabaseError as exc:
+        problems.append(f"search index: {exc}")
+    for rid, text in conn.execute("SELECT rid, json FROM records"):
+        try:
+            parse_record(text, "<library>")
+        except (RecordError, ValueError) as exc:
+            problems.append(f"record row {rid}: {exc}")
+    return problems
+
+
+# PRAGMA quick_check reads every page: 310 ms for a 100,000-record library (390 MB, warm cache, this
+# machine's 2 cores), too slow for every open. So it runs at open only for a file up to this size
+# (about 80 ms), or after an unclean shutdown of any size (a write-ahead log left beside the file:
+# a clean close checkpoints and removes it; another running copy keeps one too, a harmless extra check).
+QUICK_CHECK_MAX_BYTES = 100 * 1024 * 1024
+
+
+def quick_check_due(path: Path) -> bool:
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return False  # a new library
+    return size <= QUICK_CHECK_MAX_BYTES or Path(f"{path}-wal").exists()
+
+
+def quick_check(conn: sqlite3.Connection) -> list[str]:
+    """What ``PRAGMA quick_check`` finds (at most five problems); empty when the file is sound."""
+    try:
+        return [r for (r,) in conn.execute("PRAGMA quick_check(5)") if r != "ok"]
+    except sqlite3.DatabaseError as exc:
+        return [str(exc)]
