@@ -54,8 +54,13 @@ def check(data: bytes) -> None:
     doc = _open(data)
     try:
         doc[0].get_size()
+    except pdfium.PdfiumError:
+        raise ReportError("cannot be read as a PDF (its first page is damaged)") from None
     finally:
         doc.close()
+
+
+BLANK_PAGE = (612.0, 792.0)  # US Letter in points: the size shown for a page that cannot be read
 
 
 class ReportDocument:
@@ -77,17 +82,25 @@ class ReportDocument:
         self._doc.close()
 
     def page_size(self, page: int) -> tuple[float, float]:
-        """Width and height in points."""
-        return self._page(page).get_size()
+        """Width and height in points (a page that cannot be read: US Letter, blank)."""
+        try:
+            return self._page(page).get_size()
+        except pdfium.PdfiumError:
+            return BLANK_PAGE
 
     def _page(self, page: int) -> pdfium.PdfPage:
+        """The page; PdfiumError when it is damaged (every public method then answers as for an
+        empty page: a damaged page never takes the report, or the window, down)."""
         if page not in self._pages:
             self._pages[page] = self._doc[page]
         return self._pages[page]
 
-    def _textpage(self, page: int) -> pdfium.PdfTextPage:
+    def _textpage(self, page: int) -> pdfium.PdfTextPage | None:
         if page not in self._text:
-            self._text[page] = self._page(page).get_textpage()
+            try:
+                self._text[page] = self._page(page).get_textpage()
+            except pdfium.PdfiumError:
+                return None
         return self._text[page]
 
     # --- outline ---
@@ -127,32 +140,39 @@ class ReportDocument:
     # --- text ---
 
     def page_text(self, page: int) -> str:
-        return self._textpage(page).get_text_range()
+        text = self._textpage(page)
+        return text.get_text_range() if text is not None else ""
 
     def char_count(self, page: int) -> int:
-        return self._textpage(page).count_chars()
+        text = self._textpage(page)
+        return text.count_chars() if text is not None else 0
 
     def text_between(self, page: int, start: int, end: int) -> str:
         lo, hi = sorted((start, end))
-        return self._textpage(page).get_text_range(lo, hi - lo) if hi > lo else ""
+        text = self._textpage(page)
+        return text.get_text_range(lo, hi - lo) if hi > lo and text is not None else ""
 
     def char_at(self, page: int, x: float, y: float, tolerance: float = 8.0) -> int:
         """The index of the character at (x, y) in page points, origin top-left; -1 for none."""
         height = self.page_size(page)[1]
-        index = self._textpage(page).get_index(x, height - y, tolerance, tolerance)
+        text = self._textpage(page)
+        index = text.get_index(x, height - y, tolerance, tolerance) if text is not None else None
         return -1 if index is None else index
 
     def rects(self, page: int, start: int, length: int) -> list[tuple[float, float, float, float]]:
         """The text's rectangles as (left, top, right, bottom) in points, origin top-left."""
         text = self._textpage(page)
+        if text is None:
+            return []
         height = self.page_size(page)[1]
         count = text.count_rects(start, length)
         return [(l, height - t, r, height - b) for l, b, r, t in (text.get_rect(i) for i in range(count))]
 
     def find_on_page(self, page: int, term: str, case_sensitive: bool = False) -> list[Hit]:
-        if not term:
+        text = self._textpage(page)
+        if not term or text is None:
             return []
-        searcher = self._textpage(page).search(term, match_case=case_sensitive)
+        searcher = text.search(term, match_case=case_sensitive)
         hits = []
         while (found := searcher.get_next()) is not None:
             hits.append(Hit(page, found[0], found[1]))
@@ -162,6 +182,10 @@ class ReportDocument:
 
     def render(self, page: int, scale: float) -> tuple[bytes, int, int, int]:
         """The page as RGBX bytes at ``scale`` pixels a point: (data, width, height, stride)."""
-        bitmap = self._page(page).render(scale=scale, rev_byteorder=True, prefer_bgrx=True,
-                                         may_draw_forms=False)
+        try:
+            bitmap = self._page(page).render(scale=scale, rev_byteorder=True, prefer_bgrx=True,
+                                             may_draw_forms=False)
+        except pdfium.PdfiumError:  # a damaged page shows blank
+            width, height = (max(1, round(side * scale)) for side in BLANK_PAGE)
+            return b"\xff" * (width * 4 * height), width, height, width * 4
         return bytes(bitmap.buffer), bitmap.width, bitmap.height, bitmap.stride
