@@ -29,7 +29,11 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 
 
 def _engine_check():
-    from viewer.services import report_engine
+    from viewer.cli import DataError
+    try:
+        from viewer.services import report_engine
+    except ImportError as exc:  # an installation without its PDF engine: say so in one line
+        raise DataError(f"reports cannot be read here: the PDF engine is missing ({exc})") from None
     return report_engine.check
 
 

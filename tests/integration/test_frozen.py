@@ -145,6 +145,20 @@ def test_a_pdf_is_written_without_a_display(exe, user_env, tmp_path):
     assert out.read_bytes().startswith(b"%PDF-") and out.stat().st_size > 2000
 
 
+def test_an_attached_report_is_read_by_the_bundled_pdf_engine(exe, user_env, tmp_path):
+    """pypdfium2 opens libpdfium by ctypes: the bundle must carry it, or attach fails."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    import pdfmaker
+
+    report = tmp_path / "203234.pdf"
+    report.write_bytes(pdfmaker.build(*pdfmaker.report(3)))
+    library = ["--library", str(tmp_path / "library")]
+    attached = run_frozen(exe, user_env, tmp_path, "attach", *library, "--record", "ncj-203234", str(report))
+    assert attached.returncode == 0, attached.stderr[-2000:]
+    sections = run_frozen(exe, user_env, tmp_path, "sections", *library)
+    assert sections.returncode == 0 and "\nreport/1\t" in sections.stdout, sections.stderr[-2000:]
+
+
 def _archive(exe: Path):
     """The executable's one-file archive: ``toc`` names every entry, ``extract(name)`` gives its data."""
     from PyInstaller.archive.readers import CArchiveReader
