@@ -137,17 +137,20 @@ class StyleListModel(QAbstractListModel):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         row = self._rows[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-            return row.title
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return row.id
-        if role == StyleIdRole:
-            return row.id
         if role == SearchRole:
             return row.search
         if role == PinnedRole:
             return row.pinned
-        return None
+        return _row_data(row, role)
+
+
+def _row_data(row: StyleRow, role: int) -> Any:
+    """What both style lists show of a row: its title, and its id as tooltip and StyleIdRole."""
+    if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+        return row.title
+    if role in (Qt.ItemDataRole.ToolTipRole, StyleIdRole):
+        return row.id
+    return None
 
 
 class StyleResults(QAbstractListModel):
@@ -168,11 +171,4 @@ class StyleResults(QAbstractListModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
-        row = self._rows[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-            return row.title
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return row.id
-        if role == StyleIdRole:
-            return row.id
-        return None
+        return _row_data(self._rows[index.row()], role)
