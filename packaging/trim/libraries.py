@@ -50,8 +50,9 @@ def without(toc: Toc, names: Set[str]) -> tuple[Toc, Toc]:
 def closure(toc: Toc, more_roots: Iterable[Entry] = (), needed: Needed = dt_needed) -> Toc:
     """``toc`` without the libraries that no root (nor ``more_roots``) needs, directly or not."""
     by_name = {name(e[0]): e for e in toc if e[2] == "BINARY" and not is_root(e)}
-    todo = [e for e in toc if e[2] in LIBRARY_KINDS and is_root(e)] + list(more_roots)
-    reached: set[str] = set()
+    extra = list(more_roots)
+    todo = [e for e in toc if e[2] in LIBRARY_KINDS and is_root(e)] + extra
+    reached: set[str] = {name(e[0]) for e in extra}  # kept themselves, not only what they link
     while todo:
         for soname in needed(todo.pop()[1]):
             if soname in by_name and soname not in reached:

@@ -199,6 +199,16 @@ def test_a_library_is_kept_only_when_named_not_because_of_where_it_sits():
     assert ZLIB not in libraries.closure(TOC, needed=fake_needed(unlinked))
 
 
+def test_a_library_opened_by_name_is_kept_with_what_it_links():
+    """pypdfium2 opens libpdfium by ctypes: nothing links it, yet prune(loaded=...) must keep it."""
+    pdfium = ("pypdfium2_raw/libpdfium.so", "/src/libpdfium.so", "BINARY")
+    links = {**LINKS, pdfium[1]: ["libz.so.1"]}
+    unlinked = {**links, PYTHON[1]: []}  # nothing else needs zlib now
+    kept = linux_trim(links=unlinked).prune(TOC + [pdfium], [], loaded={"libpdfium.so"})[0]
+    assert pdfium in kept and ZLIB in kept
+    assert pdfium not in linux_trim(links=unlinked).prune(TOC + [pdfium], [])[0]
+
+
 def test_each_freed_library_is_blamed_on_the_one_step_whose_files_needed_it():
     freed = [WAYLAND, WL, GTK]
     removed = {"plugins:platforms": [WAYLAND_PLUGIN], "plugins:platformthemes": [GTK_PLUGIN],
