@@ -26,3 +26,16 @@ def test_every_core_module_imports_without_qt_or_the_interface():
     count, loaded = done.stdout.split(" ", 1)
     assert int(count) > 20  # every module was found, not an empty package
     assert loaded.strip() == "[]", f"viewer.core pulled in {loaded.strip()}"
+
+
+def test_opening_the_library_loads_no_reader():
+    """Start-up opens the library; the readers (bibtexparser, rispy, the page parser) load on first
+    import, not then: the package's reading functions are imported lazily."""
+    code = ("import sys, viewer.core.library, viewer.core.importers as i; "
+            "print(sorted(m for m in ('bibtexparser', 'rispy', 'viewer.core.importers.ncjrs_page', "
+            "'viewer.core.importers.reading') if m in sys.modules)); i.read_file; "
+            "print('viewer.core.importers.reading' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:2] == ["[]", "True"]

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sized
 
-from viewer.core.importers import ImportedRecord, ImportReport, ImportStream
+from viewer.core.importers.common import ImportedRecord, ImportReport, ImportStream  # not the package: it loads every reader
 from viewer.core.library import index
 from viewer.core.library.errors import ImportCancelled
 from viewer.core.library.rows import dumps, record_of, row_for

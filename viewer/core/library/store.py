@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from viewer.core.importers import ImportedRecord, ImportReport, ImportStream
+from viewer.core.importers.common import ImportedRecord, ImportReport, ImportStream  # not the package: it loads every reader
 from viewer.core.library import health, index, listing, schema, sessions
 from viewer.core.library.adding import AddResult, Cancel, ImportOutcome, Progress, Refused, add_items, refused_on_bad, stored
 from viewer.core.library.bundled import seed_bundled
