@@ -21,7 +21,6 @@ if TYPE_CHECKING:
 
 def run_gui(args: argparse.Namespace) -> int:
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QMessageBox
 
     from viewer.core.library import LibraryError
     from viewer.core.resources import bundled_record
@@ -62,8 +61,9 @@ def run_gui(args: argparse.Namespace) -> int:
         window.statusBar().showMessage("  ·  ".join(settings.warnings), 15000)
     for warning in settings.warnings:
         print(f"{PROG}: warning: {warning}", file=sys.stderr)
-    for problem in problems:
-        QMessageBox.warning(window, APP_NAME, problem)
+    from viewer.ui.plain import warn
+    for problem in problems:  # plain text: they quote file names, arguments and library errors
+        warn(window, APP_NAME, problem)
 
     if app.platformName() == "offscreen":
         # Offscreen Qt can crash at exit holding Python-made clipboard data; there is no

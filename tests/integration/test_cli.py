@@ -93,6 +93,7 @@ def test_window_reports_a_broken_record_file_and_keeps_the_bundled_record(start_
     from viewer.ui import main_window
     shown, windows = [], []
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
+    monkeypatch.setattr("viewer.ui.plain.warn", lambda parent, title, text: shown.append(text))  # start-up problems, shown plain
     monkeypatch.setattr(main_window.MainWindow, "show",
                         lambda self: windows.append(self) or main_window.QMainWindow.show(self))
     bad = tmp_path / "broken.json"

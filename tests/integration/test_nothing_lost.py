@@ -63,6 +63,7 @@ def gui(monkeypatch, start_until_shown, tmp_path):
     from PySide6.QtWidgets import QMessageBox
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
+    monkeypatch.setattr("viewer.ui.plain.warn", lambda parent, title, text: shown.append(text))  # start-up problems, shown plain
 
     def run(*argv: str) -> list[str]:
         assert main([*argv, "--settings", str(tmp_path / "s.ini")]) == 0

@@ -195,6 +195,7 @@ def test_file_shows_a_page_in_the_window_without_adding_it(start_until_shown, mo
     monkeypatch.setattr(main_window.MainWindow, "show",
                         lambda self: windows.append(self) or main_window.QMainWindow.show(self))
     monkeypatch.setattr(QMessageBox, "warning", lambda *args: pytest.fail(f"warned: {args[2]}"))
+    monkeypatch.setattr("viewer.ui.plain.warn", lambda *args: pytest.fail(f"warned: {args[2]}"))  # start-up problems, shown plain
     folder = tmp_path / "library"
     code = main(["--file", str(PAGES / "vl-new-article.txt"), "--library", str(folder),
                  "--settings", str(tmp_path / "s.ini")])
