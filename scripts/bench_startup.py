@@ -28,9 +28,10 @@ VIEWER, BARE = "ncjrs-viewer", "bare PySide6 window"
 
 
 def user_env(tmp: Path) -> dict[str, str]:
-    """The program's settings and library in ``tmp``: a benchmark leaves the user's own alone."""
+    """The program's settings and library in ``tmp``: a benchmark leaves the user's own alone.
+    PYTHONPATH: this checkout's ``viewer`` (a worktree's, not the one the virtual environment installed)."""
     (tmp / "runtime").mkdir(mode=0o700, exist_ok=True)
-    return {"PATH": "/usr/bin:/bin", "HOME": str(tmp), "LANG": "C.UTF-8", "XDG_CONFIG_HOME": str(tmp),
+    return {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "HOME": str(tmp), "LANG": "C.UTF-8", "XDG_CONFIG_HOME": str(tmp),
             "XDG_DATA_HOME": str(tmp), "XDG_CACHE_HOME": str(tmp), "XDG_RUNTIME_DIR": str(tmp / "runtime")}
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Callable, cast
 
 from viewer import APP_NAME, __version__
 from viewer.cli import PROG, library_dir
@@ -20,8 +20,6 @@ if TYPE_CHECKING:
 
 
 def run_gui(args: argparse.Namespace) -> int:
-    from PySide6.QtCore import QTimer
-
     from viewer.core.library import LibraryError
     from viewer.core.resources import bundled_record
     from viewer.services.citation_service import CitationService
@@ -56,7 +54,7 @@ def run_gui(args: argparse.Namespace) -> int:
     window = MainWindow(record, settings, section_id=args.section, citations=citations, library=library)
     _close_on_sigterm(window)  # before the window can be seen: a SIGTERM from then on closes it
     window.show()
-    QTimer.singleShot(0, window.warm_citations)  # once the event loop runs; the work is in a thread
+    _after_first_paint(window, window.warm_citations)  # the citation engine: not for the first paint
     if settings.warnings:  # every warning, not only the last
         window.statusBar().showMessage("  ·  ".join(settings.warnings), 15000)
     for warning in settings.warnings:
@@ -72,6 +70,21 @@ def run_gui(args: argparse.Namespace) -> int:
     sys.excepthook = report_unexpected
     from viewer.services.workers import exit_code
     return exit_code(app.exec())
+
+
+def _after_first_paint(window: QWidget, work: Callable[[], None]) -> None:
+    """Runs ``work`` once the window has painted (from the event loop, after that paint): what the
+    first paint does not need waits, and the window maps and paints sooner."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    class FirstPaint(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+            if event.type() == QEvent.Type.Paint:
+                window.removeEventFilter(self)
+                QTimer.singleShot(0, work)
+            return False
+
+    window.installEventFilter(FirstPaint(window))
 
 
 def _close_on_sigterm(window: QWidget) -> None:

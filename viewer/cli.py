@@ -69,6 +69,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# The options of the window: a command line holding only these opens it (see _window_args).
+_WINDOW_OPTIONS = ("--file", "--section", "--record", "--library", "--settings")
+
+
+def _window_args(argv: Sequence[str]) -> argparse.Namespace | None:
+    """The window's options when ``argv`` holds nothing else, read without building the commands'
+    parsers (they import what only the commands use: exports, reports, the style list); None
+    otherwise, and for anything the full parser must judge (a command, --help, --version, an error)."""
+    parser = _Parser(prog=PROG, add_help=False)
+    for option in _WINDOW_OPTIONS:
+        parser.add_argument(option)
+    try:
+        args, rest = parser.parse_known_args(argv)
+    except UsageError:
+        return None
+    if rest:
+        return None
+    args.func = args.command = None
+    return args
+
+
 def _add_reading_commands(sub: argparse._SubParsersAction) -> None:
     """styles, sections, show, cite: what reads one record (or the style list)."""
     from viewer.citeproc import citation
@@ -324,7 +345,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     QCoreApplication.setOrganizationName(ORGANIZATION)
     QCoreApplication.setApplicationName(PROG)
     try:
-        args = build_parser().parse_args(argv)
+        args = _window_args(argv)
+        if args is None:
+            args = build_parser().parse_args(argv)
         if args.func is not None:
             return run_command(args)
         if args.section:

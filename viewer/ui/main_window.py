@@ -13,7 +13,7 @@ from viewer.core.history import History
 from viewer.core.library import Library, LibraryError
 from viewer.core.record import Record, Section
 from viewer.services.citation_service import CitationService
-from viewer.ui import appearance, help_dialogs
+from viewer.ui import appearance
 from viewer.ui import settings as keys
 from viewer.ui.actions import Actions
 from viewer.ui.citation_controller import CitationController
@@ -175,7 +175,7 @@ class MainWindow(QMainWindow):
             (a.next_pane, lambda: self.cycle_focus(1)), (a.previous_pane, lambda: self.cycle_focus(-1)),
             (a.reset_layout, self.reset_layout),
             (a.back, lambda: self._go(self.history.back())), (a.forward, lambda: self._go(self.history.forward())),
-            (a.keyboard_shortcuts, lambda: help_dialogs.ShortcutsDialog(a, self).exec()),
+            (a.keyboard_shortcuts, self.show_shortcuts),
             (a.about, self.show_about), (a.about_qt, lambda: QMessageBox.aboutQt(self)),
         ):
             action.triggered.connect(slot)
@@ -371,7 +371,12 @@ class MainWindow(QMainWindow):
         source = [escape(p) for p in (r.provenance.library, r.provenance.agency) if p] if r.provenance else []
         if source and r.ncj_number:
             provenance = f"<p>The record NCJ {escape(r.ncj_number)} comes from the {', '.join(source)}.</p>"
+        from viewer.ui import help_dialogs  # on use: start-up shows no dialog
         help_dialogs.show_about(self, provenance)
+
+    def show_shortcuts(self) -> None:
+        from viewer.ui import help_dialogs
+        help_dialogs.ShortcutsDialog(self.menu_actions, self).exec()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         s = self.settings

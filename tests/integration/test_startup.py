@@ -1,0 +1,63 @@
+"""Start-up does only what the first window needs: the command line of a window start builds no
+command's parser, and the citation engine is warmed only after the window has painted."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from viewer import cli
+
+WINDOW_START = """
+import sys
+from unittest import mock
+from viewer import cli
+with mock.patch("viewer.app.run_gui", return_value=0) as run_gui:
+    assert cli.main(sys.argv[1:]) == 0 and run_gui.called
+print(" ".join(sorted(m for m in sys.modules if m.startswith("viewer."))))
+"""
+
+
+def test_a_window_start_imports_no_command_module(tmp_path):
+    done = subprocess.run([sys.executable, "-c", WINDOW_START, "--settings", str(tmp_path / "s.ini"),
+                           "--section", "details"], capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    loaded = set(done.stdout.split())
+    assert "viewer.app" in loaded
+    assert not loaded & {"viewer.report_commands", "viewer.library_commands", "viewer.core.exports"}
+
+
+@pytest.mark.parametrize("argv", [
+    [], ["--section", "details"], ["--file", "a b.json", "--record", "ncj-1"], ["--library", "L", "--settings", "s"],
+    ["--lib", "L"], ["--record=sections"],
+])
+def test_window_options_read_as_the_full_parser_reads_them(argv):
+    quick = cli._window_args(argv)
+    assert quick is not None
+    assert vars(quick) == vars(cli.build_parser().parse_args(argv))
+
+
+@pytest.mark.parametrize("argv", [["sections"], ["--version"], ["-h"], ["--record"], ["--s", "x"], ["--bogus"],
+                                  ["--library", "L", "search", "x"]])
+def test_anything_else_goes_to_the_full_parser(argv):
+    assert cli._window_args(argv) is None
+
+
+def test_the_citation_engine_is_warmed_after_the_first_paint(qtbot):
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from viewer.app import _after_first_paint
+
+    calls = []
+    window = QWidget()
+    qtbot.addWidget(window)
+    _after_first_paint(window, lambda: calls.append("warm"))
+    QApplication.processEvents()
+    assert calls == []  # not before the window is shown
+    window.show()
+    qtbot.waitUntil(lambda: calls == ["warm"])
+    window.update()
+    qtbot.waitExposed(window)
+    assert calls == ["warm"]  # once
