@@ -61,3 +61,10 @@ def test_the_citation_engine_is_warmed_after_the_first_paint(qtbot):
     window.update()
     qtbot.waitExposed(window)
     assert calls == ["warm"]  # once
+
+
+def test_the_outline_is_built_once_when_no_report_adds_a_branch(make_window):
+    window = make_window()
+    model = window.outline.model
+    window.reports.reload()  # as at start-up: the record has no report
+    assert window.outline.model is model

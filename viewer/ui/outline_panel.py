@@ -17,6 +17,7 @@ class OutlinePanel(QWidget):
     def __init__(self, record: Record, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.record = record
+        self.extra: tuple[Section, ...] = ()
         self.model = OutlineModel(record, self)
         self.proxy = SectionFilterModel(self)
         self.proxy.setSourceModel(self.model)
@@ -56,7 +57,7 @@ class OutlinePanel(QWidget):
         """Shows another record's outline (the filter stays, so a search carries over); ``extra``:
         branches beside it (the attached report's)."""
         old = self.model
-        self.record = record
+        self.record, self.extra = record, extra
         self.model = OutlineModel(record, self, extra)
         self.proxy.setSourceModel(self.model)
         old.deleteLater()
@@ -67,6 +68,8 @@ class OutlinePanel(QWidget):
 
     def set_extra(self, extra: tuple[Section, ...]) -> None:
         """The same record with other branches beside it; the current section stays current."""
+        if extra == self.extra:
+            return  # the same outline (at start-up: no report): nothing to build again
         current = self.current_section_id()
         expanded = set(self.expanded_ids())
         self.set_record(self.record, current, extra)
