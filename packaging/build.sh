@@ -7,8 +7,8 @@
 #
 # What it sets up:
 # - Debian packages: the libraries the X11 platform plugin and Qt load (bundled into the
-#   executable from this machine, so they must be installed here), binutils and icu-devtools
-#   for the spec, and what tests/integration/test_frozen.py uses (Xvfb, desktop-file-validate,
+#   executable from this machine, so they must be installed here), binutils, icu-devtools and
+#   zstd for the spec, and what tests/integration/test_frozen.py uses (Xvfb, desktop-file-validate,
 #   appstreamcli). Installed when run as root; otherwise the apt-get line is printed.
 # - Python: .venv (made with the program installed if missing), plus the pinned
 #   packaging/requirements-build.txt.
@@ -20,6 +20,8 @@ cd "$ROOT"
 APT_PACKAGES=(
     # the spec: strip/readelf/as/ld, and icupkg to trim ICU's data
     binutils icu-devtools
+    # the spec packs the payload with zstd (packaging/trim/payload.py); the executable inflates it with libzstd
+    zstd libzstd1
     # Qt's X11 platform (xcb) and what it links; Qt names the wrong one when one is missing
     libx11-6 libx11-xcb1 libxcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
     libxcb-randr0 libxcb-render0 libxcb-render-util0 libxcb-shape0 libxcb-shm0 libxcb-sync1

@@ -10,7 +10,9 @@ without PyInstaller (tests/unit/test_packaging_trim.py). ``--keep STEP`` skips a
 - ``icu`` (Linux): ICU's data rebuilt with root and English only (icu);
 - ``system`` (Linux): libraries the user's system provides (libraries.without);
 - ``prune`` (Linux): libraries nothing kept links to any more (libraries.closure);
-- ``strip`` (Linux): symbols, stripped by PyInstaller itself (``EXE(strip=trim.strips)``).
+- ``strip`` (Linux): symbols, stripped by PyInstaller itself (``EXE(strip=trim.strips)``);
+- ``payload`` (Linux): every file Python's start does not need, packed with zstd into one entry
+  that the program unpacks itself, faster than the bootloader would (payload).
 
 PyInstaller only warns when strip fails, and a missing readelf or icupkg would fail late,
 so the tools the steps need are checked first. Only the standard library is imported here:
@@ -24,17 +26,18 @@ from collections.abc import Callable, Iterable, Mapping, Set
 from pathlib import Path
 
 from . import icu as icu_data
-from . import libraries, qt_files, report
+from . import libraries, payload as payload_files, qt_files, report
 from .toc import Entry, Toc
 
 __all__ = ["Entry", "Toc", "Trim", "MissingTools", "LINUX_STEPS", "TOOLS"]
 
-LINUX_STEPS = frozenset({"icu", "system", "prune", "strip"})
+LINUX_STEPS = frozenset({"icu", "system", "prune", "strip", "payload"})
 # The tools each step runs; "linked" is the final check (every kept library's libraries are inside).
 TOOLS: Mapping[str, tuple[str, ...]] = {
     "icu": ("icupkg", "nm", "readelf", "as", "ld"),
     "prune": ("readelf",),
     "strip": ("strip",),
+    "payload": ("zstd", "readelf"),
     "linked": ("readelf",),
 }
 
@@ -124,6 +127,16 @@ class Trim:
         for step, entries in libraries.blame(freed, binaries, self.removed, self.needed).items():
             self._record(step, entries)
         return libraries.drop_dangling_links(pruned, datas)
+
+    def payload(self, binaries: Toc, datas: Toc, out: Path,
+                prepare: Callable[[Entry], str]) -> tuple[Toc, Toc, Toc]:
+        """(binaries, datas) the bootloader still unpacks, and the TOC of the payload entry written
+        to ``out`` that holds the rest (``prepare``: the file to pack for an entry, e.g. stripped)."""
+        if not self.runs("payload"):
+            return binaries, datas, []
+        binaries, datas, packed = payload_files.split(binaries, datas, self.needed)
+        payload_files.write(packed, out, prepare)  # not in the report: moved, not removed
+        return binaries, datas, [(payload_files.ENTRY_NAME, str(out), "PKG")]
 
     def check_linked(self, binaries: Toc, system_libs: Set[str], bundles: Callable[[str], bool]) -> None:
         """Fails the build if a kept binary links a library that is not inside (Linux)."""

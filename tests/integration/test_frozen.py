@@ -44,7 +44,8 @@ def _inputs_digest() -> str:
 
     digest = hashlib.sha256()
     digest.update(f"{sys.version} {sys.prefix} {PySide6.__version__}\n".encode())
-    packaging = [ROOT / "packaging" / name for name in ("ncjrs-viewer.spec", "build.sh", "requirements-build.txt")]
+    packaging = [ROOT / "packaging" / name
+                 for name in ("ncjrs-viewer.spec", "payload_hook.py", "build.sh", "requirements-build.txt")]
     folders = (ROOT / "packaging" / "trim", ROOT / "viewer", ROOT / "resources")
     files = packaging + sorted(p for folder in folders for p in folder.rglob("*")
                                if p.is_file() and "__pycache__" not in p.parts)
@@ -159,16 +160,36 @@ def test_an_attached_report_is_read_by_the_bundled_pdf_engine(exe, user_env, tmp
     assert sections.returncode == 0 and "\nreport/1\t" in sections.stdout, sections.stderr[-2000:]
 
 
-def _archive(exe: Path):
-    """The executable's one-file archive: ``toc`` names every entry, ``extract(name)`` gives its data."""
-    from PyInstaller.archive.readers import CArchiveReader
+class _Bundle:
+    """The executable's files: the entries of its one-file archive and the members of the payload
+    entry (packaging/trim/payload.py), by name; ``extract(name)`` gives a file's data."""
 
-    return CArchiveReader(str(exe))
+    def __init__(self, exe: Path) -> None:
+        from PyInstaller.archive.readers import CArchiveReader
+
+        sys.path.insert(0, str(ROOT / "packaging"))
+        from trim import payload
+
+        self.archive = CArchiveReader(str(exe))
+        self.frames: dict[str, bytes] = {}
+        if payload.ENTRY_NAME in self.archive.toc:
+            self.frames = {m.name: frame for m, frame in payload.members_of(self.archive.extract(payload.ENTRY_NAME))}
+        self.names = set(self.archive.toc) | set(self.frames)
+
+    def extract(self, name: str) -> bytes:
+        if name in self.frames:
+            return subprocess.run(["zstd", "-d", "-c"], input=self.frames[name], capture_output=True,
+                                  check=True).stdout
+        return self.archive.extract(name)
+
+
+def _archive(exe: Path) -> _Bundle:
+    return _Bundle(exe)
 
 
 def test_the_bundle_holds_what_the_program_uses_and_little_else(exe):
     archive = _archive(exe)
-    names = set(archive.toc)
+    names = archive.names
     # Resources sit where viewer.core.resources looks for them in a frozen build.
     for path in (ROOT / "resources").rglob("*"):
         if path.is_file():
@@ -182,7 +203,7 @@ def test_the_bundle_holds_what_the_program_uses_and_little_else(exe):
     # citeproc-js runs in QuickJS: no QML engine, and with it no QtNetwork, rides along.
     assert any(n.startswith("_quickjs.") for n in names)
     assert "pyi_rth_multiprocessing" not in names  # quickjs's thread-pool wrapper stays out too
-    links = {name: archive.extract(name).rstrip(b"\0").decode() for name, entry in archive.toc.items()
+    links = {name: archive.extract(name).rstrip(b"\0").decode() for name, entry in archive.archive.toc.items()
              if entry[4] == "n"}  # a symbolic link: its data is the target
     assert links and not {name: target for name, target in links.items() if target not in names}
     assert not [n for n in names if re.search(r"Qt6?(Qml|Quick|Network)", n)]
@@ -217,7 +238,7 @@ print(lib, words, QLocale("tr_TR").toUpper("i"), html.html().endswith("caf\u00e9
 def test_the_trimmed_icu_data_serves_what_qt_asks_of_it(exe, tmp_path):
     """Collation, locale case mapping, a code page and a zone name, from the executable's libicudata."""
     reader = _archive(exe)
-    name = next(n for n in reader.toc if n.startswith("PySide6/Qt/lib/libicudata.so"))
+    name = next(n for n in reader.names if n.startswith("PySide6/Qt/lib/libicudata.so"))
     lib = tmp_path / Path(name).name
     lib.write_bytes(reader.extract(name))
     assert lib.stat().st_size < 8e6  # trimmed: the full data is 32 MB

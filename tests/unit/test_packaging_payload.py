@@ -1,0 +1,116 @@
+"""The payload of the one-file build (packaging/trim/payload.py) and the runtime hook that unpacks it
+(packaging/payload_hook.py): what stays with the bootloader, and a round trip through both."""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import importlib.util
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "packaging"))
+from trim import payload  # noqa: E402
+
+NEEDS = {"_ctypes.so": ["libffi.so.8"], "libQt6Core.so.6": ["libzstd.so.1", "libicuuc.so.73"],
+         "QtCore.abi3.so": ["libQt6Core.so.6"]}
+
+
+def _hook():
+    spec = importlib.util.spec_from_file_location("payload_hook", ROOT / "packaging" / "payload_hook.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # not frozen: defines, unpacks nothing
+    return module
+
+
+def _file(folder: Path, name: str, size: int, mode: int = 0o644) -> str:
+    path = folder / name
+    path.write_bytes(bytes(range(256)) * (size // 256) + b"x" * (size % 256))
+    path.chmod(mode)
+    return str(path)
+
+
+def test_the_bootloader_keeps_what_python_and_the_hook_load_first(tmp_path):
+    binaries = [
+        ("libpython3.11.so.1.0", _file(tmp_path, "libpython3.11.so.1.0", 10), "BINARY"),
+        ("python3.11/lib-dynload/_ctypes.so", _file(tmp_path, "_ctypes.so", 1_100_000), "EXTENSION"),
+        ("python3.11/lib-dynload/_struct.so", _file(tmp_path, "_struct.so", 1000), "EXTENSION"),
+        ("python3.11/lib-dynload/unicodedata.so", _file(tmp_path, "unicodedata.so", 1_300_000), "EXTENSION"),
+        ("libffi.so.8", _file(tmp_path, "libffi.so.8", 10), "BINARY"),
+        ("libzstd.so.1", _file(tmp_path, "libzstd.so.1", 10), "BINARY"),
+        ("PySide6/Qt/lib/libQt6Core.so.6", _file(tmp_path, "libQt6Core.so.6", 10), "BINARY"),
+        ("PySide6/Qt/lib/libicuuc.so.73", _file(tmp_path, "libicuuc.so.73", 10), "BINARY"),
+        ("PySide6/QtCore.abi3.so", _file(tmp_path, "QtCore.abi3.so", 10), "EXTENSION"),
+        ("libicuuc.so.73", "PySide6/Qt/lib/libicuuc.so.73", "SYMLINK"),
+    ]
+    datas = [("base_library.zip", _file(tmp_path, "base_library.zip", 10), "DATA"),
+             ("viewer/_resources/a.json", _file(tmp_path, "a.json", 10), "DATA")]
+    kept, kept_datas, packed = payload.split(binaries, datas, needed=lambda src: NEEDS.get(Path(src).name, []))
+    assert [e[0] for e in kept] == ["libpython3.11.so.1.0", "python3.11/lib-dynload/_ctypes.so",
+                                    "python3.11/lib-dynload/_struct.so", "libffi.so.8",
+                                    "libzstd.so.1", "libicuuc.so.73"]
+    assert [e[0] for e in kept_datas] == ["base_library.zip"]
+    assert [e[0] for e in packed] == ["python3.11/lib-dynload/unicodedata.so", "PySide6/Qt/lib/libQt6Core.so.6",
+                                      "PySide6/Qt/lib/libicuuc.so.73", "PySide6/QtCore.abi3.so",
+                                      "viewer/_resources/a.json"]
+
+
+@pytest.mark.skipif(not shutil.which("zstd") or not ctypes.util.find_library("zstd"),
+                    reason="needs the zstd tool and libzstd (packaging/build.sh installs them)")
+def test_a_payload_unpacks_to_the_same_files_and_a_lazy_package_on_its_first_import(tmp_path, monkeypatch):
+    sources = tmp_path / "src"
+    sources.mkdir()
+    entries = [("PySide6/Qt/lib/libQt6Core.so.6", _file(sources, "core", 70_000, 0o755), "BINARY"),
+               ("viewer/_resources/empty.txt", _file(sources, "empty", 0), "DATA"),
+               ("viewer/_resources/csl/a.csl", _file(sources, "a.csl", 5000), "DATA"),
+               ("lazypkg/__init__.py", str(sources / "init.py"), "DATA")]
+    (sources / "init.py").write_text("LOADED = True\n")
+    out = tmp_path / "build" / "payload"
+    members = payload.write(entries, out, lazy={"lazypkg": ("lazypkg/",)})
+    assert [m.lazy for m in members] == ["", "", "", "lazypkg"]
+    assert [m.name for m, _ in payload.members_of(out.read_bytes())] == [e[0] for e in entries]
+
+    hook = _hook()
+    root = tmp_path / "meipass"
+    root.mkdir()
+    fd = os.open(out, os.O_RDONLY)
+    try:
+        listed = hook.read_members(fd, 0)
+        inflater = hook.Inflater(fd, str(root), ctypes.CDLL(ctypes.util.find_library("zstd")))
+        inflater.write_all([m for m in listed if not m[5]], threads=2)
+        for dest, src, _ in entries[:3]:
+            assert (root / dest).read_bytes() == Path(src).read_bytes()
+            assert (root / dest).stat().st_mode & 0o777 == Path(src).stat().st_mode & 0o777
+        assert not (root / "lazypkg").exists()
+        finder = hook.LazyModules(inflater, [m for m in listed if m[5]])
+        monkeypatch.setattr(sys, "meta_path", [finder, *sys.meta_path])
+        monkeypatch.syspath_prepend(str(root))
+        import lazypkg  # type: ignore[import-not-found]
+        assert lazypkg.LOADED and finder not in sys.meta_path
+    finally:
+        os.close(fd)
+        sys.modules.pop("lazypkg", None)
+
+
+def test_what_the_first_paint_never_loads_is_unpacked_on_its_first_import():
+    assert payload.lazy_module("pypdfium2_raw/libpdfium.so") == "pypdfium2_raw"
+    assert payload.lazy_module("PySide6/Qt/plugins/printsupport/libcupsprintersupport.so") == "PySide6.QtPrintSupport"
+    assert payload.lazy_module("_quickjs.cpython-311-x86_64-linux-gnu.so") == "_quickjs"
+    assert payload.lazy_module("PySide6/QtPrintSupport.abi3.so") == "PySide6.QtPrintSupport"
+    assert payload.lazy_module("PySide6/Qt/lib/libQt6Gui.so.6") == ""
+
+
+def test_a_damaged_payload_is_refused(tmp_path):
+    damaged = tmp_path / "payload"
+    damaged.write_bytes(b"NOTAPAYLOAD" + b"\0" * 20)
+    fd = os.open(damaged, os.O_RDONLY)
+    try:
+        with pytest.raises(RuntimeError, match="damaged"):
+            _hook().read_members(fd, 0)
+    finally:
+        os.close(fd)
