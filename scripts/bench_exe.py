@@ -1,6 +1,6 @@
 """Size and cold start of dist/ncjrs-viewer against a bare PySide6 window built with PyInstaller's defaults.
 
-    .venv/bin/python scripts/bench_exe.py [--runs 15] [--exe dist/ncjrs-viewer] [--baseline PATH]
+    .venv/bin/python scripts/bench_exe.py [--runs 15] [--exe dist/ncjrs-viewer [--exe OTHER...]] [--baseline PATH]
 
 The baseline is a QMainWindow with a tree and a text pane (the shape of ours, scripts/bare_window.py),
 frozen in a temporary directory with ``pyinstaller --onefile`` and nothing else. Each launch is a
@@ -20,7 +20,9 @@ larger of the bootloader and the program) and the ratios ours / default build.
 
 Page caches are not dropped (that needs the whole machine): "cold" is a new process that
 unpacks and loads everything, not a cold disk. ``--baseline`` reuses a baseline executable
-built by an earlier run (its path is printed with ``--keep``) instead of building one.
+built by an earlier run (its path is printed with ``--keep``) instead of building one. ``--exe``
+given more than once measures each executable in the same rounds (a build before and after a
+change); the goals are judged on the first.
 """
 
 from __future__ import annotations
@@ -39,8 +41,8 @@ from pathlib import Path
 from benchlib import BARE_WINDOW, TIMEOUT, Launch, Xvfb, ensure_tools, interleave, launch_mapped, ms
 
 ROOT = Path(__file__).resolve().parent.parent
-GOAL_SIZE_MB = 40.0
-GOAL_START_RATIO = 0.7
+GOAL_SIZE_MB = 28.0  # issue 15
+GOAL_START_RATIO = 0.5
 
 
 def build_baseline(folder: Path) -> Path:
@@ -96,20 +98,27 @@ def print_table(size: dict[str, float], launches: dict[str, dict[str, list[Launc
     def med(name: str, case: str, field: str = "window") -> float:
         return statistics.median(getattr(launch, field) for launch in launches[name][case])
 
+    width = max(16, *(len(name) + 12 for name in launches))
     print(f"median of {runs} launches each, one-file executables; first window mapped on Xvfb; times in ms")
-    print(f"{'':16}{'size MB':>9}{'first window':>14}{'min-max':>12}{'TERM exit':>11}{'--version':>11}"
+    print(f"{'':{width}}{'size MB':>9}{'first window':>14}{'min-max':>12}{'TERM exit':>11}{'--version':>11}"
           f"{'peak RSS MiB':>14}")
     for name in launches:
         windows = [launch.window for launch in launches[name]["window"]]
-        print(f"{name:16}{size[name]:9.1f}{ms(med(name, 'window')):>14}{ms(min(windows)) + '-' + ms(max(windows)):>12}"
+        print(f"{name:{width}}{size[name]:9.1f}{ms(med(name, 'window')):>14}{ms(min(windows)) + '-' + ms(max(windows)):>12}"
               f"{ms(med(name, 'window', 'gone')):>11}{ms(med(name, '--version')):>11}"
               f"{med(name, 'window', 'peak_kib') / 1024:14.1f}")
-    ours, base = launches
-    ratio = {(case, field): med(ours, case, field) / med(base, case, field)
-             for case, field in (("window", "window"), ("window", "gone"), ("--version", "window"),
-                                 ("window", "peak_kib"))}
-    print(f"{'ratio':16}{size[ours] / size[base]:9.2f}{ratio[('window', 'window')]:14.2f}{'':12}"
-          f"{ratio[('window', 'gone')]:11.2f}{ratio[('--version', 'window')]:11.2f}{ratio[('window', 'peak_kib')]:14.2f}")
+    *ours_all, base = launches
+    first: dict[tuple[str, str], float] = {}
+    for ours in ours_all:
+        ratio = {(case, field): med(ours, case, field) / med(base, case, field)
+                 for case, field in (("window", "window"), ("window", "gone"), ("--version", "window"),
+                                     ("window", "peak_kib"))}
+        first = first or ratio
+        label = "ratio" if len(ours_all) == 1 else f"{ours} / default"
+        print(f"{label:{width}}{size[ours] / size[base]:9.2f}{ratio[('window', 'window')]:14.2f}{'':12}"
+              f"{ratio[('window', 'gone')]:11.2f}{ratio[('--version', 'window')]:11.2f}"
+              f"{ratio[('window', 'peak_kib')]:14.2f}")
+    ratio = first
     for name in launches:
         strays = launches[name]["window"][0].strays
         if strays:  # passed over by the timing; a user sees them flash up
@@ -119,19 +128,23 @@ def print_table(size: dict[str, float], launches: dict[str, dict[str, list[Launc
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--exe", type=Path, default=ROOT / "dist" / "ncjrs-viewer")
+    parser.add_argument("--exe", type=Path, action="append",
+                        help="an executable to measure (again for more; default: dist/ncjrs-viewer)")
     parser.add_argument("--baseline", type=Path, help="a baseline executable from an earlier run")
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--keep", action="store_true", help="keep the temporary baseline build")
     args = parser.parse_args()
-    if not args.exe.is_file():
-        parser.error(f"{args.exe} does not exist: build it first (packaging/build.sh)")
+    args.exe = args.exe or [ROOT / "dist" / "ncjrs-viewer"]
+    for exe in args.exe:
+        if not exe.is_file():
+            parser.error(f"{exe} does not exist: build it first (packaging/build.sh)")
     ensure_tools()
 
     work = Path(tempfile.mkdtemp(prefix="ncjrs-bench-"))
     try:
         baseline = args.baseline or build_baseline(work)
-        exes = {"ncjrs-viewer": args.exe.resolve(), "default build": baseline.resolve()}
+        names = ["ncjrs-viewer"] if len(args.exe) == 1 else [exe.name for exe in args.exe]
+        exes = {**{name: exe.resolve() for name, exe in zip(names, args.exe)}, "default build": baseline.resolve()}
         run_dir = work / "run"
         run_dir.mkdir()
         launches = measure(exes, args.runs, run_dir)
@@ -144,8 +157,8 @@ def main() -> int:
             shutil.rmtree(work, ignore_errors=True)
 
     start_ratio = print_table(size, launches, args.runs)
-    size_ok, start_ok = size["ncjrs-viewer"] < GOAL_SIZE_MB, start_ratio <= GOAL_START_RATIO
-    print(f"goal: size < {GOAL_SIZE_MB:.0f} MB: {'met' if size_ok else 'NOT met'}; "
+    size_ok, start_ok = size[next(iter(size))] <= GOAL_SIZE_MB, start_ratio <= GOAL_START_RATIO
+    print(f"goal: size <= {GOAL_SIZE_MB:.0f} MB: {'met' if size_ok else 'NOT met'}; "
           f"first window <= {GOAL_START_RATIO}x default: {'met' if start_ok else 'NOT met'}")
     return 0 if size_ok and start_ok else 1
 
