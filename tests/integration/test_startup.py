@@ -3,6 +3,7 @@ command's parser, and the citation engine is warmed only after the window has pa
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -68,3 +69,28 @@ def test_the_outline_is_built_once_when_no_report_adds_a_branch(make_window):
     model = window.outline.model
     window.reports.reload()  # as at start-up: the record has no report
     assert window.outline.model is model
+
+
+REAL_START = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+app = QApplication(["ncjrs-viewer"])
+QTimer.singleShot(0, app.quit)  # the window is built and shown; then the loop ends at once
+from viewer import cli
+assert cli.main(sys.argv[1:]) == 0
+print(" ".join(sorted(sys.modules)))
+"""
+
+
+def test_the_window_starts_without_what_only_later_work_needs(tmp_path):
+    """OpenSSL (hashlib: cache keys), expat (style checks), the help dialogs and the command modules
+    are loaded when first used, not to show the window."""
+    done = subprocess.run([sys.executable, "-c", REAL_START, "--settings", str(tmp_path / "s.ini"),
+                           "--library", str(tmp_path / "library")], capture_output=True, text=True, timeout=120,
+                          cwd=tmp_path, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 0, done.stderr[-2000:]
+    loaded = set(done.stdout.split())
+    assert "viewer.ui.main_window" in loaded
+    assert not loaded & {"hashlib", "_hashlib", "xml.etree.ElementTree", "viewer.ui.help_dialogs",
+                         "viewer.report_commands", "viewer.library_commands", "viewer.core.exports"}

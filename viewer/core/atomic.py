@@ -23,7 +23,6 @@ import contextlib
 import errno
 import io
 import os
-import secrets
 import stat
 import tempfile
 from collections.abc import Callable, Iterator
@@ -179,6 +178,8 @@ def _new_temp(target: _Target, folder: str) -> _Temp:
 
 
 def _create_temp(folder: str) -> tuple[int, str]:
+    import secrets  # on use: it loads OpenSSL (through hmac), which the window's start does not need
+
     flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | _CLOEXEC
     for _ in range(100):
         name = TEMP_PREFIX + "".join(secrets.choice(_TEMP_ALPHABET) for _ in range(6))

@@ -7,7 +7,6 @@ or place is ever made up (each style then applies its own rule for a work withou
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -70,6 +69,8 @@ def _title_cased_but_not_in_substitute(style_xml: str) -> bool:
     if not any('variable="title"' in m.group(0) and 'form="short"' not in m.group(0)
                for m in _TITLE_CASE_TITLE.finditer(style_xml)):
         return False  # a quick no for most styles, without parsing
+    import xml.etree.ElementTree as ET  # on use: expat is not needed for the window's start
+
     try:
         root = ET.fromstring(style_xml.encode("utf-8"))
     except ET.ParseError:

@@ -14,7 +14,6 @@ Citation)``, always after the request has returned, with the token the request r
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -39,11 +38,17 @@ CACHE_VERSION = "citeproc-2.4.63/3"  # 2: no display <div> inside an entry; 3: l
 BIBLIOGRAPHY_CACHE_VERSION = "bibliography/1"
 
 
+def _sha256(text: str) -> str:
+    import hashlib  # on use: it loads OpenSSL (3 MB resident), which the window's start does not need
+
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def _bibliography_token(items: list[dict[str, Any]], style_id: str, locale: str | None = None,
                         style_hash: str = "") -> str:
     blob = json.dumps([CACHE_VERSION, BIBLIOGRAPHY_CACHE_VERSION, style_id, locale or "", style_hash, items],
                       sort_keys=True, ensure_ascii=False)
-    return "bib-" + hashlib.sha256(blob.encode("utf-8")).hexdigest()
+    return "bib-" + _sha256(blob)
 
 
 def user_style_hash(style_id: str, user_styles: Path | None) -> str:
@@ -55,7 +60,7 @@ def user_style_hash(style_id: str, user_styles: Path | None) -> str:
     try:
         if not style_repo.style_info(style_id, user_styles).user:
             return ""
-        return hashlib.sha256(style_repo.style_xml(style_id, user_styles).encode("utf-8")).hexdigest()[:16]
+        return _sha256(style_repo.style_xml(style_id, user_styles))[:16]
     except (style_repo.StyleError, OSError):
         return ""
 
@@ -198,7 +203,7 @@ class CitationService(QObject):
     def _key(item: dict[str, Any], style_id: str, target: _Target | None = None) -> str:
         locale, style_hash = (target.locale or "", target.style_hash) if target else ("", "")
         blob = json.dumps([CACHE_VERSION, style_id, locale, style_hash, item], sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+        return _sha256(blob)
 
     def lookup(self, record: Record, style_id: str, locale: str | None = None) -> dict[str, Any] | None:
         """The entry if it is at hand (stored, in memory or on disk), else None: call request()."""

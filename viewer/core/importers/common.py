@@ -4,7 +4,6 @@ fields into a Record (nothing invented: only what the file gives)."""
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import re
 import threading
 from collections.abc import Callable, Iterator
@@ -257,4 +256,6 @@ def name_text(name: Mapping[str, str]) -> str:
 
 def reference_id(title: str, authors: tuple[str, ...], year: int | None) -> str:
     key = "\x1f".join((title.casefold(), "\x1e".join(a.casefold() for a in authors), str(year or "")))
+    import hashlib  # on use: it loads OpenSSL, which the window's start does not need
+
     return "ref-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
