@@ -65,7 +65,7 @@ def test_the_bootloader_keeps_what_python_and_the_hook_load_first(tmp_path):
 def test_a_payload_unpacks_to_the_same_files_and_a_lazy_package_on_its_first_import(tmp_path, monkeypatch):
     sources = tmp_path / "src"
     sources.mkdir()
-    entries = [("PySide6/Qt/lib/libQt6Core.so.6", _file(sources, "core", 70_000, 0o755), "BINARY"),
+    entries = [("PySide6/Qt/lib/libQt6Core.so.6", _file(sources, "core", 900_000, 0o755), "BINARY"),
                ("viewer/_resources/empty.txt", _file(sources, "empty", 0), "DATA"),
                ("viewer/_resources/csl/a.csl", _file(sources, "a.csl", 5000), "DATA"),
                ("lazypkg/__init__.py", str(sources / "init.py"), "DATA")]
@@ -103,6 +103,31 @@ def test_what_the_first_paint_never_loads_is_unpacked_on_its_first_import():
     assert payload.lazy_module("_quickjs.cpython-311-x86_64-linux-gnu.so") == "_quickjs"
     assert payload.lazy_module("PySide6/QtPrintSupport.abi3.so") == "PySide6.QtPrintSupport"
     assert payload.lazy_module("PySide6/Qt/lib/libQt6Gui.so.6") == ""
+
+
+@pytest.mark.skipif(not shutil.which("zstd") or not ctypes.util.find_library("zstd"),
+                    reason="needs the zstd tool and libzstd (packaging/build.sh installs them)")
+@pytest.mark.parametrize("damage", ["flip", "cut"])
+def test_a_damaged_frame_stops_the_unpacking(tmp_path, damage):
+    entries = [("big.bin", _file(tmp_path, "big", 900_000), "DATA")]
+    out = tmp_path / "payload"
+    payload.write(entries, out, lazy={})
+    data = bytearray(out.read_bytes())
+    if damage == "flip":
+        data[-40:-20] = bytes(20)
+    else:
+        del data[-30:]
+    out.write_bytes(bytes(data))
+    hook = _hook()
+    root = tmp_path / "root"
+    root.mkdir()
+    fd = os.open(out, os.O_RDONLY)
+    try:
+        inflater = hook.Inflater(fd, str(root), ctypes.CDLL(ctypes.util.find_library("zstd")))
+        with pytest.raises(RuntimeError, match="damaged"):
+            inflater.write_all(hook.read_members(fd, 0), threads=1)
+    finally:
+        os.close(fd)
 
 
 def test_a_damaged_payload_is_refused(tmp_path):
