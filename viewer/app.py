@@ -77,11 +77,15 @@ def _after_first_paint(window: QWidget, work: Callable[[], None]) -> None:
     first paint does not need waits, and the window maps and paints sooner."""
     from PySide6.QtCore import QEvent, QObject, QTimer
 
+    def later() -> None:
+        if window.isVisible():  # closed at once (Ctrl+Q, SIGTERM): nothing is started after the close
+            work()
+
     class FirstPaint(QObject):
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
             if event.type() == QEvent.Type.Paint:
                 window.removeEventFilter(self)
-                QTimer.singleShot(0, work)
+                QTimer.singleShot(0, later)
             return False
 
     window.installEventFilter(FirstPaint(window))

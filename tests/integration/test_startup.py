@@ -64,6 +64,24 @@ def test_the_citation_engine_is_warmed_after_the_first_paint(qtbot):
     assert calls == ["warm"]  # once
 
 
+def test_nothing_is_warmed_when_the_window_closes_right_after_its_first_paint(qtbot):
+    """A SIGTERM or Ctrl+Q at once: no worker thread may start after the window's close."""
+    from PySide6.QtGui import QPaintEvent
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from viewer.app import _after_first_paint
+
+    calls = []
+    window = QWidget()
+    qtbot.addWidget(window)
+    _after_first_paint(window, lambda: calls.append("warm"))
+    window.show()
+    QApplication.sendEvent(window, QPaintEvent(window.rect()))  # the first paint, now: the work is posted
+    window.close()
+    QApplication.processEvents()
+    assert calls == []
+
+
 def test_the_outline_is_built_once_when_no_report_adds_a_branch(make_window):
     window = make_window()
     model = window.outline.model
