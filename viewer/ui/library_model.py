@@ -4,9 +4,12 @@ whole library in a column's order, or of every match of a search.
 235,000 records never become 235,000 rows at start-up: the view asks for more rows
 (``canFetchMore`` / ``fetchMore``) as the user scrolls, and each page is read in SQL order
 (:mod:`viewer.core.library.listing`). A search shows its first ranked hits at once
-(:meth:`LibraryModel.set_query`, on every keystroke); :meth:`LibraryModel.complete` then ranks
-every match (run from a timer once typing pauses: it may count 40,000 matches), gives the total,
-and pages through them as browsing does. Matched words are marked in the Title column (``HtmlRole``).
+(:meth:`LibraryModel.set_query`, on every keystroke) and pages on through more of them as the
+user scrolls; once typing pauses, every match is ranked and counted in a worker thread
+(viewer.services.search_worker: it may count 40,000 matches) and :meth:`LibraryModel.apply_ranking`
+takes the ranking, gives the total, and pages through it as browsing does
+(:meth:`LibraryModel.complete` does the same in this thread, for a library in memory).
+Matched words are marked in the Title column (``HtmlRole``).
 """
 
 from __future__ import annotations
@@ -51,7 +54,8 @@ class LibraryModel(QAbstractTableModel):
         self._order = Order()  # browsing
         self._search_order: Order | None = None  # None: relevance, until a header is clicked
         self._result: SearchResult | None = None  # the first hits, ranked on the keystroke
-        self._ranking: Ranking | None = None  # every match, once complete() ran
+        self._ranking: Ranking | None = None  # every match, once ranked (apply_ranking, complete)
+        self._more_hits = False  # before the ranking: more first hits can be asked for (fetchMore)
         self.error = ""  # why the last search found nothing, when it failed
 
     @property
@@ -76,13 +80,23 @@ class LibraryModel(QAbstractTableModel):
         """A search whose matches are not all counted and ranked yet (see complete())."""
         return self.searching and self._total is None
 
+    @property
+    def ranking(self) -> Ranking | None:
+        return self._ranking
+
     def total(self) -> int | None:
-        """Records in the library, or matches of the search (None while not yet counted)."""
-        if self.searching:
-            return self._total
-        if self._total is None:
-            self._total = self._library.count()
+        """Records in the library, or matches of the search (None while not yet counted: see
+        count_library, set_library_total and apply_ranking)."""
         return self._total
+
+    def count_library(self) -> int:
+        """Counts the library here (a scan: for a library in memory; a file's is counted in the worker)."""
+        self._total = self._library.count()
+        return self._total
+
+    def set_library_total(self, total: int) -> None:
+        if not self.searching:
+            self._total = total
 
     # --- browsing and searching ---
 
@@ -110,35 +124,49 @@ class LibraryModel(QAbstractTableModel):
                 return
             self._rows = [_row(h) for h in self._result]
             self._html = [_html(h) for h in self._result]
+            if self._search_order is not None:  # a column's order: these hits sorted, until every match is
+                self._sort_loaded(self._search_order)
             # Fewer hits than asked, every match ranked: that is all of them, in relevance order.
             known = self._result.exact and len(self._rows) < FIRST_HITS and self._search_order is None
             self._total = len(self._rows) if known else None
+            self._more_hits = not known and len(self._rows) == FIRST_HITS and self._search_order is None
         finally:
             self.endResetModel()
 
     def complete(self) -> None:
-        """Ranks (or sorts) every match of the search shown and pages through them from the top."""
+        """Ranks (or sorts) every match of the search shown, here, and pages through them from the top
+        (the window does this in a worker thread: viewer.services.search_worker)."""
         if not self.searching or self._result is None:
             return
         try:
             ranking = self._library.rank(self._result.query, self._search_order or Order())
+            hits = self._library.hits(ranking, 0, PAGE)
         except LibraryError as exc:
             self.error = str(exc)
             return
+        self.apply_ranking(ranking, hits)
+
+    def wants_ranking(self, ranking: Ranking) -> bool:
+        """Whether ``ranking`` is of the search shown now, in the order shown (an answer for an older
+        query or order is not)."""
+        return (self._result is not None and ranking.query == self._result.query
+                and ranking.order == (self._search_order or Order()))
+
+    def apply_ranking(self, ranking: Ranking, hits: tuple[Hit, ...]) -> bool:
+        """Every match, ranked elsewhere, with hits for its first rows: shown from the top, best first
+        (or in the column's order); False, and nothing changed, when it is not of the search shown."""
+        if not self.wants_ranking(ranking):
+            return False
         self.beginResetModel()
-        try:
-            self._ranking = ranking
-            self._total = len(ranking)
-            hits = self._library.hits(ranking, 0, PAGE)
-            self._rows, self._html = [_row(h) for h in hits], [_html(h) for h in hits]
-        except LibraryError as exc:
-            self.error, self._rows, self._html = str(exc), [], []
-        finally:
-            self.endResetModel()
+        self._ranking, self._total, self._more_hits = ranking, len(ranking), False
+        self._rows, self._html = [_row(h) for h in hits], [_html(h) for h in hits]
+        self.endResetModel()
+        return True
 
     def _browse(self) -> None:
         self.beginResetModel()
         self._result = self._ranking = None
+        self._more_hits = False
         self._rows, self._html = [], []
         self._exhausted, self._total = False, None
         self.error = ""
@@ -149,9 +177,7 @@ class LibraryModel(QAbstractTableModel):
         if self._result is None:
             self._browse()
             return
-        self.set_query(self._result.query)
-        if self._search_order is not None:
-            self.complete()
+        self.set_query(self._result.query)  # every match is ranked again as after a keystroke
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """A header click: sorting in SQL (browsing, or every match of the search)."""
@@ -159,12 +185,26 @@ class LibraryModel(QAbstractTableModel):
             return
         chosen = Order(COLUMNS[column], order == Qt.SortOrder.DescendingOrder)
         self._order = chosen
-        if self.searching:
+        if self.searching:  # the hits at hand sorted now; every match once ranked again
             self._search_order = chosen
-            self.complete()
+            self.beginResetModel()
+            self._ranking, self._total, self._more_hits = None, None, False
+            self._sort_loaded(chosen)
+            self.endResetModel()
         else:
             self._browse()
         self.order_changed.emit(str(chosen))
+
+    def _sort_loaded(self, order: Order) -> None:
+        """The rows at hand in a column's order, as listing.SORT_KEYS orders them in SQL."""
+        def key(pair: tuple[ListRow, str]) -> tuple:
+            row = pair[0]
+            return {"title": (row.title.casefold(),),
+                    "creator": (row.creator == "", row.creator.casefold()),
+                    "year": (row.year if row.year is not None else 100000,),
+                    "ncj": (row.ncj_number == "", len(row.ncj_number), row.ncj_number)}[order.column]
+        pairs = sorted(zip(self._rows, self._html or [""] * len(self._rows)), key=key, reverse=order.descending)
+        self._rows, self._html = [p[0] for p in pairs], [p[1] for p in pairs]
 
     def row_of(self, record_id: str) -> int:
         """The row of a record, fetching pages up to it in browse mode; -1 when absent."""
@@ -195,13 +235,16 @@ class LibraryModel(QAbstractTableModel):
         if parent.isValid():
             return False
         if self.searching:
-            return self._ranking is not None and len(self._rows) < len(self._ranking)
+            return self._more_hits if self._ranking is None else len(self._rows) < len(self._ranking)
         return not self._exhausted
 
     def fetchMore(self, parent: _Index = QModelIndex()) -> None:
         if not self.canFetchMore(parent):
             return
         start = len(self._rows)
+        if self.searching and self._ranking is None:
+            self._fetch_more_hits()
+            return
         if self._ranking is not None:
             hits = self._library.hits(self._ranking, start, start + PAGE)
             self._ranking = self._ranking if hits else None  # every one removed since: stop
@@ -214,6 +257,25 @@ class LibraryModel(QAbstractTableModel):
         self.beginInsertRows(QModelIndex(), start, start + len(rows) - 1)
         self._rows.extend(rows)
         self._html.extend(html)
+        self.endInsertRows()
+
+    def _fetch_more_hits(self) -> None:
+        """Before every match is ranked: the next hits of the keystroke's ranking (the same search asked
+        for more; a broad query's bounded set of candidates ends within a few hundred)."""
+        assert self._result is not None
+        start = len(self._rows)
+        try:
+            found = self._library.search(self._result.query, limit=start + PAGE)
+        except LibraryError:
+            found = None
+        shown = {row.id for row in self._rows}
+        hits = [h for h in found or () if h.id not in shown]
+        self._more_hits = found is not None and len(found) >= start + PAGE and bool(hits)
+        if not hits:
+            return
+        self.beginInsertRows(QModelIndex(), start, start + len(hits) - 1)
+        self._rows.extend(_row(h) for h in hits)
+        self._html.extend(_html(h) for h in hits)
         self.endInsertRows()
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
