@@ -235,16 +235,15 @@ class LibraryModel(QAbstractTableModel):
         if parent.isValid():
             return False
         if self.searching:
-            return self._more_hits if self._ranking is None else len(self._rows) < len(self._ranking)
+            # Before the ranking, more first hits come only when the user scrolls to the end
+            # (fetch_more_hits): a view also asks after each reset, and a keystroke must not pay for it.
+            return self._ranking is not None and len(self._rows) < len(self._ranking)
         return not self._exhausted
 
     def fetchMore(self, parent: _Index = QModelIndex()) -> None:
         if not self.canFetchMore(parent):
             return
         start = len(self._rows)
-        if self.searching and self._ranking is None:
-            self._fetch_more_hits()
-            return
         if self._ranking is not None:
             hits = self._library.hits(self._ranking, start, start + PAGE)
             self._ranking = self._ranking if hits else None  # every one removed since: stop
@@ -259,10 +258,15 @@ class LibraryModel(QAbstractTableModel):
         self._html.extend(html)
         self.endInsertRows()
 
-    def _fetch_more_hits(self) -> None:
+    @property
+    def can_fetch_more_hits(self) -> bool:
+        return self.searching and self._ranking is None and self._more_hits
+
+    def fetch_more_hits(self) -> None:
         """Before every match is ranked: the next hits of the keystroke's ranking (the same search asked
         for more; a broad query's bounded set of candidates ends within a few hundred)."""
-        assert self._result is not None
+        if not self.can_fetch_more_hits or self._result is None:
+            return
         start = len(self._rows)
         try:
             found = self._library.search(self._result.query, limit=start + PAGE)

@@ -124,10 +124,12 @@ class LibraryPanel(QWidget):
         self._painted = False  # the library is counted once the list has been painted, not before
         self._closed = False  # shut down: nothing is counted any more
         self.list.viewport().installEventFilter(self)
+        self.list.verticalScrollBar().valueChanged.connect(self._scrolled)
         self.search_edit.textChanged.connect(self._search)
         self.list.selectionModel().currentChanged.connect(self._current_changed)
         self.list.selectionModel().selectionChanged.connect(lambda *_: self.selection_changed.emit())
         self.model.modelReset.connect(self._model_reset)
+        self.model.rowsInserted.connect(self._update_count)  # "250+ records match" as hits page in
         self._model_reset()
 
     def _setup_header(self) -> None:
@@ -171,6 +173,12 @@ class LibraryPanel(QWidget):
         keep = self.current_record_id()
         self.model.set_query(text)
         self._reselect(keep)
+
+    def _scrolled(self, value: int) -> None:
+        """Scrolled to the end before every match is counted: the next first hits (browsing, and a
+        counted search, page by the view's own fetchMore)."""
+        if value == self.list.verticalScrollBar().maximum() and self.model.can_fetch_more_hits:
+            self.model.fetch_more_hits()
 
     @property
     def counter(self) -> SearchCounter | None:
@@ -219,12 +227,15 @@ class LibraryPanel(QWidget):
         self._counting = False
         current, selected = self.current_record_id(), self.selected_record_ids()
         top = self.list.indexAt(QPoint(1, 1)).data(RecordIdRole)
+        shown = self.model.rowCount()  # paged further while counting: as many rows again
         self._applying = True
         try:
             if not self.model.apply_ranking(ranked.ranking, ranked.hits):
                 return
         finally:
             self._applying = False
+        while current and self.model.row_of(current) < 0 and self.model.rowCount() < shown and self.model.canFetchMore():
+            self.model.fetchMore()
         self._select_again(current, selected)
         row = self.model.row_of(current) if current else -1
         if row >= 0:
