@@ -23,7 +23,7 @@ RecordIdRole = Qt.ItemDataRole.UserRole + 10
 HtmlRole = Qt.ItemDataRole.UserRole + 11  # title (and snippet) with matched words in <b>
 
 PAGE = 200
-FIRST_HITS = 50  # ranked on each keystroke: a screenful, cheap to find and to mark
+FIRST_HITS = 25  # ranked on each keystroke: a tall screenful of hits, cheap to find
 SEARCH_LIMIT = FIRST_HITS
 
 TITLE, CREATOR, YEAR, NCJ = range(len(COLUMNS))
@@ -46,7 +46,7 @@ class LibraryModel(QAbstractTableModel):
         super().__init__(parent)
         self._library = library
         self._rows: list[ListRow] = []
-        self._html: list[str] = []
+        self._hits: list[Hit] = []  # searching: each row's hit, marked when painted (HtmlRole)
         # Counting 235,000 rows costs more than a page: the list fetches until a short page
         # instead, and the count is asked only when shown (total()), then kept until reload().
         self._exhausted = False
@@ -119,11 +119,11 @@ class LibraryModel(QAbstractTableModel):
             try:
                 self._result = self._library.search(query, limit=FIRST_HITS, exact=exact)
             except LibraryError as exc:  # shown by the panel; the list stays usable
-                self.error, self._result, self._rows, self._html = str(exc), None, [], []
+                self.error, self._result, self._rows, self._hits = str(exc), None, [], []
                 self._exhausted, self._total = True, 0
                 return
             self._rows = [_row(h) for h in self._result]
-            self._html = [_html(h) for h in self._result]
+            self._hits = list(self._result)
             if self._search_order is not None:  # a column's order: these hits sorted, until every match is
                 self._sort_loaded(self._search_order)
             # Fewer hits than asked, every match ranked: that is all of them, in relevance order.
@@ -159,7 +159,7 @@ class LibraryModel(QAbstractTableModel):
             return False
         self.beginResetModel()
         self._ranking, self._total, self._more_hits = ranking, len(ranking), False
-        self._rows, self._html = [_row(h) for h in hits], [_html(h) for h in hits]
+        self._rows, self._hits = [_row(h) for h in hits], list(hits)
         self.endResetModel()
         return True
 
@@ -167,7 +167,7 @@ class LibraryModel(QAbstractTableModel):
         self.beginResetModel()
         self._result = self._ranking = None
         self._more_hits = False
-        self._rows, self._html = [], []
+        self._rows, self._hits = [], []
         self._exhausted, self._total = False, None
         self.error = ""
         self.endResetModel()
@@ -197,14 +197,14 @@ class LibraryModel(QAbstractTableModel):
 
     def _sort_loaded(self, order: Order) -> None:
         """The rows at hand in a column's order, as listing.SORT_KEYS orders them in SQL."""
-        def key(pair: tuple[ListRow, str]) -> tuple:
+        def key(pair: tuple[ListRow, Hit]) -> tuple:
             row = pair[0]
             return {"title": (row.title.casefold(),),
                     "creator": (row.creator == "", row.creator.casefold()),
                     "year": (row.year if row.year is not None else 100000,),
                     "ncj": (row.ncj_number == "", len(row.ncj_number), row.ncj_number)}[order.column]
-        pairs = sorted(zip(self._rows, self._html or [""] * len(self._rows)), key=key, reverse=order.descending)
-        self._rows, self._html = [p[0] for p in pairs], [p[1] for p in pairs]
+        pairs = sorted(zip(self._rows, self._hits), key=key, reverse=order.descending)
+        self._rows, self._hits = [p[0] for p in pairs], [p[1] for p in pairs]
 
     def row_of(self, record_id: str) -> int:
         """The row of a record, fetching pages up to it in browse mode; -1 when absent."""
@@ -247,15 +247,15 @@ class LibraryModel(QAbstractTableModel):
         if self._ranking is not None:
             hits = self._library.hits(self._ranking, start, start + PAGE)
             self._ranking = self._ranking if hits else None  # every one removed since: stop
-            rows, html = [_row(h) for h in hits], [_html(h) for h in hits]
+            rows, found = [_row(h) for h in hits], list(hits)
         else:
-            rows, html = self._library.list_rows(start, PAGE, self._order), []
+            rows, found = self._library.list_rows(start, PAGE, self._order), []
             self._exhausted = len(rows) < PAGE
         if not rows:
             return
         self.beginInsertRows(QModelIndex(), start, start + len(rows) - 1)
         self._rows.extend(rows)
-        self._html.extend(html)
+        self._hits.extend(found)
         self.endInsertRows()
 
     @property
@@ -279,7 +279,7 @@ class LibraryModel(QAbstractTableModel):
             return
         self.beginInsertRows(QModelIndex(), start, start + len(hits) - 1)
         self._rows.extend(_row(h) for h in hits)
-        self._html.extend(_html(h) for h in hits)
+        self._hits.extend(hits)
         self.endInsertRows()
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
@@ -294,7 +294,7 @@ class LibraryModel(QAbstractTableModel):
         if role == RecordIdRole:
             return row.id
         if role == HtmlRole:
-            return self._html[index.row()] if self.searching and column == TITLE else None
+            return _html(self._hits[index.row()]) if self.searching and column == TITLE else None
         if role == Qt.ItemDataRole.TextAlignmentRole and self.searching:  # beside a title and its snippet
             return Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft
         return None

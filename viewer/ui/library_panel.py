@@ -28,22 +28,31 @@ EXACT_AFTER_MS = 300
 ROWS = QItemSelectionModel.SelectionFlag.Rows
 
 
+HIT_LINES = 3  # a hit's row: its title and snippet, wrapped at the column, in this many lines
+DOCUMENTS_KEPT = 200
+
+
 class HtmlDelegate(QStyledItemDelegate):
-    """Draws a row's HtmlRole (escaped record text with matched words in bold) when it has one."""
+    """Draws a row's HtmlRole (escaped record text with matched words in bold) when it has one, in
+    HIT_LINES lines: every hit's row is as tall, so the view asks one size hint, not one a row
+    (a QTextDocument laid out per row per keystroke was most of a keystroke's cost)."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        # Laid-out documents of the rows painted last: the next keystroke mostly shows the same hits.
+        self._documents: dict[tuple[str, int, str], QTextDocument] = {}
 
     def _document(self, option: QStyleOptionViewItem, html: str, width: int) -> QTextDocument:
-        doc = QTextDocument()
-        doc.setDefaultFont(option.font)
-        doc.setHtml(html)
-        doc.setTextWidth(max(width, 50))
+        key = (html, max(width, 50), option.font.key())
+        doc = self._documents.get(key)
+        if doc is None:
+            if len(self._documents) >= DOCUMENTS_KEPT:
+                self._documents.clear()
+            doc = self._documents[key] = QTextDocument()
+            doc.setDefaultFont(option.font)
+            doc.setHtml(html)
+            doc.setTextWidth(max(width, 50))
         return doc
-
-    def _column_width(self, option: QStyleOptionViewItem, index: QModelIndex) -> int:
-        """A size hint's option has no rect yet: the column's width is the one to wrap at."""
-        view = option.widget if option.widget is not None else self.parent()
-        if isinstance(view, QTreeView):
-            return view.header().sectionSize(index.column())
-        return option.rect.width()
 
     def paint(self, painter, option, index) -> None:
         html = index.data(HtmlRole)
@@ -67,11 +76,11 @@ class HtmlDelegate(QStyledItemDelegate):
         painter.restore()
 
     def sizeHint(self, option, index) -> QSize:
-        html = index.data(HtmlRole)
-        if not html:
-            return super().sizeHint(option, index)
-        doc = self._document(option, html, self._column_width(option, index))
-        return QSize(int(doc.idealWidth()), int(doc.size().height()))
+        size = super().sizeHint(option, index)
+        if not index.data(HtmlRole):
+            return size
+        margin = QTextDocument().documentMargin()
+        return QSize(size.width(), int(QFontMetrics(option.font).lineSpacing() * HIT_LINES + 2 * margin))
 
 
 class LibraryPanel(QWidget):
@@ -293,8 +302,8 @@ class LibraryPanel(QWidget):
             self.list.scrollTo(self.model.index(row))
 
     def _model_reset(self) -> None:
-        # Browsing, every row is one line: uniform sizes spare the view a size hint per row.
-        self.list.setUniformRowHeights(not self.model.searching)
+        # Every row as tall as the first (one line browsing, HIT_LINES searching): one size hint.
+        self.list.setUniformRowHeights(True)
         self._show_order()
         self._exact_timer.stop()
         if self._applying:  # the worker's answer itself
