@@ -93,7 +93,7 @@ def test_the_count_arrives_from_the_worker_and_the_status_shows_it(make_window, 
     ranks.gate.set()
     qtbot.waitUntil(lambda: panel.count_label.text() == "450 records match")
     assert ranks.threads and all(t is not threading.main_thread() for t in ranks.threads)
-    assert window.library_model.canFetchMore()
+    assert window.library_model.has_more()
 
 
 def test_typing_while_a_count_runs_shows_the_first_hits_and_drops_the_stale_count(make_window, qtbot, library,

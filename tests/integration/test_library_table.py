@@ -94,7 +94,7 @@ def test_a_search_pages_through_every_match_with_its_total(make_window, qtbot, l
     qtbot.waitUntil(lambda: panel.count_label.text() == "450 records match")
     assert panel.list.header().sortIndicatorSection() == -1  # relevance order
     panel.list.scrollToBottom()
-    while model.canFetchMore():
+    while model.has_more():
         model.fetchMore()
     assert model.rowCount() == 450 and len({model.index(r).data(RecordIdRole) for r in range(450)}) == 450
     click_header(qtbot, window, 0)  # Title: the matches sorted, the search kept

@@ -14,6 +14,8 @@ Matched words are marked in the Title column (``HtmlRole``).
 
 from __future__ import annotations
 
+from typing import Callable
+
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 
 from viewer.core.library import COLUMNS, Hit, Library, LibraryError, ListRow, Order, Ranking, SearchResult
@@ -57,6 +59,8 @@ class LibraryModel(QAbstractTableModel):
         self._ranking: Ranking | None = None  # every match, once ranked (apply_ranking, complete)
         self._more_hits = False  # before the ranking: more first hits can be asked for (fetchMore)
         self.error = ""  # why the last search found nothing, when it failed
+        # Set by the panel: whether the view really shows its last row (see canFetchMore).
+        self.fetch_gate: Callable[[], bool] | None = None
 
     @property
     def library(self) -> Library:
@@ -216,7 +220,7 @@ class LibraryModel(QAbstractTableModel):
         target = self._library.row_of(record_id, self._order)
         if target is None:
             return -1
-        while len(self._rows) <= target and self.canFetchMore():
+        while len(self._rows) <= target and self.has_more():
             self.fetchMore()
         return target if target < len(self._rows) and self._rows[target].id == record_id else -1
 
@@ -232,8 +236,14 @@ class LibraryModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMNS)
 
     def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:
-        if parent.isValid():
+        """More rows, when the view may have them now (``fetch_gate``): a view also asks right after
+        each reset, while its scroll bar's range is empty, and a page of hits costs more than a keystroke."""
+        if parent.isValid() or not self.has_more():
             return False
+        return self.fetch_gate is None or self.fetch_gate()
+
+    def has_more(self) -> bool:
+        """Rows not fetched yet (whatever the view shows)."""
         if self.searching:
             # Before the ranking, more first hits come only when the user scrolls to the end
             # (fetch_more_hits): a view also asks after each reset, and a keystroke must not pay for it.
@@ -241,7 +251,7 @@ class LibraryModel(QAbstractTableModel):
         return not self._exhausted
 
     def fetchMore(self, parent: _Index = QModelIndex()) -> None:
-        if not self.canFetchMore(parent):
+        if parent.isValid() or not self.has_more():
             return
         start = len(self._rows)
         if self._ranking is not None:

@@ -134,6 +134,7 @@ class LibraryPanel(QWidget):
         self._closed = False  # shut down: nothing is counted any more
         self.list.viewport().installEventFilter(self)
         self.list.verticalScrollBar().valueChanged.connect(self._scrolled)
+        self.model.fetch_gate = self._shows_last_row
         self.search_edit.textChanged.connect(self._search)
         self.list.selectionModel().currentChanged.connect(self._current_changed)
         self.list.selectionModel().selectionChanged.connect(lambda *_: self.selection_changed.emit())
@@ -183,10 +184,19 @@ class LibraryPanel(QWidget):
         self.model.set_query(text)
         self._reselect(keep)
 
+    def _shows_last_row(self) -> bool:
+        """The last row fetched is on screen (or none is): the view may page on."""
+        rows = self.model.rowCount()
+        if rows == 0:
+            return True
+        rect = self.list.visualRect(self.model.index(rows - 1))
+        return rect.isValid() and self.list.viewport().rect().intersects(rect)
+
     def _scrolled(self, value: int) -> None:
         """Scrolled to the end before every match is counted: the next first hits (browsing, and a
         counted search, page by the view's own fetchMore)."""
-        if value == self.list.verticalScrollBar().maximum() and self.model.can_fetch_more_hits:
+        if self.model.can_fetch_more_hits and value == self.list.verticalScrollBar().maximum() \
+                and self._shows_last_row():
             self.model.fetch_more_hits()
 
     @property
@@ -243,7 +253,7 @@ class LibraryPanel(QWidget):
                 return
         finally:
             self._applying = False
-        while current and self.model.row_of(current) < 0 and self.model.rowCount() < shown and self.model.canFetchMore():
+        while current and self.model.row_of(current) < 0 and self.model.rowCount() < shown and self.model.has_more():
             self.model.fetchMore()
         self._select_again(current, selected)
         row = self.model.row_of(current) if current else -1
