@@ -31,6 +31,8 @@ SEARCH_LIMIT = FIRST_HITS
 TITLE, CREATOR, YEAR, NCJ = range(len(COLUMNS))
 
 _Index = QModelIndex | QPersistentModelIndex
+_ROLES = frozenset(int(r) for r in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, RecordIdRole, HtmlRole,
+                                    Qt.ItemDataRole.TextAlignmentRole))
 
 
 def _row(hit: Hit) -> ListRow:
@@ -325,7 +327,8 @@ class LibraryModel(QAbstractTableModel):
         self.endInsertRows()
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        # A view asks a dozen roles of every cell it paints, on every keystroke: the rest, at once.
+        if role not in _ROLES or not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         row, column = self._at(index.row()), index.column()
         text = (row.title, row.creator, str(row.year) if row.year is not None else "", row.ncj_number)[column]
