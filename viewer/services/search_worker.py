@@ -29,11 +29,11 @@ KEEP_SELECTED_WITHIN = 1000
 
 @dataclass(frozen=True)
 class Ranked:
-    """A worker's answer: every match, the first hits (marked), and where the kept record stands."""
+    """A worker's answer: every match, and hits for its first rows (down to the record asked to keep
+    when it stands within KEEP_SELECTED_WITHIN)."""
 
     ranking: Ranking
     hits: tuple[Hit, ...]
-    kept_at: int  # the row of the record asked to keep, -1 when it is not among ``hits``
 
 
 class _Latest:
@@ -77,7 +77,7 @@ class _Worker(QObject):
         finally:
             self._reader.watch(None)
         if not self._stale(generation):
-            self.ranked.emit(generation, Ranked(ranking, hits, kept_at if kept_at < len(hits) else -1))
+            self.ranked.emit(generation, Ranked(ranking, hits))
 
     @Slot(int)
     def count(self, generation: int) -> None:

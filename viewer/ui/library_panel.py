@@ -242,7 +242,8 @@ class LibraryPanel(QWidget):
 
     def _ranked(self, _generation: int, ranked: Ranked) -> None:
         """Every match arrived: shown best first (or sorted) from the top, the records selected staying
-        selected (and where they were on screen) when they are among the rows prepared."""
+        selected (and scrolled into view) when they are among the rows prepared, else the record at
+        the top of the list staying at the top."""
         self._counting = False
         current, selected = self.current_record_id(), self.selected_record_ids()
         top = self.list.indexAt(QPoint(1, 1)).data(RecordIdRole)
