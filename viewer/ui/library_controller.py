@@ -233,6 +233,7 @@ class LibraryController(QObject):
         self.window.statusBar().showMessage(message, 8000)
 
     def shutdown(self) -> None:
+        self.window.library_panel.shutdown()  # a count running is interrupted, never waited for long
         if self._imports is not None:
             self._imports.shutdown()
         try:

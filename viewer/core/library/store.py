@@ -285,9 +285,9 @@ class Library:
         at start-up)."""
         with self._write():
             dead = sessions.dead_sessions(self._conn)
-            n = self._conn.execute(
-                "DELETE FROM records WHERE removed = 1 AND (removed_by IS NULL OR removed_by IN "
-                "(SELECT value FROM json_each(?)))", (json.dumps(dead),)).rowcount
+            n = self._conn.execute(  # removed rows found by an index, not a scan of the library (ANALYZE)
+                "DELETE FROM records WHERE rid IN (SELECT rid FROM records WHERE removed = 1) AND (removed_by IS "
+                "NULL OR removed_by IN (SELECT value FROM json_each(?)))", (json.dumps(dead),)).rowcount
             self._conn.execute("DELETE FROM sessions WHERE id IN (SELECT value FROM json_each(?))",
                                (json.dumps(dead),))
         self._changed()
@@ -297,7 +297,7 @@ class Library:
         """This copy is quitting: its removals can no longer be undone, so they go for good."""
         me = sessions.current().id
         with self._write():
-            n = self._conn.execute("DELETE FROM records WHERE removed = 1 AND removed_by = ?", (me,)).rowcount
+            n = self._conn.execute("DELETE FROM records WHERE rid IN (SELECT rid FROM records WHERE removed = 1) AND removed_by = ?", (me,)).rowcount
             self._conn.execute("DELETE FROM sessions WHERE id = ?", (me,))
         self._changed()
         return n
