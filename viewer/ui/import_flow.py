@@ -3,8 +3,9 @@
 Two steps, both in a worker thread with its own connection to the library: read every file
 (nothing written) and find the records already there, then, once the user has chosen what to do
 with any bad entries and (Replace / Keep) with records already there, write each file in one
-transaction. Cancel rolls the current file back: the library is never half written. RIS and
-CSL-JSON are streamed in both steps (read again to be written), so neither holds a file's records.
+transaction. Cancel rolls the current file back: the library is never half written. RIS,
+CSL-JSON and BibTeX are streamed in both steps (read again to be written), so neither holds a
+file's records.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from viewer.ui.plain import warn
 
 @dataclass
 class _File:
-    """One file as the read step found it. RIS and CSL-JSON are read again as they are written
+    """One file as the read step found it. RIS, CSL-JSON and BibTeX are read again as they are written
     (``report`` None), so neither step holds every record; other formats are kept as read."""
 
     path: str
