@@ -7,7 +7,7 @@ import sys
 from typing import TextIO
 
 from viewer.cli import PROG, one_line, open_library
-from viewer.core.library import AddResult, Library
+from viewer.core.library import AddResult, Library, ReadOnlyLibraryError
 
 MAX_LIMIT = 1_000_000  # hits; SQLite's LIMIT overflows past 2**63
 
@@ -23,6 +23,24 @@ def count(text: str) -> int:
 
 # --- what the commands share --------------------------------------------------------------
 
+
+def open_writable(args: argparse.Namespace) -> Library:
+    """The library, for a command that changes it; on a read-only disk one line, exit 1 (main)."""
+    library = open_library(args)
+    if library.read_only:
+        library.close()
+        raise ReadOnlyLibraryError(library.path)
+    return library
+
+
+def refuse_read_only(args: argparse.Namespace) -> None:
+    """For a command that changes the library's folder without opening the library (detach)."""
+    from viewer.cli import library_dir
+    from viewer.core.library import library_file
+    from viewer.core.library.opening import read_only_disk
+    directory = library_dir(args)
+    if directory.is_dir() and read_only_disk(directory):
+        raise ReadOnlyLibraryError(library_file(directory))
 
 
 def search(args: argparse.Namespace, out: TextIO) -> int:
@@ -44,7 +62,7 @@ def import_files(args: argparse.Namespace, out: TextIO) -> int:
     entry (on stderr)."""
     from viewer.core.importers import ImportFileError, stream_file
     rejected = 0
-    with open_library(args) as library:
+    with open_writable(args) as library:
         for path in args.files:
             try:
                 outcome = library.import_report(stream_file(path), all_or_none=args.all_or_none, replace=args.replace)

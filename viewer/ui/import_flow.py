@@ -147,9 +147,10 @@ class ImportFlow(QObject):
     def start(self, paths: list[str]) -> bool:
         if self.busy or not paths:
             return False
-        if self._library.path is None:
-            QMessageBox.warning(self._window, QCoreApplication.applicationName(),
-                                self.tr("The library cannot be saved in this session, so nothing can be imported."))
+        if self._library.path is None or self._library.read_only:
+            QMessageBox.warning(self._window, QCoreApplication.applicationName(), self.tr(
+                "The library is on a read-only disk, so nothing can be imported." if self._library.read_only else
+                "The library cannot be saved in this session, so nothing can be imported."))
             return False
         self._ensure_thread(self._library.path.parent)
         self._cancel.clear()
