@@ -71,18 +71,20 @@ def batches(chunks: Iterable[str], *, batch: int | None = None, batch_chars: int
 
     for chunk in chunks:
         buf += chunk
+        start = 0  # buf[start:] is the block being read; what is before it is given out
         while (match := _CUT.search(buf, scan)) is not None:
             cut = match.start(1)
             if skipping:
-                line += counted_lines(buf[:cut])
+                line += counted_lines(buf[start:cut])
                 skipping = False
             else:
-                pieces.append(buf[:cut])
-                size += cut
+                pieces.append(buf[start:cut])
+                size += cut - start
                 if len(pieces) >= batch or size >= batch_chars:
                     yield from flush(match.group(1))
-            buf, head, scan = buf[cut:], match.group(1), 0
-        newline = buf.rfind("\n", scan)
+            start, head, scan = cut, match.group(1), cut
+        buf = buf[start:]
+        newline = buf.rfind("\n", scan - start)
         scan = newline if newline >= 0 else len(buf)
         if not skipping and len(buf) > max_block:
             yield from flush(head)
