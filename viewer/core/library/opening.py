@@ -3,7 +3,8 @@
 
 SQLite cannot open a WAL library read-only unless its ``-shm`` file exists or can be made, so a
 library on a read-only mount is opened with ``mode=ro`` when that works and ``immutable=1``
-otherwise (nothing can change the file there: SQLite need not look for other writers). Nothing
+otherwise (nothing can change the file there: SQLite need not look for other writers). In a
+folder only its owner may write, another copy may be writing: ``mode=ro`` only, never immutable. Nothing
 is written then: no pragma that writes, no migration, no bundled row; every write is refused
 with :class:`ReadOnlyLibraryError` before it reaches SQLite.
 """
@@ -20,12 +21,14 @@ from viewer.core.library.errors import ReadOnlyLibraryError, sqlite_error
 
 def read_only_disk(folder: Path) -> bool:
     """The folder is on a read-only mount, or one this user cannot write."""
+    return read_only_mount(folder) or (folder.is_dir() and not os.access(folder, os.W_OK))
+
+
+def read_only_mount(folder: Path) -> bool:
     try:
-        if os.statvfs(folder).f_flag & getattr(os, "ST_RDONLY", 1):
-            return True
-    except (OSError, AttributeError):  # no statvfs (Windows): ask the folder
-        pass
-    return folder.is_dir() and not os.access(folder, os.W_OK)
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):  # no statvfs (Windows)
+        return False
 
 
 def connect(path: Path) -> tuple[sqlite3.Connection, bool]:
@@ -38,7 +41,7 @@ def connect(path: Path) -> tuple[sqlite3.Connection, bool]:
     if not path.is_file():
         raise ReadOnlyLibraryError(path, "no library has been made there yet")
     uri = path.resolve().as_uri()
-    for query in ("?mode=ro", "?mode=ro&immutable=1"):
+    for query in ("?mode=ro", "?mode=ro&immutable=1") if read_only_mount(path.parent) else ("?mode=ro",):
         try:
             conn = sqlite3.connect(uri + query, uri=True, isolation_level=None, timeout=5.0)
         except sqlite3.Error as exc:
