@@ -28,8 +28,9 @@ from viewer.core.importers.bibtex_split import Batch, batches
 # bibtexparser logs every block it cannot parse; we report those ourselves.
 logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
 
-MAX_MACROS = 20_000
-MAX_MACRO_CHARS = 4 << 20
+MAX_MACROS = 20_000  # @string definitions a file may make, kept while it is read
+MAX_MACRO_CHARS = 4 << 20  # their names and values in all
+
 _BIB_TYPES = {"article": "article-journal", "book": "book", "inbook": "chapter", "incollection": "chapter",
               "inproceedings": "paper-conference", "conference": "paper-conference", "techreport": "report",
               "report": "report", "phdthesis": "thesis", "mastersthesis": "thesis", "thesis": "thesis",
@@ -88,7 +89,7 @@ class _State:
     def __init__(self, source: str) -> None:
         self.source = source
         self.macros: dict[str, list[tuple[str, str]]] = {}  # lower-case name -> (key, value), in order
-        self.macro_count = self.macro_chars = 0
+        self.macro_count = self.macro_chars = self.longest = 0
         self.keys: set[str] = set()
 
     def parse(self, batch: Batch) -> list[Any]:
@@ -124,7 +125,7 @@ class _State:
         entries = [b for b in blocks if isinstance(b, model.Entry)]
         if self.macros:
             names.update(f.value.lower() for e in entries for f in e.fields
-                         if isinstance(f.value, str) and f.value[:1] not in ('{', '"') and len(f.value) <= 1000)
+                         if isinstance(f.value, str) and f.value[:1] not in ('{', '"') and len(f.value) <= self.longest)
         seeds: list[Any] = [model.String(key=key, value=value) for name in names
                             for key, value in self.macros.get(name, ())]
         seeds += [model.Entry(entry_type="misc", key=e.key, fields=[]) for e in entries if e.key in self.keys]
@@ -140,6 +141,7 @@ class _State:
                 raise ImportFileError(self.source, f"line {line}", f"more @string macros than a file may define "
                                       f"(at most {MAX_MACROS:,}, {MAX_MACRO_CHARS:,} characters in all)")
             self.macros.setdefault(string.key.lower(), []).append((string.key, value))
+            self.longest = max(self.longest, len(string.key))
 
 
 def _bib_error(block: Any) -> str:
