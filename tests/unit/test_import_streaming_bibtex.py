@@ -170,6 +170,17 @@ def test_too_many_macros_is_one_line_naming_the_place(monkeypatch: pytest.Monkey
         parse_bibtex(text, "m.bib")
 
 
+def test_a_title_of_a_million_macros_is_refused_before_its_latex_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    read: list[int] = []
+    real = bibtex_module._latex_to_text
+    monkeypatch.setattr(bibtex_module, "_latex_to_text", lambda value: read.append(len(value)) or real(value))
+    text = "@misc{huge, title = {" + "\\x" * 1_000_000 + "}}\n@misc{ok, title = {Caf\\'e}}\n"
+    report = parse_bibtex(text, "h.bib")
+    assert [e.record.title for e in report.entries] == ["Café"]
+    assert [(b.line, b.reason) for b in report.bad] == [(1, "@misc{huge}: title longer than 2,000 characters")]
+    assert max(read) < 100
+
+
 @pytest.fixture
 def lib(tmp_path: Path):
     with Library.open(tmp_path / "lib") as library:

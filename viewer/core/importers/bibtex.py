@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from viewer.core.importers.common import (
+    MAX_TITLE,
     MONTHS,
     SPACE,
     BadEntry,
@@ -160,6 +161,8 @@ def _bib_entry(entry: Any, where: str) -> ImportedRecord:
         return ""
 
     b = Builder()
+    if len(fields.get("title", "")) > 4 * MAX_TITLE:  # LaTeX costs ~0.1 ms a macro: no 1M-macro title read
+        raise BadValue(f"title longer than {MAX_TITLE:,} characters")
     b.title = text("title")
     if not b.title:
         raise BadValue("no title field")
