@@ -135,7 +135,7 @@ class _Worker(QObject):
                     write(report)
                 write(pending.take())
         except (ImportCancelled, Cancelled):
-            self.write_done.emit(summary)  # files before the cancelled one stay imported, whole
+            self.write_done.emit(summary)  # what was written before the cancelled transaction stays, whole
             return
         except LibraryError as exc:
             self.write_failed.emit(str(exc))
