@@ -75,5 +75,11 @@ def test_each_kind_reads_back_as_the_same_type_and_container(fmt, name):
     # As the library stores an import: the record and the citation fields it cannot hold.
     back = dataclasses.replace(entry.record, csl_extra=dict(entry.citation))
     before, after = csl_item(record), csl_item(back)
-    for key in ("type", "title", "container-title", "volume", "page", "publisher", "publisher-place"):
+    for key in ("type", "title", "container-title", "volume", "issue", "page", "publisher", "publisher-place"):
         assert after.get(key) == before.get(key), key
+    assert [as_written(n) for n in after.get("editor", [])] == [as_written(n) for n in before.get("editor", [])]
+
+
+def as_written(name: dict) -> tuple[str, str]:
+    """A name as a reader sees it: a particle kept apart or inside the family name reads the same."""
+    return " ".join(p for p in (name.get("non-dropping-particle"), name["family"]) if p), name.get("given", "")

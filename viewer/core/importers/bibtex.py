@@ -191,6 +191,11 @@ def _bib_entry(entry: Any, where: str) -> ImportedRecord:
         value = text(*keys)
         if value:
             b.citation[csl] = value
+    if b.citation["type"] == "article-journal" and "number" in b.citation:
+        b.citation["issue"] = b.citation.pop("number")  # an article's number is its journal's issue
+    editors = _bib_names(fields.get("editor", ""))
+    if editors:
+        b.citation["editor"] = editors
     if text("pages"):
         b.citation["page"] = re.sub(r"\s*-+\s*", "-", text("pages"))  # 101--130 -> 101-130
     b.citation["citation-key"] = entry.key
