@@ -1,9 +1,10 @@
 """Benchmark the library at NCJRS scale (a script, not a timed test).
 
     python scripts/bench_library.py [--count 235000] [--records FILE] [--keep DIR]
+    python scripts/bench_library.py --library DIR   (a library built before, e.g. with --keep)
 
 Generates COUNT synthetic records as CSL-JSON (scripts/gen_records.py, fixed seed), imports
-them into a fresh library in a temporary folder and prints:
+them into a fresh library in a temporary folder (or uses the library in --library DIR) and prints:
 
 * import time (reading the file, writing the library) and the library's size on disk;
 * search latency per keystroke: each query of TYPED is typed character by character and
@@ -13,6 +14,10 @@ them into a fresh library in a temporary folder and prints:
 * every match of a query ranked and counted (the search's total, computed in a timer once
   typing pauses, never on a keystroke), best first and sorted by a column;
 * list paging (the tree model's fetchMore) and count;
+* the library panel driven in this process (offscreen Qt, scripts/bench_library_window.py): the
+  first screen after a header click per column; each keystroke into the search box with the
+  events it posts, p50 / p95; the time until the total arrives from the worker thread and the
+  longest GUI-thread stall while a count runs; keystrokes typed while a count runs;
 * time from spawn to the first mapped window on a private Xvfb, and peak memory (os.wait4),
   full library against a library holding only the bundled record: ``python -m viewer --library
   DIR`` (medians of --runs, interleaved; scripts/benchlib.py); "n/a" when the window fails.
@@ -214,22 +219,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=6)
     parser.add_argument("--keep", type=Path, help="build the library here and keep it (must not exist)")
     parser.add_argument("--runs", type=int, default=3, help="window launches per library (median)")
+    parser.add_argument("--library", type=Path, help="use this library (built before) instead of importing")
     parser.add_argument("--no-window", action="store_true", help="skip the window timing")
+    parser.add_argument("--no-panel", action="store_true", help="skip the library panel (offscreen Qt)")
     args = parser.parse_args(argv)
 
     work = Path(tempfile.mkdtemp(prefix="ncjrs-library-bench-"))
     try:
         records_file = args.records
-        if records_file is None:
+        if records_file is None and args.library is None:
             records_file = work / "records.json"
             start = time.perf_counter()
             gen_records.write(records_file, args.count, args.seed)
             print(f"generated {args.count:,} records in {time.perf_counter() - start:.1f} s "
                   f"({records_file.stat().st_size / 1e6:.0f} MB of CSL-JSON)")
-        library_dir = args.keep or work / "library"
-        if library_dir.exists():
-            parser.error(f"{library_dir} exists; give a new folder")
-        import_records(records_file, library_dir)
+        library_dir = args.library or args.keep or work / "library"
+        if args.library is None:
+            if library_dir.exists():
+                parser.error(f"{library_dir} exists; give a new folder")
+            import_records(records_file, library_dir)
 
         start = time.perf_counter()
         with Library.open(library_dir) as lib:
@@ -238,6 +246,13 @@ def main(argv: list[str] | None = None) -> int:
             sorting(lib)
             counting(lib)
             list_paging(lib)
+
+        if args.no_panel:
+            print("library panel: skipped (--no-panel)")
+        else:
+            import bench_library_window  # Qt: only here
+
+            bench_library_window.run(library_dir, TYPED)
 
         print("window (python -m viewer --library DIR on a private Xvfb, until its first mapped window)")
         if args.no_window:

@@ -1,6 +1,6 @@
 """Paste the program's citation into LibreOffice Writer, mid-sentence, and report what Writer made of it.
 
-    python scripts/writer_paste.py [--json]
+    python scripts/writer_paste.py [--json] [--x11]
 
 For each of the eight offered styles: the HTML and text the program puts on the clipboard for
 Copy Citation (``viewer.ui.clipboard.copy_rich`` is given ``citation.render(...).html`` and
@@ -9,6 +9,11 @@ Writer runs headless (``soffice --headless --accept=...``), driven through UNO. 
 has no system clipboard, so the HTML goes in the way Writer's paste of ``text/html`` reads it: the
 same bytes, read by Writer's HTML import filter ("HTML (StarWriter)", the reader its clipboard
 paste uses) into the document at the cursor (``insertDocumentFromURL`` on a text cursor).
+
+With ``--x11`` the paste is the real one a user makes: Writer runs with its window on a private
+Xvfb display, the program's own code (``copy_rich``; the detail pane's ``createMimeDataFromSelection``
+for a passage) owns the X clipboard in another process, and Writer's Edit > Paste (``.uno:Paste``)
+picks whichever flavour it prefers. Needs ``Xvfb`` too.
 
 Reports per style: the paragraphs the document has afterwards (one means the paste stayed inside
 the user's paragraph), whether the sentence around it survived, and the italic runs. Exit 1 when
@@ -134,12 +139,29 @@ def run_writer(contents: dict[str, dict[str, str]]) -> dict[str, dict]:
         shutil.rmtree(profile, ignore_errors=True)
 
 
+# A passage from the middle of a sentence of the bundled record's abstract, for --x11.
+PASSAGE = "national and international law enforcement cooperation"
+
+
+def x11_missing() -> str:
+    return available() or ("" if shutil.which("Xvfb") else "Xvfb is not installed")
+
+
+def run_writer_x11(contents: dict[str, dict[str, str]]) -> dict[str, dict]:
+    """The real paste (scripts/writer_x11.py): each citation, then the detail pane's passage."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import writer_x11
+
+    copies: dict[str, dict] = {**contents, "passage": {"pane": PASSAGE}}
+    return writer_x11.run(copies, SYSTEM_PYTHON)
+
+
 def summarise(contents: dict[str, dict[str, str]], report: dict[str, dict]) -> list[dict]:
     rows = []
     for style_id, got in report.items():
         paragraphs = got["paragraphs"]
         whole = "\n".join(paragraphs)
-        expected = BEFORE + contents[style_id]["text"] + AFTER
+        expected = BEFORE + (got.get("copied") or contents[style_id]["text"]) + AFTER
         rows.append({"style": style_id, "paragraphs": len(paragraphs), "sentence_kept": whole == expected,
                      "italic": got["italic"], "text": whole})
     return rows
@@ -148,17 +170,19 @@ def summarise(contents: dict[str, dict[str, str]], report: dict[str, dict]) -> l
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--x11", action="store_true",
+                        help="the real paste: Writer's window and the X clipboard on a private Xvfb")
     parser.add_argument("--uno", metavar="PORT", help=argparse.SUPPRESS)  # the child under the system Python
     args = parser.parse_args(argv)
     if args.uno:
         print(json.dumps(uno_main(json.loads(sys.stdin.read()), int(args.uno))))
         return 0
-    missing = available()
+    missing = x11_missing() if args.x11 else available()
     if missing:
         print(f"skipped: {missing}", file=sys.stderr)
         return SKIPPED
     contents = clipboard_contents()
-    rows = summarise(contents, run_writer(contents))
+    rows = summarise(contents, run_writer_x11(contents) if args.x11 else run_writer(contents))
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=1))
     else:

@@ -171,3 +171,21 @@ def _no_message_box_left_waiting(monkeypatch):
         return result
 
     monkeypatch.setattr(QMessageBox, "exec", bounded_exec)
+
+
+@pytest.fixture(autouse=True)
+def _no_silent_exit(monkeypatch):
+    """A run of main() that leaves a worker busy would end the process through os._exit (see
+    viewer.services.workers.exit_code): under pytest that ended the whole run with status 0, every
+    later test unrun. Here the busy workers are waited for instead (a test does not care how long
+    the real quit would take); one that never ends fails its test."""
+    from viewer.services import workers
+
+    def exit_code(code: int) -> int:
+        while workers._abandoned:
+            thread = workers._abandoned.pop()
+            if not thread.wait(60_000):
+                pytest.fail("a worker thread was still running 60 s after the window closed")
+        return code
+
+    monkeypatch.setattr(workers, "exit_code", exit_code)

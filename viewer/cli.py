@@ -109,7 +109,8 @@ def _add_reading_commands(sub: argparse._SubParsersAction) -> None:
     cite.add_argument("--style", default=citation.DEFAULT_STYLE, metavar="ID",  # checked in _cite: user styles too
                       help=f"citation style: {', '.join(citation.style_ids())} or any id 'styles --all' lists "
                            f"(default: %(default)s)")
-    cite.add_argument("--locale", metavar="LANG", help="locale, e.g. de-DE (default: the style's default-locale)")
+    cite.add_argument("--locale", metavar="LANG", type=_locale,
+                      help="locale, e.g. de-DE or de (default: the style's default-locale)")
     cite.add_argument("--in-text", action="store_true", help="the in-text citation instead of the bibliography entry")
     cite.add_argument("--format", default="text", choices=["text", "html"], help="text (default) or html")
     cite.add_argument("--locator", default="", metavar="N", help="pinpoint the cite, e.g. the page: --locator 4")
@@ -171,6 +172,18 @@ def _style_id(text: str) -> str:
         citation.style(text)
     except citation.UnknownStyleError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
+
+
+def _locale(text: str) -> str:
+    """A bundled locale, or a language one serves (de-CH -> de-DE); anything else is refused, not
+    quietly rendered in English."""
+    from viewer.citeproc import style_repo
+    served = style_repo.resolve_locale(text)
+    language = text.strip().replace("_", "-").split("-", 1)[0].lower()
+    if served == style_repo.DEFAULT_LOCALE and language != "en":
+        raise argparse.ArgumentTypeError(
+            f"unknown locale {text!r}; the bundled ones: {', '.join(style_repo.locales())}")
     return text
 
 

@@ -7,7 +7,8 @@ import sys
 from typing import TextIO
 
 from viewer.cli import PROG, one_line, open_library
-from viewer.core.library import AddResult, Library
+from viewer.core.importers.common import ImportReport, ImportStream
+from viewer.core.library import AddResult, Library, ReadOnlyLibraryError
 
 MAX_LIMIT = 1_000_000  # hits; SQLite's LIMIT overflows past 2**63
 
@@ -23,6 +24,24 @@ def count(text: str) -> int:
 
 # --- what the commands share --------------------------------------------------------------
 
+
+def open_writable(args: argparse.Namespace) -> Library:
+    """The library, for a command that changes it; on a read-only disk one line, exit 1 (main)."""
+    library = open_library(args)
+    if library.read_only:
+        library.close()
+        raise ReadOnlyLibraryError(library.path)
+    return library
+
+
+def refuse_read_only(args: argparse.Namespace) -> None:
+    """For a command that changes the library's folder without opening the library (detach)."""
+    from viewer.cli import library_dir
+    from viewer.core.library import library_file
+    from viewer.core.library.opening import read_only_disk
+    directory = library_dir(args)
+    if directory.is_dir() and read_only_disk(directory):
+        raise ReadOnlyLibraryError(library_file(directory))
 
 
 def search(args: argparse.Namespace, out: TextIO) -> int:
@@ -41,24 +60,47 @@ def search(args: argparse.Namespace, out: TextIO) -> int:
 
 def import_files(args: argparse.Namespace, out: TextIO) -> int:
     """Prints one line a record: imported, replaced or already there (the stored id), and one a bad
-    entry (on stderr)."""
+    entry (on stderr). Files of one record (pages, record files) are written a thousand records a
+    transaction; a RIS, BibTeX or CSL-JSON file in a transaction of its own."""
     from viewer.core.importers import ImportFileError, stream_file
+    from viewer.core.importers.batching import Pending, joinable
     rejected = 0
-    with open_library(args) as library:
-        for path in args.files:
+    pending = Pending()
+    with open_writable(args) as library:
+        def write(report: ImportReport | ImportStream | None) -> None:
+            nonlocal rejected
+            if report is None:
+                return
             try:
-                outcome = library.import_report(stream_file(path), all_or_none=args.all_or_none, replace=args.replace)
+                outcome = library.import_report(report, all_or_none=args.all_or_none, replace=args.replace)
             except ImportFileError as exc:
                 print(f"{PROG}: rejected: {one_line(exc)}", file=sys.stderr)
                 rejected += 1
-                continue
+                return
             for bad in outcome.report.bad:
                 print(f"{PROG}: rejected: {one_line(f'{bad.file} at {bad.where}: {bad.reason}')}", file=sys.stderr)
             rejected += len(outcome.report.bad)
             if not outcome.written:
-                print(f"{path}: nothing imported (--all-or-none, {len(outcome.report.bad)} bad entries)", file=out)
-                continue
+                print(f"{report.file}: nothing imported (--all-or-none, {len(outcome.report.bad)} bad entries)",
+                      file=out)
+                return
             _print_added(library, outcome.result, args.replace, out)
+
+        for path in args.files:
+            try:
+                report = stream_file(path)
+            except ImportFileError as exc:
+                print(f"{PROG}: rejected: {one_line(exc)}", file=sys.stderr)
+                rejected += 1
+                continue
+            if isinstance(report, ImportReport) and joinable(report):
+                if not pending.fits(report):
+                    write(pending.take())
+                pending.add(report)
+                continue
+            write(pending.take())
+            write(report)
+        write(pending.take())
     return 1 if rejected else 0
 
 

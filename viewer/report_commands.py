@@ -38,13 +38,14 @@ def _engine_check():
 
 
 def _attach(args: argparse.Namespace, out: TextIO) -> int:
-    from viewer.cli import DataError, UsageError, library_dir, one_line, open_library, PROG
+    from viewer import library_commands
+    from viewer.cli import DataError, UsageError, library_dir, one_line, PROG
     if args.folder and (args.file or args.record):
         raise UsageError("attach takes FILE.pdf with --record, or --folder alone")
     if not args.folder and not (args.file and args.record):
         raise UsageError("attach needs --record ID and FILE.pdf (or --folder DIR)")
     directory = library_dir(args)
-    with open_library(args) as library:
+    with library_commands.open_writable(args) as library:
         if args.folder:
             try:
                 result = reports.attach_folder(directory, args.folder, library.id_for_ncj, _engine_check())
@@ -70,7 +71,9 @@ def _attach(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _detach(args: argparse.Namespace, out: TextIO) -> int:
+    from viewer import library_commands
     from viewer.cli import DataError, library_dir
+    library_commands.refuse_read_only(args)
     try:
         removed = reports.detach(library_dir(args), args.record)
     except reports.ReportError as exc:

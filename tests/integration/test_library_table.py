@@ -94,7 +94,7 @@ def test_a_search_pages_through_every_match_with_its_total(make_window, qtbot, l
     qtbot.waitUntil(lambda: panel.count_label.text() == "450 records match")
     assert panel.list.header().sortIndicatorSection() == -1  # relevance order
     panel.list.scrollToBottom()
-    while model.canFetchMore():
+    while model.has_more():
         model.fetchMore()
     assert model.rowCount() == 450 and len({model.index(r).data(RecordIdRole) for r in range(450)}) == 450
     click_header(qtbot, window, 0)  # Title: the matches sorted, the search kept
@@ -195,3 +195,21 @@ def test_the_pane_marks_words_as_the_search_matched_them(make_window, qtbot, lib
     assert marked.count("Café") >= 1 and marked.count("ice") >= 1
     assert all(m in ("Café", "ice") for m in marked)  # never "ice" inside "justice"
     assert "· NCJ" not in window.pane.toPlainText()
+
+
+def test_a_record_far_down_is_reached_by_reading_its_page_only(qtmodeltester, library, monkeypatch):
+    library.add_records(records(4 * PAGE + 30))
+    model = LibraryModel(library)
+    model.sort(0)  # by title: ref-0000 ... in order, after the bundled record's title
+    model.fetchMore()
+    target = library.list_rows(3 * PAGE + 7, 1, model.order)[0].id
+    read: list[int] = []
+    real = library.list_rows
+    monkeypatch.setattr(library, "list_rows", lambda offset, limit, order: read.append(offset) or real(offset, limit, order))
+    row = model.row_of(target)
+    assert row == 3 * PAGE + 7 and model.index(row).data(RecordIdRole) == target
+    assert read == [3 * PAGE]  # the pages between were not read
+    between = PAGE + 3
+    assert model.index(between).data(RecordIdRole) == real(between, 1, model.order)[0].id  # read when shown
+    assert read == [3 * PAGE, PAGE]
+    qtmodeltester.check(model)

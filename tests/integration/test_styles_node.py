@@ -163,6 +163,14 @@ def test_cite_any_style_and_locale(capsys):
     assert code == 2 and "unknown citation style 'no-such-style'" in err and err.count("\n") == 1
 
 
+def test_a_language_finds_its_locale_and_an_unknown_locale_is_refused(capsys):
+    code, out, _ = run(capsys, "cite", "--locale", "de", "--in-text", "--locator", "4")
+    assert code == 0 and out.strip().endswith("S. 4)")  # German's page term, through de-DE
+    for wrong in ("xx-YY", "", "../x"):
+        code, out, err = run(capsys, "cite", "--locale", wrong)
+        assert code == 2 and not out and f"unknown locale {wrong!r}" in err and err.count("\n") == 1
+
+
 @pytest.mark.slow
 def test_the_committed_bundle_is_what_the_build_script_makes():
     import subprocess

@@ -40,3 +40,17 @@ def test_the_check_sees_a_block_inside_an_entry():
                     "text": "[1] Title, 2003."}}
     rows = script.summarise(old, script.run_writer(old))
     assert rows[0]["paragraphs"] == 3
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(bool(script.x11_missing()), reason=script.x11_missing() or "")
+def test_the_real_paste_from_the_x_clipboard_stays_in_the_sentence():
+    """Writer with a window on Xvfb pastes (Edit > Paste) what the program's own code put on the X
+    clipboard: every offered style and a passage of the detail pane stay inside the sentence."""
+    contents = script.clipboard_contents()
+    rows = {row["style"]: row for row in script.summarise(contents, script.run_writer_x11(contents))}
+    assert set(rows) == set(contents) | {"passage"}
+    for name, row in rows.items():
+        assert row["paragraphs"] == 1 and row["sentence_kept"], (name, row["text"])
+    assert rows["apa"]["italic"] == ["Trafficking in human beings, especially women and children"]
+    assert script.PASSAGE in rows["passage"]["text"]

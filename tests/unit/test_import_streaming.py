@@ -58,7 +58,7 @@ def test_the_readers_are_generators_and_stream_file_gives_a_stream(tmp_path: Pat
     assert [e.record.title for e in stream.entries] == [f"Streamed Report {i}" for i in range(3)]
     assert stream.good == 3
     assert isinstance(stream_file(DATA / "sample.ris"), ImportStream)
-    assert not isinstance(stream_file(DATA / "sample.bib"), ImportStream)  # read whole, as before
+    assert isinstance(stream_file(DATA / "sample.bib"), ImportStream)  # a batch of entries at a time
 
 
 @pytest.mark.parametrize("size", [1, 7, 4096])

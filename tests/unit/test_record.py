@@ -120,3 +120,21 @@ def test_records_not_from_ncjrs_have_no_ncj_number_and_keep_citation_fields():
     assert item["author"] == [{"family": "Doe", "given": "Jane"}]
     with pytest.raises(RecordError, match="expected an object"):
         parse_record(json.dumps({**data, "csl_extra": [1]}))
+
+
+def test_the_outline_note_comes_only_with_a_derived_outline():
+    # The bundled record's outline stands for phrases of its abstract: its abstract says so.
+    # A page record has no derived outline, so its abstract ends with its own text.
+    from pathlib import Path
+
+    from viewer.core.importers import read_file
+    from viewer.core.section_text import OUTLINE_NOTE
+
+    bundled = bundled_record()
+    assert section_plain(bundled, bundled.section("abstract")).endswith(OUTLINE_NOTE)
+    (entry,) = read_file(Path(__file__).resolve().parents[1] / "data" / "pages" / "vl-new-report.txt").entries
+    page = entry.record
+    abstract = page.section("abstract")
+    assert abstract is not None and not abstract.children
+    assert OUTLINE_NOTE not in section_plain(page, abstract)
+    assert "outline is derived" not in section_html(page, abstract)

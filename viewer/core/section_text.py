@@ -13,9 +13,15 @@ OUTLINE_NOTE = ("The outline is derived from the record's abstract and annotatio
                 "the report's own table of contents is not part of the record.")
 
 
-def _source_note(section: Section) -> str:
+def _derives_an_outline(record: Record) -> bool:
+    """True when some section stands for a phrase of the abstract or annotation (the derived outline)."""
+    return any(s.emphasis for top in record.sections for _, s in top.walk())
+
+
+def _source_note(record: Record, section: Section) -> str:
     if section.id == ABSTRACT_ID:
-        return OUTLINE_NOTE
+        # Only a record with a derived outline needs the note; without one it explains nothing.
+        return OUTLINE_NOTE if _derives_an_outline(record) else ""
     if section.emphasis:
         return (f"Quoted from the record's {section.source}; the highlighted phrase is the part "
                 f"this section stands for.")
@@ -31,7 +37,7 @@ def section_plain(record: Record, section: Section) -> str:
             lines.append(f"{'Link:':<{width + 1}} {record.provenance.url}")
     else:
         lines.append(section.plain_text)
-        note = _source_note(section)
+        note = _source_note(record, section)
         if note:
             lines += ["", note]
     return "\n".join(lines)
@@ -60,7 +66,7 @@ def section_html(record: Record, section: Section) -> str:
     else:
         body = " ".join(_emphasised(s, section.emphasis) for s in section.text)
         parts.append(f"<p class=\"text\">{body}</p>")
-        note = _source_note(section)
+        note = _source_note(record, section)
         if note:
             parts.append(f"<p class=\"note\"><i>{escape(note)}</i></p>")
     return "\n".join(parts)

@@ -92,6 +92,19 @@ class Actions(QObject):
         self.about = make(self.tr("&About NCJRS Reference Viewer"), role=QAction.MenuRole.AboutRole)
         self.about_qt = make(self.tr("About &Qt"), role=QAction.MenuRole.AboutQtRole)
 
+    def library_writes(self) -> list[QAction]:
+        """The actions that change the library or its folder: none can on a read-only disk."""
+        return [self.open, self.import_files, self.import_clipboard, self.paste_records, self.add_style,
+                self.remove, self.attach_report, self.detach_report]
+
+    def hold_library_writes(self) -> None:
+        """A library on a read-only disk: the writing actions off, each saying why."""
+        why = self.tr("The library is on a read-only disk: it can be read and searched, not changed")
+        for action in self.library_writes():
+            action.setEnabled(False)
+            action.setToolTip(why)
+            action.setStatusTip(why)
+
     def _make(self, text: str, shortcut: Shortcut = "", tip: str = "",
               role: QAction.MenuRole = QAction.MenuRole.NoRole, checkable: bool = False,
               group: QActionGroup | None = None) -> QAction:

@@ -3,8 +3,9 @@
 Two steps, both in a worker thread with its own connection to the library: read every file
 (nothing written) and find the records already there, then, once the user has chosen what to do
 with any bad entries and (Replace / Keep) with records already there, write each file in one
-transaction. Cancel rolls the current file back: the library is never half written. RIS and
-CSL-JSON are streamed in both steps (read again to be written), so neither holds a file's records.
+transaction (files of one record, such as pages, a thousand records a transaction). Cancel rolls
+the current transaction back: the library is never half written. RIS, CSL-JSON and BibTeX are
+streamed in both steps (read again to be written), so neither holds a file's records.
 """
 
 from __future__ import annotations
@@ -17,17 +18,22 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
-from viewer.core.importers import BadEntry, Cancelled, ImportFileError, ImportReport, stream_file
+from viewer.core.importers import BadEntry, Cancelled, ImportFileError, ImportReport, ImportStream, stream_file
+from viewer.core.importers.batching import Pending, joinable
 from viewer.core.library import ImportCancelled, Library, LibraryError
 from viewer.services.workers import start_worker, stop_worker
 from viewer.ui.duplicates import ImportSummary, ask_replace
 from viewer.ui.plain import warn
 
 
+KEEP_PARSED = 200  # files of one record whose records the read step keeps (a constant, not the file count)
+
+
 @dataclass
 class _File:
-    """One file as the read step found it. RIS and CSL-JSON are read again as they are written
-    (``report`` None), so neither step holds every record; other formats are kept as read."""
+    """One file as the read step found it. RIS, CSL-JSON and BibTeX are read again as they are written
+    (``report`` None), so neither step holds every record; files of one record (pages, record
+    files) are kept as read for the first KEEP_PARSED of them, and read again after that."""
 
     path: str
     report: ImportReport | None
@@ -47,9 +53,11 @@ class _Worker(QObject):
         super().__init__()
         self._directory = directory
         self._cancel = cancel
+        self._kept = 0  # files whose records the read step keeps for the write step
 
     @Slot(object)
     def read(self, paths: list[str]) -> None:
+        self._kept = 0
         files: list[_File] = []
         unreadable: list[tuple[str, str]] = []
         try:
@@ -77,7 +85,9 @@ class _Worker(QObject):
     def _scan(self, library: Library | None, path: str) -> _File:
         """Read one file, asking the library a batch at a time which records it holds already."""
         report = stream_file(path, cancelled=self._cancel.is_set)
-        found = _File(path, report if isinstance(report, ImportReport) else None, 0, report.bad)
+        keep = isinstance(report, ImportReport) and self._kept < KEEP_PARSED
+        self._kept += keep
+        found = _File(path, report if keep and isinstance(report, ImportReport) else None, 0, report.bad)
         entries = iter(report.entries)
         while batch := list(itertools.islice(entries, 1_000)):
             if library is not None and not self._cancel.is_set():
@@ -92,27 +102,40 @@ class _Worker(QObject):
 
     @Slot(object, bool, bool)
     def write(self, files: list[_File], all_or_none: bool, replace: bool) -> None:
+        """Each file in a transaction, except files of one record (pages), a thousand a transaction."""
         summary = ImportSummary()
         try:
             with Library.open(self._directory) as library:
                 total = sum(f.good for f in files) or 1
-                base = 0
-                for file in files:
-                    def progress(done: int, _n: int, base: int = base) -> None:
-                        self.progress.emit(base + done, total)
+                written = [0]
 
+                def write(report: ImportReport | ImportStream | None) -> None:
+                    if report is None:
+                        return
+                    base = written[0]
+                    outcome = library.import_report(report, all_or_none=all_or_none, replace=replace,
+                                                    cancel=self._cancel.is_set,
+                                                    progress=lambda done, _n: self.progress.emit(base + done, total))
+                    summary.added.extend(outcome.result.added)
+                    summary.replaced.extend(outcome.result.replaced)
+                    summary.already.extend(outcome.result.existing.get(i, i) for i in outcome.result.duplicates)
+                    written[0] += report.good
+
+                pending = Pending()
+                for file in files:
                     if all_or_none and file.bad:
                         continue  # known from the read: nothing from this file
                     report = file.report or stream_file(file.path, cancelled=self._cancel.is_set)
-                    outcome = library.import_report(report, all_or_none=all_or_none, replace=replace,
-                                                    cancel=self._cancel.is_set, progress=progress)
-                    result = outcome.result
-                    summary.added.extend(result.added)
-                    summary.replaced.extend(result.replaced)
-                    summary.already.extend(result.existing.get(i, i) for i in result.duplicates)
-                    base += file.good
+                    if isinstance(report, ImportReport) and joinable(report):
+                        if not pending.fits(report):
+                            write(pending.take())
+                        pending.add(report)
+                        continue
+                    write(pending.take())
+                    write(report)
+                write(pending.take())
         except (ImportCancelled, Cancelled):
-            self.write_done.emit(summary)  # files before the cancelled one stay imported, whole
+            self.write_done.emit(summary)  # what was written before the cancelled transaction stays, whole
             return
         except LibraryError as exc:
             self.write_failed.emit(str(exc))
@@ -146,9 +169,10 @@ class ImportFlow(QObject):
     def start(self, paths: list[str]) -> bool:
         if self.busy or not paths:
             return False
-        if self._library.path is None:
-            QMessageBox.warning(self._window, QCoreApplication.applicationName(),
-                                self.tr("The library cannot be saved in this session, so nothing can be imported."))
+        if self._library.path is None or self._library.read_only:
+            QMessageBox.warning(self._window, QCoreApplication.applicationName(), self.tr(
+                "The library is on a read-only disk, so nothing can be imported." if self._library.read_only else
+                "The library cannot be saved in this session, so nothing can be imported."))
             return False
         self._ensure_thread(self._library.path.parent)
         self._cancel.clear()

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Callable, TypeVar
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QUndoCommand, QUndoStack
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox
 
 from viewer.core.library import Library, LibraryError
 from viewer.core.library.health import QUICK_CHECK_MAX_BYTES
@@ -82,12 +82,22 @@ class _RemoveRecords(QUndoCommand):
                 "the program, or from the library file).").format(lost))
 
 
+def read_only_label(window: MainWindow) -> QLabel:
+    label = QLabel(window.tr("Read-only library"))
+    label.setObjectName("read_only")
+    label.setToolTip(window.tr("The library is on a read-only disk: it can be read and searched, "
+                               "but nothing can be imported, removed or attached."))
+    return label
+
+
 class LibraryController(QObject):
     def __init__(self, window: MainWindow, undo_stack: QUndoStack) -> None:
         super().__init__(window)
         self.window = window
         self.undo_stack = undo_stack
         self._imports: ImportFlow | None = None  # made on first use: importing is not part of start-up
+        if window.library.read_only:
+            window.statusBar().addPermanentWidget(read_only_label(window))
         QTimer.singleShot(0, self._tell_damage)
 
     def _tell_damage(self) -> None:
@@ -233,6 +243,7 @@ class LibraryController(QObject):
         self.window.statusBar().showMessage(message, 8000)
 
     def shutdown(self) -> None:
+        self.window.library_panel.shutdown()  # a count running is interrupted, never waited for long
         if self._imports is not None:
             self._imports.shutdown()
         try:

@@ -4,12 +4,17 @@ whole library in a column's order, or of every match of a search.
 235,000 records never become 235,000 rows at start-up: the view asks for more rows
 (``canFetchMore`` / ``fetchMore``) as the user scrolls, and each page is read in SQL order
 (:mod:`viewer.core.library.listing`). A search shows its first ranked hits at once
-(:meth:`LibraryModel.set_query`, on every keystroke); :meth:`LibraryModel.complete` then ranks
-every match (run from a timer once typing pauses: it may count 40,000 matches), gives the total,
-and pages through them as browsing does. Matched words are marked in the Title column (``HtmlRole``).
+(:meth:`LibraryModel.set_query`, on every keystroke) and pages on through more of them as the
+user scrolls; once typing pauses, every match is ranked and counted in a worker thread
+(viewer.services.search_worker: it may count 40,000 matches) and :meth:`LibraryModel.apply_ranking`
+takes the ranking, gives the total, and pages through it as browsing does
+(:meth:`LibraryModel.complete` does the same in this thread, for a library in memory).
+Matched words are marked in the Title column (``HtmlRole``).
 """
 
 from __future__ import annotations
+
+from typing import Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 
@@ -20,12 +25,14 @@ RecordIdRole = Qt.ItemDataRole.UserRole + 10
 HtmlRole = Qt.ItemDataRole.UserRole + 11  # title (and snippet) with matched words in <b>
 
 PAGE = 200
-FIRST_HITS = 50  # ranked on each keystroke: a screenful, cheap to find and to mark
+FIRST_HITS = 25  # ranked on each keystroke: a tall screenful of hits, cheap to find
 SEARCH_LIMIT = FIRST_HITS
 
 TITLE, CREATOR, YEAR, NCJ = range(len(COLUMNS))
 
 _Index = QModelIndex | QPersistentModelIndex
+_ROLES = frozenset(int(r) for r in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, RecordIdRole, HtmlRole,
+                                    Qt.ItemDataRole.TextAlignmentRole))
 
 
 def _row(hit: Hit) -> ListRow:
@@ -42,8 +49,10 @@ class LibraryModel(QAbstractTableModel):
     def __init__(self, library: Library, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._library = library
-        self._rows: list[ListRow] = []
-        self._html: list[str] = []
+        # Browsing, a row far down (a record opened at start, or gone back to) is reached by reading
+        # its page only: the rows between stay None until shown (_at).
+        self._rows: list[ListRow | None] = []
+        self._hits: list[Hit] = []  # searching: each row's hit, marked when painted (HtmlRole)
         # Counting 235,000 rows costs more than a page: the list fetches until a short page
         # instead, and the count is asked only when shown (total()), then kept until reload().
         self._exhausted = False
@@ -51,8 +60,11 @@ class LibraryModel(QAbstractTableModel):
         self._order = Order()  # browsing
         self._search_order: Order | None = None  # None: relevance, until a header is clicked
         self._result: SearchResult | None = None  # the first hits, ranked on the keystroke
-        self._ranking: Ranking | None = None  # every match, once complete() ran
+        self._ranking: Ranking | None = None  # every match, once ranked (apply_ranking, complete)
+        self._more_hits = False  # before the ranking: more first hits can be asked for (fetchMore)
         self.error = ""  # why the last search found nothing, when it failed
+        # Set by the panel: whether the view really shows its last row (see canFetchMore).
+        self.fetch_gate: Callable[[], bool] | None = None
 
     @property
     def library(self) -> Library:
@@ -76,13 +88,23 @@ class LibraryModel(QAbstractTableModel):
         """A search whose matches are not all counted and ranked yet (see complete())."""
         return self.searching and self._total is None
 
+    @property
+    def ranking(self) -> Ranking | None:
+        return self._ranking
+
     def total(self) -> int | None:
-        """Records in the library, or matches of the search (None while not yet counted)."""
-        if self.searching:
-            return self._total
-        if self._total is None:
-            self._total = self._library.count()
+        """Records in the library, or matches of the search (None while not yet counted: see
+        count_library, set_library_total and apply_ranking)."""
         return self._total
+
+    def count_library(self) -> int:
+        """Counts the library here (a scan: for a library in memory; a file's is counted in the worker)."""
+        self._total = self._library.count()
+        return self._total
+
+    def set_library_total(self, total: int) -> None:
+        if not self.searching:
+            self._total = total
 
     # --- browsing and searching ---
 
@@ -105,41 +127,55 @@ class LibraryModel(QAbstractTableModel):
             try:
                 self._result = self._library.search(query, limit=FIRST_HITS, exact=exact)
             except LibraryError as exc:  # shown by the panel; the list stays usable
-                self.error, self._result, self._rows, self._html = str(exc), None, [], []
+                self.error, self._result, self._rows, self._hits = str(exc), None, [], []
                 self._exhausted, self._total = True, 0
                 return
             self._rows = [_row(h) for h in self._result]
-            self._html = [_html(h) for h in self._result]
+            self._hits = list(self._result)
+            if self._search_order is not None:  # a column's order: these hits sorted, until every match is
+                self._sort_loaded(self._search_order)
             # Fewer hits than asked, every match ranked: that is all of them, in relevance order.
             known = self._result.exact and len(self._rows) < FIRST_HITS and self._search_order is None
             self._total = len(self._rows) if known else None
+            self._more_hits = not known and len(self._rows) == FIRST_HITS and self._search_order is None
         finally:
             self.endResetModel()
 
     def complete(self) -> None:
-        """Ranks (or sorts) every match of the search shown and pages through them from the top."""
+        """Ranks (or sorts) every match of the search shown, here, and pages through them from the top
+        (the window does this in a worker thread: viewer.services.search_worker)."""
         if not self.searching or self._result is None:
             return
         try:
             ranking = self._library.rank(self._result.query, self._search_order or Order())
+            hits = self._library.hits(ranking, 0, PAGE)
         except LibraryError as exc:
             self.error = str(exc)
             return
+        self.apply_ranking(ranking, hits)
+
+    def wants_ranking(self, ranking: Ranking) -> bool:
+        """Whether ``ranking`` is of the search shown now, in the order shown (an answer for an older
+        query or order is not)."""
+        return (self._result is not None and ranking.query == self._result.query
+                and ranking.order == (self._search_order or Order()))
+
+    def apply_ranking(self, ranking: Ranking, hits: tuple[Hit, ...]) -> bool:
+        """Every match, ranked elsewhere, with hits for its first rows: shown from the top, best first
+        (or in the column's order); False, and nothing changed, when it is not of the search shown."""
+        if not self.wants_ranking(ranking):
+            return False
         self.beginResetModel()
-        try:
-            self._ranking = ranking
-            self._total = len(ranking)
-            hits = self._library.hits(ranking, 0, PAGE)
-            self._rows, self._html = [_row(h) for h in hits], [_html(h) for h in hits]
-        except LibraryError as exc:
-            self.error, self._rows, self._html = str(exc), [], []
-        finally:
-            self.endResetModel()
+        self._ranking, self._total, self._more_hits = ranking, len(ranking), False
+        self._rows, self._hits = [_row(h) for h in hits], list(hits)
+        self.endResetModel()
+        return True
 
     def _browse(self) -> None:
         self.beginResetModel()
         self._result = self._ranking = None
-        self._rows, self._html = [], []
+        self._more_hits = False
+        self._rows, self._hits = [], []
         self._exhausted, self._total = False, None
         self.error = ""
         self.endResetModel()
@@ -149,9 +185,7 @@ class LibraryModel(QAbstractTableModel):
         if self._result is None:
             self._browse()
             return
-        self.set_query(self._result.query)
-        if self._search_order is not None:
-            self.complete()
+        self.set_query(self._result.query)  # every match is ranked again as after a keystroke
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """A header click: sorting in SQL (browsing, or every match of the search)."""
@@ -159,26 +193,70 @@ class LibraryModel(QAbstractTableModel):
             return
         chosen = Order(COLUMNS[column], order == Qt.SortOrder.DescendingOrder)
         self._order = chosen
-        if self.searching:
+        if self.searching:  # the hits at hand sorted now; every match once ranked again
             self._search_order = chosen
-            self.complete()
+            self.beginResetModel()
+            self._ranking, self._total, self._more_hits = None, None, False
+            self._sort_loaded(chosen)
+            self.endResetModel()
         else:
             self._browse()
         self.order_changed.emit(str(chosen))
 
+    def _sort_loaded(self, order: Order) -> None:
+        """The rows at hand in a column's order, as listing.SORT_KEYS orders them in SQL."""
+        def key(pair: tuple[ListRow, Hit]) -> tuple:
+            row = pair[0]
+            return {"title": (row.title.casefold(),),
+                    "creator": (row.creator == "", row.creator.casefold()),
+                    "year": (row.year if row.year is not None else 100000,),
+                    "ncj": (row.ncj_number == "", len(row.ncj_number), row.ncj_number)}[order.column]
+        pairs = sorted(zip([r for r in self._rows if r is not None], self._hits), key=key, reverse=order.descending)
+        self._rows, self._hits = [p[0] for p in pairs], [p[1] for p in pairs]
+
     def row_of(self, record_id: str) -> int:
-        """The row of a record, fetching pages up to it in browse mode; -1 when absent."""
+        """The row of a record (in browse mode made present, see _reach); -1 when absent."""
         for row, listed in enumerate(self._rows):
-            if listed.id == record_id:
+            if listed is not None and listed.id == record_id:
                 return row
         if self.searching:
             return -1
         target = self._library.row_of(record_id, self._order)
         if target is None:
             return -1
-        while len(self._rows) <= target and self.canFetchMore():
-            self.fetchMore()
-        return target if target < len(self._rows) and self._rows[target].id == record_id else -1
+        if len(self._rows) <= target and self.has_more():
+            self._reach(target)
+        return target if target < len(self._rows) and self._at(target).id == record_id else -1
+
+    def _reach(self, target: int) -> None:
+        """Browsing: rows down to ``target``'s page made present, reading that page only (at row
+        117,000 of 235,000, reading every row before it took 3 s)."""
+        start, first = len(self._rows), target // PAGE * PAGE
+        page = self._library.list_rows(first, PAGE, self._order)
+        self._exhausted = len(page) < PAGE
+        if first < start:
+            page, first = page[start - first:], start
+        if not page:
+            return
+        self.beginInsertRows(QModelIndex(), start, first + len(page) - 1)
+        self._rows.extend([None] * (first - start))
+        self._rows.extend(page)
+        self.endInsertRows()
+
+    def _at(self, row: int) -> ListRow:
+        """A row, its page read now when it was passed over (_reach)."""
+        listed = self._rows[row]
+        if listed is None:
+            first = row // PAGE * PAGE
+            try:
+                page = self._library.list_rows(first, PAGE, self._order)
+            except LibraryError:
+                page = []
+            for i, read in enumerate(page[:len(self._rows) - first]):
+                if self._rows[first + i] is None:
+                    self._rows[first + i] = read
+            listed = self._rows[row]
+        return listed if listed is not None else ListRow("", "", "", None, "")  # changed since: blank until reloaded
 
     # --- QAbstractItemModel ---
 
@@ -192,34 +270,67 @@ class LibraryModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMNS)
 
     def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:
-        if parent.isValid():
+        """More rows, when the view may have them now (``fetch_gate``): a view also asks right after
+        each reset, while its scroll bar's range is empty, and a page of hits costs more than a keystroke."""
+        if parent.isValid() or not self.has_more():
             return False
+        return self.fetch_gate is None or self.fetch_gate()
+
+    def has_more(self) -> bool:
+        """Rows not fetched yet (whatever the view shows)."""
         if self.searching:
+            # Before the ranking, more first hits come only when the user scrolls to the end
+            # (fetch_more_hits): a view also asks after each reset, and a keystroke must not pay for it.
             return self._ranking is not None and len(self._rows) < len(self._ranking)
         return not self._exhausted
 
     def fetchMore(self, parent: _Index = QModelIndex()) -> None:
-        if not self.canFetchMore(parent):
+        if parent.isValid() or not self.has_more():
             return
         start = len(self._rows)
         if self._ranking is not None:
             hits = self._library.hits(self._ranking, start, start + PAGE)
             self._ranking = self._ranking if hits else None  # every one removed since: stop
-            rows, html = [_row(h) for h in hits], [_html(h) for h in hits]
+            rows, found = [_row(h) for h in hits], list(hits)
         else:
-            rows, html = self._library.list_rows(start, PAGE, self._order), []
+            rows, found = self._library.list_rows(start, PAGE, self._order), []
             self._exhausted = len(rows) < PAGE
         if not rows:
             return
         self.beginInsertRows(QModelIndex(), start, start + len(rows) - 1)
         self._rows.extend(rows)
-        self._html.extend(html)
+        self._hits.extend(found)
+        self.endInsertRows()
+
+    @property
+    def can_fetch_more_hits(self) -> bool:
+        return self.searching and self._ranking is None and self._more_hits
+
+    def fetch_more_hits(self) -> None:
+        """Before every match is ranked: the next hits of the keystroke's ranking (the same search asked
+        for more; a broad query's bounded set of candidates ends within a few hundred)."""
+        if not self.can_fetch_more_hits or self._result is None:
+            return
+        start = len(self._rows)
+        try:
+            found = self._library.search(self._result.query, limit=start + PAGE)
+        except LibraryError:
+            found = None
+        shown = {row.id for row in self._rows if row is not None}
+        hits = [h for h in found or () if h.id not in shown]
+        self._more_hits = found is not None and len(found) >= start + PAGE and bool(hits)
+        if not hits:
+            return
+        self.beginInsertRows(QModelIndex(), start, start + len(hits) - 1)
+        self._rows.extend(_row(h) for h in hits)
+        self._hits.extend(hits)
         self.endInsertRows()
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        # A view asks a dozen roles of every cell it paints, on every keystroke: the rest, at once.
+        if role not in _ROLES or not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
-        row, column = self._rows[index.row()], index.column()
+        row, column = self._at(index.row()), index.column()
         text = (row.title, row.creator, str(row.year) if row.year is not None else "", row.ncj_number)[column]
         if role == Qt.ItemDataRole.DisplayRole:
             return text
@@ -228,7 +339,7 @@ class LibraryModel(QAbstractTableModel):
         if role == RecordIdRole:
             return row.id
         if role == HtmlRole:
-            return self._html[index.row()] if self.searching and column == TITLE else None
+            return _html(self._hits[index.row()]) if self.searching and column == TITLE else None
         if role == Qt.ItemDataRole.TextAlignmentRole and self.searching:  # beside a title and its snippet
             return Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft
         return None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QModelIndex, QObject, QPoint, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAbstractTextDocumentLayout, QFontMetrics, QPalette, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -18,31 +18,41 @@ from PySide6.QtWidgets import (
 )
 
 from viewer.core.library import COLUMNS, Order
-from viewer.ui.library_model import CREATOR, NCJ, TITLE, YEAR, HtmlRole, LibraryModel, RecordIdRole
+from viewer.services.search_worker import Ranked, SearchCounter
+from viewer.ui.library_model import CREATOR, NCJ, PAGE, TITLE, YEAR, HtmlRole, LibraryModel, RecordIdRole
 from viewer.ui.widgets import search_field
 
-# Every match is counted and ranked once typing pauses this long (ms); each keystroke in
-# between shows the first hits only, so counting never holds up a keystroke.
+# Every match is counted and ranked (in a worker thread) once typing pauses this long (ms); each
+# keystroke in between shows the first hits only and makes a count still running stale.
 EXACT_AFTER_MS = 300
 ROWS = QItemSelectionModel.SelectionFlag.Rows
 
 
+HIT_LINES = 3  # a hit's row: its title and snippet, wrapped at the column, in this many lines
+DOCUMENTS_KEPT = 200
+
+
 class HtmlDelegate(QStyledItemDelegate):
-    """Draws a row's HtmlRole (escaped record text with matched words in bold) when it has one."""
+    """Draws a row's HtmlRole (escaped record text with matched words in bold) when it has one, in
+    HIT_LINES lines: every hit's row is as tall, so the view asks one size hint, not one a row
+    (a QTextDocument laid out per row per keystroke was most of a keystroke's cost)."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        # Laid-out documents of the rows painted last: the next keystroke mostly shows the same hits.
+        self._documents: dict[tuple[str, int, str], QTextDocument] = {}
 
     def _document(self, option: QStyleOptionViewItem, html: str, width: int) -> QTextDocument:
-        doc = QTextDocument()
-        doc.setDefaultFont(option.font)
-        doc.setHtml(html)
-        doc.setTextWidth(max(width, 50))
+        key = (html, max(width, 50), option.font.key())
+        doc = self._documents.get(key)
+        if doc is None:
+            if len(self._documents) >= DOCUMENTS_KEPT:
+                self._documents.clear()
+            doc = self._documents[key] = QTextDocument()
+            doc.setDefaultFont(option.font)
+            doc.setHtml(html)
+            doc.setTextWidth(max(width, 50))
         return doc
-
-    def _column_width(self, option: QStyleOptionViewItem, index: QModelIndex) -> int:
-        """A size hint's option has no rect yet: the column's width is the one to wrap at."""
-        view = option.widget if option.widget is not None else self.parent()
-        if isinstance(view, QTreeView):
-            return view.header().sectionSize(index.column())
-        return option.rect.width()
 
     def paint(self, painter, option, index) -> None:
         html = index.data(HtmlRole)
@@ -66,11 +76,11 @@ class HtmlDelegate(QStyledItemDelegate):
         painter.restore()
 
     def sizeHint(self, option, index) -> QSize:
-        html = index.data(HtmlRole)
-        if not html:
-            return super().sizeHint(option, index)
-        doc = self._document(option, html, self._column_width(option, index))
-        return QSize(int(doc.idealWidth()), int(doc.size().height()))
+        size = super().sizeHint(option, index)
+        if not index.data(HtmlRole):
+            return size
+        margin = QTextDocument().documentMargin()
+        return QSize(size.width(), int(QFontMetrics(option.font).lineSpacing() * HIT_LINES + 2 * margin))
 
 
 class LibraryPanel(QWidget):
@@ -114,11 +124,22 @@ class LibraryPanel(QWidget):
         self._exact_timer = QTimer(self)
         self._exact_timer.setSingleShot(True)
         self._exact_timer.setInterval(EXACT_AFTER_MS)
-        self._exact_timer.timeout.connect(self._complete)
+        self._exact_timer.timeout.connect(self._count_matches)
+        # The worker that counts and ranks (a file's library only; made on the first count).
+        self._counter: SearchCounter | None = None
+        self._counting = False  # a count asked of the worker and not answered yet
+        self._count_problem = ""
+        self._applying = False
+        self._painted = False  # the library is counted once the list has been painted, not before
+        self._closed = False  # shut down: nothing is counted any more
+        self.list.viewport().installEventFilter(self)
+        self.list.verticalScrollBar().valueChanged.connect(self._scrolled)
+        self.model.fetch_gate = self._shows_last_row
         self.search_edit.textChanged.connect(self._search)
         self.list.selectionModel().currentChanged.connect(self._current_changed)
         self.list.selectionModel().selectionChanged.connect(lambda *_: self.selection_changed.emit())
         self.model.modelReset.connect(self._model_reset)
+        self.model.rowsInserted.connect(self._update_count)  # "250+ records match" as hits page in
         self._model_reset()
 
     def _setup_header(self) -> None:
@@ -137,6 +158,9 @@ class LibraryPanel(QWidget):
         keep = self.current_record_id()
         self.model.sort(column, order)
         self._reselect(keep)
+        if self.model.needs_completion:  # a click, not typing: every match sorted at once, in the worker
+            self._exact_timer.stop()
+            self._count_matches()
 
     def _show_order(self) -> None:
         """The header's arrow: the column the rows are in order of; none for relevance or the library order."""
@@ -160,10 +184,123 @@ class LibraryPanel(QWidget):
         self.model.set_query(text)
         self._reselect(keep)
 
-    def _complete(self) -> None:
-        keep = self.current_record_id()
-        self.model.complete()
-        self._reselect(keep)
+    def _shows_last_row(self) -> bool:
+        """The last row fetched is on screen (or none is): the view may page on."""
+        rows = self.model.rowCount()
+        if rows == 0:
+            return True
+        rect = self.list.visualRect(self.model.index(rows - 1))
+        return rect.isValid() and self.list.viewport().rect().intersects(rect)
+
+    def _scrolled(self, value: int) -> None:
+        """Scrolled to the end before every match is counted: the next first hits (browsing, and a
+        counted search, page by the view's own fetchMore)."""
+        if self.model.can_fetch_more_hits and value == self.list.verticalScrollBar().maximum() \
+                and self._shows_last_row():
+            self.model.fetch_more_hits()
+
+    @property
+    def counter(self) -> SearchCounter | None:
+        """The worker counting and ranking searches (None for a library in memory, counted here)."""
+        if self._counter is None and self.model.library.path is not None and not self._closed:
+            self._counter = SearchCounter(self.model.library.path, self)
+            self._counter.ranked.connect(self._ranked)
+            self._counter.counted.connect(self._library_counted)
+            self._counter.failed.connect(self._count_failed)
+        return self._counter
+
+    @property
+    def counting(self) -> bool:
+        return self._counting
+
+    def _count_matches(self) -> None:
+        """Typing paused (or a header was clicked): every match ranked and counted, in the worker."""
+        if not self.model.needs_completion or self.model.result is None:
+            return
+        counter = self.counter
+        if self._closed:
+            return
+        if counter is None:  # a library in memory: the bundled record at most
+            keep = self.current_record_id()
+            self.model.complete()
+            self._reselect(keep)
+            return
+        counter.rank(self.model.result.query, self.model.order, max(PAGE, self.model.rowCount()),
+                     self.current_record_id())
+        self._counting, self._count_problem = True, ""
+        self._update_count()
+
+    def _count_library(self) -> None:
+        if self.model.searching or self.model.total() is not None or self._closed:
+            return
+        if self.counter is None:
+            self.model.count_library()
+            self._update_count()
+            return
+        self.counter.count()
+        self._counting = True
+
+    def _ranked(self, _generation: int, ranked: Ranked) -> None:
+        """Every match arrived: shown best first (or sorted) from the top, the records selected staying
+        selected (and scrolled into view) when they are among the rows prepared, else the record at
+        the top of the list staying at the top."""
+        self._counting = False
+        current, selected = self.current_record_id(), self.selected_record_ids()
+        top = self.list.indexAt(QPoint(1, 1)).data(RecordIdRole)
+        shown = self.model.rowCount()  # paged further while counting: as many rows again
+        self._applying = True
+        try:
+            if not self.model.apply_ranking(ranked.ranking, ranked.hits):
+                return
+        finally:
+            self._applying = False
+        while current and self.model.row_of(current) < 0 and self.model.rowCount() < shown and self.model.has_more():
+            self.model.fetchMore()
+        self._select_again(current, selected)
+        row = self.model.row_of(current) if current else -1
+        if row >= 0:
+            self.list.scrollTo(self.model.index(row))
+        elif top and (row := self.model.row_of(top)) >= 0:
+            self.list.scrollTo(self.model.index(row), QAbstractItemView.ScrollHint.PositionAtTop)
+        self._update_count()
+
+    def _select_again(self, current: str, selected: list[str]) -> None:
+        rows = [r for r in (self.model.row_of(i) for i in selected) if r >= 0]
+        row = self.model.row_of(current) if current else -1
+        if row < 0 and not rows:
+            return
+        choice = QItemSelection()
+        for r in rows:
+            choice.select(self.model.index(r, 0), self.model.index(r, self.model.columnCount() - 1))
+        model = self.list.selectionModel()
+        model.blockSignals(True)
+        if row >= 0:
+            model.setCurrentIndex(self.model.index(row), QItemSelectionModel.SelectionFlag.NoUpdate)
+        model.select(choice, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        model.blockSignals(False)
+        self.list.viewport().update()
+
+    def _library_counted(self, _generation: int, total: int) -> None:
+        self._counting = False
+        self.model.set_library_total(total)
+        self._update_count()
+
+    def _count_failed(self, _generation: int, message: str) -> None:
+        self._counting, self._count_problem = False, message
+        self._update_count()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if not self._painted and event.type() == QEvent.Type.Paint and watched is self.list.viewport():
+            self._painted = True  # the first screen is up: counting the library may start
+            QTimer.singleShot(0, self._count_library)
+        return super().eventFilter(watched, event)
+
+    def shutdown(self) -> None:
+        """The window closes: a count running is interrupted; its thread waited for a second at most."""
+        self._exact_timer.stop()
+        self._closed = True
+        if self._counter is not None:
+            self._counter.shutdown()
 
     def _reselect(self, record_id: str) -> None:
         """Keeps the open record current when it is still listed (no jump to another record)."""
@@ -176,27 +313,36 @@ class LibraryPanel(QWidget):
             self.list.scrollTo(self.model.index(row))
 
     def _model_reset(self) -> None:
-        # Browsing, every row is one line: uniform sizes spare the view a size hint per row.
-        self.list.setUniformRowHeights(not self.model.searching)
+        # Every row as tall as the first (one line browsing, HIT_LINES searching): one size hint.
+        self.list.setUniformRowHeights(True)
         self._show_order()
         self._exact_timer.stop()
+        if self._applying:  # the worker's answer itself
+            return
+        if self._counter is not None:  # what was asked is stale now (an interrupted query)
+            self._counter.cancel()
+        self._counting, self._count_problem = False, ""
         if self.model.needs_completion:
             self._exact_timer.start()
-        if self.model.searching:
-            self._update_count()
-        else:  # counting the library costs a scan: after the window is painted, never before
-            QTimer.singleShot(0, self._update_count)
+        elif self._painted:  # counting the library costs a scan: after the first paint, never before
+            QTimer.singleShot(0, self._count_library)
+        self._update_count()
 
     def _update_count(self, *_) -> None:
         total = self.model.total()
-        if self.model.error:  # plain text: the message names a file
+        self.count_label.setTextFormat(Qt.TextFormat.PlainText)  # messages quote files
+        if self.model.error:
             text = self.tr("The search failed: {0}").format(self.model.error)
-            self.count_label.setTextFormat(Qt.TextFormat.PlainText)
             self.count_label.setWordWrap(True)
         elif not self.model.searching:
-            text = self.tr("1 record") if total == 1 else self.tr("{0} records").format(f"{total:,}")
-        elif total is None:  # counted once typing pauses
+            text = ("" if total is None else self.tr("1 record") if total == 1
+                    else self.tr("{0} records").format(f"{total:,}"))
+        elif total is None:  # counted in the worker once typing pauses
             text = self.tr("{0}+ records match").format(f"{self.model.rowCount():,}")
+            if self._count_problem:
+                text = self.tr("{0} (not counted: {1})").format(text, self._count_problem)
+            elif self._counting:
+                text = self.tr("{0}, counting…").format(text)
         else:
             text = self.tr("No records match") if total == 0 else (
                 self.tr("1 record matches") if total == 1 else self.tr("{0} records match").format(f"{total:,}"))

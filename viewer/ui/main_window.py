@@ -313,6 +313,8 @@ class MainWindow(QMainWindow):
         a.undo.setEnabled(self.undo_stack.canUndo())
         a.redo.setEnabled(self.undo_stack.canRedo())
         a.remove.setEnabled(bool(self.library_control.removable_selection()))
+        if self.library.read_only:
+            a.hold_library_writes()
 
     # --- dropped files ---
 

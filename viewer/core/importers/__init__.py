@@ -11,8 +11,8 @@ Every reader returns an :class:`ImportReport`: the good entries as :class:`Recor
 :class:`BadEntry` naming the file, the line (RIS, BibTeX) or item index (CSL-JSON, with its
 line too) and the reason. A file that cannot be read at all (missing, not UTF-8, not JSON,
 unknown format) raises :class:`ImportFileError`, a :class:`RecordError` naming the file and place.
-:func:`stream_file` gives RIS and CSL-JSON as an :class:`ImportStream` instead, read while its
-entries are asked for, so an import holds a piece of the text and a batch, not the file.
+:func:`stream_file` gives RIS, CSL-JSON and BibTeX as an :class:`ImportStream` instead, read while
+its entries are asked for, so an import holds a piece of the text and a batch, not the file.
 
 Nothing is invented: a record gets authors, dates, pages, an annotation only when the file
 gives them. What the file gives that a :class:`Record` has no field for (publisher, journal,

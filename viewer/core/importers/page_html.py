@@ -7,8 +7,11 @@ non-breaking spaces stay for the text parser. Nothing is ever fetched.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+
+from viewer.core.importers.common import cancel_point
 
 _BLOCKS = frozenset({
     "address", "article", "aside", "blockquote", "body", "br", "caption", "dd", "details", "div", "dl",
@@ -23,6 +26,7 @@ _VOID = frozenset({"br", "hr", "img", "input", "meta", "link", "area", "base", "
 _HTML_START = re.compile(r"\s*(?:<!doctype html|<html|<head|<meta|<body|<!--|<div|<p[\s>]|<h1|<table)",
                          re.IGNORECASE)
 _MAX_LINKS = 500
+_PIECE = 1 << 16  # characters fed to the parser between cancel points
 
 
 @dataclass
@@ -38,9 +42,14 @@ def looks_like_html(text: str) -> bool:
 
 
 def html_to_text(html: str) -> HtmlText:
+    """The visible text. The parser is fed a piece at a time, each ending before a ``<`` (so no
+    text is split: the same calls as the whole), with a cancel point between pieces: 8 MB of
+    dense markup takes the parser seconds."""
     reader = _Reader()
     try:
-        reader.feed(html)
+        for piece in _pieces(html):
+            cancel_point()
+            reader.feed(piece)
         reader.close()
     except (AssertionError, ValueError):  # malformed markup: keep what was read
         pass
@@ -48,6 +57,15 @@ def html_to_text(html: str) -> HtmlText:
     text = re.sub(r"[ \t\r\f\v]*\n[ \t\r\f\v\n]*", lambda m: "\n\n" if m.group(0).count("\n") > 1 else "\n",
                   text)
     return HtmlText(text.strip("\n "), reader.canonical or reader.og_url, reader.links)
+
+
+def _pieces(html: str, size: int = _PIECE) -> Iterator[str]:
+    start = 0
+    while start < len(html):
+        end = html.find("<", start + size)
+        end = len(html) if end < 0 else end
+        yield html[start:end]
+        start = end
 
 
 class _Reader(HTMLParser):

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from viewer.core.bounded import Cancelled, InputError, read_input
-from viewer.core.importers.bibtex import parse_bibtex
+from viewer.core.importers.bibtex import iter_bibtex, parse_bibtex
 from viewer.core.importers.common import (
     FORMATS,
     MAX_FILE_BYTES,
@@ -57,11 +57,12 @@ def read_file(path: Path | str, format: str | None = None, *,
 
 def stream_file(path: Path | str, format: str | None = None, *,
                 cancelled: Callable[[], bool] | None = None) -> ImportReport | ImportStream:
-    """As :func:`read_file`, but RIS and CSL-JSON are read while their entries are asked for (an
-    :class:`ImportStream`): memory holds a piece of the text and one entry, not the file. Other
-    formats are read whole. Errors found later in the file raise while the entries are read."""
+    """As :func:`read_file`, but RIS, CSL-JSON and BibTeX are read while their entries are asked for
+    (an :class:`ImportStream`): memory holds a piece of the text and one entry (BibTeX: one batch
+    of entries), not the file. Other formats are read whole. Errors found later in the file raise
+    while the entries are read."""
     format = format or format_from_name(Path(path).name)
-    if format not in (None, "json", "ris", "csl-json"):
+    if format not in _STREAMED and format not in (None, "json"):
         return read_file(path, format, cancelled=cancelled)
     chunks = text_chunks(path, format, MAX_FILE_BYTES, cancelled)
     head: list[str] = []
@@ -73,17 +74,22 @@ def stream_file(path: Path | str, format: str | None = None, *,
     found = format or sniff_format(text)
     if found == "json":
         found = "record" if _looks_like_record(text) else "csl-json"
-    if found not in ("ris", "csl-json"):
+    if found not in _STREAMED:
         chunks.close()
         return read_file(path, format or found, cancelled=cancelled)
     stream = ImportStream(str(path), found, iter(()))
     pieces = itertools.chain([text], chunks)
     if found == "ris":
         entries = iter_ris(text_lines(pieces), stream.file, stream.bad)
+    elif found == "bibtex":
+        entries = iter_bibtex(pieces, stream.file, stream.bad)
     else:
         entries = iter_csl_json(pieces, stream.file, stream.bad)
     stream.entries = counted(stream, entries, cancelled)
     return stream
+
+
+_STREAMED = ("ris", "csl-json", "bibtex")
 
 
 def parse_bytes(raw: bytes, source: str, format: str | None = None) -> ImportReport:

@@ -128,6 +128,10 @@ def _ris_entry(entry: dict, where: str) -> ImportedRecord:
     container = _ris_first(entry, "journal_name", "secondary_title", "alternate_title3", "alternate_title1")
     if container:
         b.citation["container-title"] = container
+    if entry.get("type_of_reference") in _RIS_EDITED:  # A2 of a chapter or book: its editors
+        editors = [split_comma_name(clean(n)) for n in entry.get("secondary_authors") or [] if clean(n)]
+        if editors:
+            b.citation["editor"] = editors
     first, last = clean(entry.get("start_page") or ""), clean(entry.get("end_page") or "")
     if first and not last and first.isdigit() and entry.get("type_of_reference") in _RIS_WHOLE_WORKS:
         b.set_pages(first)  # SP of a whole report or book is its number of pages (as Zotero writes it)
@@ -138,6 +142,7 @@ def _ris_entry(entry: dict, where: str) -> ImportedRecord:
     return b.build(where)
 
 
+_RIS_EDITED = frozenset({"CHAP", "ECHAP", "BOOK", "EBOOK", "EDBOOK", "CONF", "CPAPER"})
 _RIS_WHOLE_WORKS = frozenset({"RPRT", "BOOK", "EBOOK", "EDBOOK", "THES", "GOVDOC"})
 _RIS_KEY_TAG = {"year": "PY", "date": "DA", "publication_year": "Y1"}
 _RIS_TYPES = {"JOUR": "article-journal", "JFULL": "article-journal", "MGZN": "article-magazine",

@@ -68,6 +68,7 @@ from viewer.core.library.errors import (
                                         ImportCancelled,
                                         LibraryError,
                                         NewerLibraryError,
+                                        ReadOnlyLibraryError,
 )
 from viewer.core.library.matching import Hit, SearchResult, Span, fold, fold_text, highlight_html, match_spans, words
 from viewer.core.library.listing import COLUMNS, ListRow, Order, creator_text
@@ -77,5 +78,5 @@ from viewer.core.library.adding import AddResult, ImportOutcome
 from viewer.core.library.store import Library
 
 __all__ = ["COLUMNS", "ListRow", "Order", "Ranking", "creator_text", "AddResult", "CorruptLibraryError", "DamagedRecordError", "ForeignDatabaseError", "Hit", "ImportCancelled",
-           "ImportOutcome", "LIBRARY_FILE_NAME", "Library", "LibraryError", "NewerLibraryError", "SearchResult", "Span",
+           "ImportOutcome", "LIBRARY_FILE_NAME", "Library", "LibraryError", "NewerLibraryError", "ReadOnlyLibraryError", "SearchResult", "Span",
            "fold", "fold_text", "highlight_html", "library_file", "match_spans", "set_aside", "words"]

@@ -37,6 +37,17 @@ class DamagedRecordError(LibraryError):
     """One stored record cannot be read (the rest of the library is fine)."""
 
 
+class ReadOnlyLibraryError(LibraryError):
+    """The library is on a disk that cannot be written: it is read, never changed."""
+
+    def __init__(self, path: Path | str | None, problem: str = "nothing can be added, removed or attached") -> None:
+        super().__init__(path, problem)
+        self.args = (f"the library is on a read-only disk: {path or 'library in memory'}: {problem}",)
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
 class ImportCancelled(LibraryError):
     """An import stopped by its cancel callback; nothing of it was written."""
 

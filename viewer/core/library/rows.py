@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Literal, Mapping
 
 from viewer.core.importers.common import ImportedRecord
-from viewer.core.library.errors import sqlite_error
+from viewer.core.library.errors import ReadOnlyLibraryError, sqlite_error
 from viewer.core.library.listing import creator_text
 from viewer.core.record import Record
 
@@ -25,6 +25,8 @@ class Guard:
         self.began = False
 
     def __enter__(self) -> "Guard":
+        if self.write and self.lib.read_only:
+            raise ReadOnlyLibraryError(self.lib.path)
         if self.write:
             conn = self.lib._conn
             try:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from viewer.core.importers.common import ImportedRecord, ImportReport, ImportStream  # not the package: it loads every reader
-from viewer.core.library import health, index, listing, schema, sessions
+from viewer.core.library import health, index, listing, opening, schema, sessions
 from viewer.core.library.adding import AddResult, Cancel, ImportOutcome, Progress, Refused, add_items, refused_on_bad, stored
 from viewer.core.library.bundled import seed_bundled
 from viewer.core.library.errors import (
@@ -34,9 +34,10 @@ TERMS_REBUILD_MIN = 5_000
 class Library:
     """One connection to one library. Use one Library per thread (an import worker opens its own)."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path | None) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path | None, read_only: bool = False) -> None:
         self._conn = conn
         self.path = path
+        self.read_only = read_only  # on a read-only disk: read, never written (see opening)
         self._data_version: int | None = None
         self._ranker = Ranker(conn)
 
@@ -50,8 +51,7 @@ class Library:
         must be set aside (:func:`set_aside`), LibraryError when the folder cannot be used.
         """
         if directory is None:
-            conn = sqlite3.connect(":memory:", isolation_level=None)
-            lib = cls(conn, None)
+            lib = cls(sqlite3.connect(":memory:", isolation_level=None), None)
             lib._prepare(None)
             return lib
         directory = Path(directory)
@@ -62,11 +62,8 @@ class Library:
             raise LibraryError(directory, f"cannot create the library folder ({exc.strerror or exc})") from None
         check_header(path)
         checked = health.quick_check_due(path)
-        try:
-            conn = sqlite3.connect(str(path), isolation_level=None, timeout=5.0)
-        except sqlite3.Error as exc:
-            raise sqlite_error(path, exc) from None
-        lib = cls(conn, path)
+        conn, read_only = opening.connect(path)  # read-only on a disk that cannot be written
+        lib = cls(conn, path, read_only)
         try:
             lib._prepare(path, checked)
         except BaseException:
@@ -89,6 +86,9 @@ class Library:
         problems = health.quick_check(conn) if checked else []
         if problems:  # found now, not as a failed search later: the file is set aside, kept as it is
             raise CorruptLibraryError(path, f"the library file is damaged ({'; '.join(problems)[:300]})")
+        if self.read_only:  # nothing written: no pragma that writes, no migration, no bundled row
+            opening.check_readable(path, version)
+            return self._check_schema()
         try:
             if version == 0:
                 # Before the first write: records of NCJRS length (2-3 KB) waste most of a 4 KB page.
@@ -285,9 +285,9 @@ class Library:
         at start-up)."""
         with self._write():
             dead = sessions.dead_sessions(self._conn)
-            n = self._conn.execute(
-                "DELETE FROM records WHERE removed = 1 AND (removed_by IS NULL OR removed_by IN "
-                "(SELECT value FROM json_each(?)))", (json.dumps(dead),)).rowcount
+            n = self._conn.execute(  # removed rows found by an index, not a scan of the library (ANALYZE)
+                "DELETE FROM records WHERE rid IN (SELECT rid FROM records WHERE removed = 1) AND (removed_by IS "
+                "NULL OR removed_by IN (SELECT value FROM json_each(?)))", (json.dumps(dead),)).rowcount
             self._conn.execute("DELETE FROM sessions WHERE id IN (SELECT value FROM json_each(?))",
                                (json.dumps(dead),))
         self._changed()
@@ -297,7 +297,7 @@ class Library:
         """This copy is quitting: its removals can no longer be undone, so they go for good."""
         me = sessions.current().id
         with self._write():
-            n = self._conn.execute("DELETE FROM records WHERE removed = 1 AND removed_by = ?", (me,)).rowcount
+            n = self._conn.execute("DELETE FROM records WHERE rid IN (SELECT rid FROM records WHERE removed = 1) AND removed_by = ?", (me,)).rowcount
             self._conn.execute("DELETE FROM sessions WHERE id = ?", (me,))
         self._changed()
         return n
