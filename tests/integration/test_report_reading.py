@@ -171,3 +171,13 @@ def test_dark_page_colours_turn_lightness_over_and_keep_hue(qapp):
     assert blue.lightness() > 140 > source.lightness()  # a dark blue turns light...
     assert abs(blue.hslHue() - source.hslHue()) <= 4 and blue.blue() > blue.red()  # ...and stays blue
     assert abs(grey.lightness() - (PAPER.lightness() + INK.lightness()) / 2) <= 4
+
+
+def test_a_page_in_greys_only_is_inverted_between_paper_and_ink(qapp):
+    image = QImage(3, 1, QImage.Format.Format_RGBX8888)
+    for x, colour in enumerate(("#ffffff", "#000000", "#404040")):
+        image.setPixelColor(x, 0, QColor(colour))
+    paper, ink, grey = (dark_page(image).pixelColor(x, 0) for x in range(3))
+    assert _near(paper.name(), PAPER) and abs(ink.lightness() - INK.lightness()) <= 2
+    expected = PAPER.lightness() + (INK.lightness() - PAPER.lightness()) * (255 - 0x40) / 255
+    assert abs(grey.lightness() - expected) <= 3

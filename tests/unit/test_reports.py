@@ -141,3 +141,8 @@ def test_page_locator_is_one_page_or_a_range():
     assert reports.page_locator(4, 4) == "4"
     assert reports.page_locator(3, 4) == "3-4"
     assert reports.page_locator(9, 7) == "7-9"
+
+
+def test_cli_locator_page_range():
+    code, out, _ = run("cite", "--in-text", "--locator", reports.page_locator(3, 4), "--style", "apa")
+    assert code == 0 and out.strip().endswith("2003, pp. 3\u20134)")

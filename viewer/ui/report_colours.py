@@ -9,7 +9,8 @@ as well. The result is then drawn between the dark paper and light ink of :data:
 :data:`INK`, so neither glares. Photographs come out as negatives of their lightness: the price of
 treating scanned pages, which many NCJRS reports are, like typeset ones.
 
-Everything is done by QPainter composition and QImage.invertPixels (C++ over whole images, no
+A page in greys only (compared whole, in C++) is simply inverted. Otherwise everything is done by
+QPainter composition and QImage.invertPixels (C++ over whole images, no
 Python loop per pixel): with ``pos = max(c, Y) - Y`` and ``neg = Y - min(c, Y)``,
 ``c + 255 - 2Y = 255 - ((255 - ((255 - Y) + pos)) + neg)``, each addition saturating where the
 result itself would leave 0..255.
@@ -23,38 +24,41 @@ PAPER = QColor(0x22, 0x23, 0x26)  # the dark page: near the dark palette's Base 
 INK = QColor(0xdc, 0xdc, 0xdc)  # its text: light grey, softer than white
 
 Mode = QPainter.CompositionMode
+FORMAT = QImage.Format.Format_ARGB32_Premultiplied  # QPainter's own (opaque here): its fastest blends
 
 
-def _combined(under: QImage, over: QImage, mode: Mode) -> QImage:
-    result = QImage(under)
-    painter = QPainter(result)
-    painter.setCompositionMode(mode)
-    painter.drawImage(0, 0, over)
+def _paint(image: QImage, *steps: tuple[Mode, QImage]) -> QImage:
+    """Draws each image over ``image`` in turn with its composition mode, in place."""
+    painter = QPainter(image)
+    for mode, over in steps:
+        painter.setCompositionMode(mode)
+        painter.drawImage(0, 0, over)
     painter.end()
-    return result
-
-
-def _inverted(image: QImage) -> QImage:
-    result = QImage(image)
-    result.invertPixels()
-    return result
+    return image
 
 
 def dark_page(page: QImage) -> QImage:
     """``page`` with its lightness turned over and its hues kept, between PAPER and INK."""
     ratio = page.devicePixelRatio()
-    colour = page.convertToFormat(QImage.Format.Format_RGB32)
-    luma = colour.convertToFormat(QImage.Format.Format_Grayscale8).convertToFormat(QImage.Format.Format_RGB32)
-    above = _combined(_combined(colour, luma, Mode.CompositionMode_Lighten), luma, Mode.CompositionMode_Difference)
-    below = _combined(_combined(colour, luma, Mode.CompositionMode_Darken), luma, Mode.CompositionMode_Difference)
-    turned = _combined(_inverted(luma), above, Mode.CompositionMode_Plus)
-    turned = _inverted(_combined(_inverted(turned), below, Mode.CompositionMode_Plus))
+    luma = page.convertToFormat(QImage.Format.Format_Grayscale8).convertToFormat(FORMAT)
+    colour = page.convertToFormat(FORMAT)
+    if colour == luma:  # a page in greys only (most text pages): turning lightness over is inverting
+        luma.invertPixels()
+        return _between(luma, ratio)
+    above = _paint(colour.copy(), (Mode.CompositionMode_Lighten, luma), (Mode.CompositionMode_Difference, luma))
+    below = _paint(colour, (Mode.CompositionMode_Darken, luma), (Mode.CompositionMode_Difference, luma))
+    turned = luma.copy()
+    turned.invertPixels()  # 255 - Y
+    _paint(turned, (Mode.CompositionMode_Plus, above))  # + (c - Y) where c is above Y
+    turned.invertPixels()
+    _paint(turned, (Mode.CompositionMode_Plus, below))
+    turned.invertPixels()  # - (Y - c) where c is below it
     return _between(turned, ratio)
 
 
 def _between(image: QImage, ratio: float) -> QImage:
     """0 becomes PAPER and 255 INK, linearly: INK's share drawn over a base that makes 0 land on PAPER."""
-    result = QImage(image.size(), QImage.Format.Format_RGB32)
+    result = QImage(image.size(), FORMAT)
     painter = QPainter(result)
     papers = (PAPER.red(), PAPER.green(), PAPER.blue())
     share = (sum((INK.red(), INK.green(), INK.blue())) - sum(papers)) / (3 * 255)
