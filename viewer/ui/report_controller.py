@@ -106,6 +106,8 @@ class ReportController(QObject):
     # --- loading ---
 
     def close_document(self) -> None:
+        if self._reading or self._quote is not None:
+            self._status("")  # "Reading…" / "Preparing…" would never end
         self._reading.clear()  # an answer about the closed document is dropped
         self._quote = None
         self.view.set_document(None)
