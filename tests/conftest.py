@@ -105,7 +105,8 @@ def _clear_clipboard_after(request):
 def start_until_shown(monkeypatch, qapp):
     """For main() with no subcommand: the real start-up runs, and its event loop returns 0 once the
     window has been shown and every pending event (the first paint among them) handled; then the
-    window is closed as Ctrl+Q closes it. SIGTERM and the wakeup fd are restored afterwards."""
+    window is closed as Ctrl+Q closes it. SIGTERM and the wakeup fd are restored afterwards; the
+    process is never ended by main()."""
     import signal
 
     from PySide6.QtWidgets import QApplication
@@ -119,6 +120,10 @@ def start_until_shown(monkeypatch, qapp):
 
     handler = signal.getsignal(signal.SIGTERM)
     monkeypatch.setattr(QApplication, "exec", exec_until_shown)
+    # main() ends the process with os._exit when a worker thread is still running at quit; here that
+    # would be any earlier test's worker left busy on a loaded machine, and pytest would vanish with
+    # status 0 and no summary. In-process, main() returns its code instead.
+    monkeypatch.setattr("viewer.services.workers.exit_code", lambda code: code)
     yield
     signal.signal(signal.SIGTERM, handler)
     signal.set_wakeup_fd(-1)
