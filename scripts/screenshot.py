@@ -89,13 +89,29 @@ def _report(window: MainWindow, tmp: str) -> None:
 def _report_find(window: MainWindow, words: str) -> None:
     window.select_section("report/2")
     window.menu_actions.find.trigger()
-    QTest.keyClicks(window.report_panel.find_bar.line_edit, words)
-    QTest.keyClick(window.report_panel.find_bar.line_edit, Qt.Key.Key_Return)
+    QTest.keyClicks(window.find_bar.line_edit, words)
+    QTest.keyClick(window.find_bar.line_edit, Qt.Key.Key_Return)
+
+
+def _report_quote(window: MainWindow) -> None:
+    """A passage from the foot of page 3 into page 4, quoted with Ctrl+Alt+C (waits for the copy)."""
+    window.select_section("report/1")
+    view, doc = window.report_panel.view, window.report_panel.view.document
+    start, end = doc.find_on_page(2, "Page 3 line 39")[0], doc.find_on_page(3, "Page 4 line 2")[0]
+    view.verticalScrollBar().setValue(int(view._tops[3] - view.viewport().height() * 0.55))
+    view.select_range((2, start.start), (3, end.start + end.length - 1))
+    window.menu_actions.copy_quotation.trigger()
+    for _ in range(400):  # the citation with its page range comes from the citation worker
+        if window.statusBar().currentMessage().startswith("Copied"):
+            break
+        QTest.qWait(50)
 
 
 REPORT_SCENES = [
     ("report-page.png", "light", lambda w: w.select_section("report/2.1")),
     ("report-find.png", "light", lambda w: _report_find(w, "trafficking")),
+    ("report-quote.png", "light", _report_quote),
+    ("report-dark.png", "dark", lambda w: _report_find(w, "trafficking")),
 ]
 
 

@@ -105,7 +105,8 @@ def _clear_clipboard_after(request):
 def start_until_shown(monkeypatch, qapp):
     """For main() with no subcommand: the real start-up runs, and its event loop returns 0 once the
     window has been shown and every pending event (the first paint among them) handled; then the
-    window is closed as Ctrl+Q closes it. SIGTERM and the wakeup fd are restored afterwards."""
+    window is closed as Ctrl+Q closes it. SIGTERM and the wakeup fd are restored afterwards; the
+    process is never ended by main()."""
     import signal
 
     from PySide6.QtWidgets import QApplication
@@ -119,6 +120,7 @@ def start_until_shown(monkeypatch, qapp):
 
     handler = signal.getsignal(signal.SIGTERM)
     monkeypatch.setattr(QApplication, "exec", exec_until_shown)
+    # main()'s os._exit with a worker still busy is replaced for every test: see _no_silent_exit.
     yield
     signal.signal(signal.SIGTERM, handler)
     signal.set_wakeup_fd(-1)

@@ -42,6 +42,19 @@ def test_other_record_renders_in_the_worker_and_is_cached_on_disk(qtbot, tmp_pat
     assert again.worker_thread is None
 
 
+def test_a_citation_with_a_page_locator_is_rendered_in_the_worker_and_kept_apart(qtbot, tmp_path, make_service):
+    record, page = bundled_record(), {"locator": "3-4", "label": "page"}
+    service = make_service(tmp_path)
+    assert service.lookup(record, "apa") is not None  # stored, without a page
+    assert service.lookup(record, "apa", cite=page) is None  # stored citations carry no page
+    with qtbot.waitSignal(service.ready, timeout=60000):
+        service.request(record, "apa", cite=page)
+    entry = service.lookup(record, "apa", cite=page)
+    assert citation.from_entry(entry, True).text.endswith("2003, pp. 3\u20134)")
+    assert service.lookup(record, "apa", cite={"locator": "5", "label": "page"}) is None
+    assert "pp." not in citation.from_entry(service.lookup(record, "apa"), True).text
+
+
 def test_damaged_cache_file_is_a_miss(qtbot, tmp_path, make_service):
     record = other_record()
     service = make_service(tmp_path)

@@ -9,6 +9,7 @@ import sys
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QLineEdit
 
 import pdfmaker
 from viewer.core import reports
@@ -92,16 +93,36 @@ def test_find_highlights_and_counts(window_with_report, qtbot):
     window.select_section("report/1")
     window.report_panel.view.setFocus()
     qtbot.keyClick(window.report_panel.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
-    bar = window.report_panel.find_bar
-    assert bar.isVisible() and not window.find_bar.isVisible()
+    bar = window.find_bar  # the window's one find bar, aimed at the report
+    assert bar.isVisible() and bar.target is window.report_panel.find_target
+    assert bar.line_edit.placeholderText() == "Find in report"
     qtbot.keyClicks(bar.line_edit, "trafficking")
     assert bar.match_count() == 12 * 6  # six lines a page say it
     assert bar.count_label.text() == f"1 of {12 * 6}"
     qtbot.keyClick(bar.line_edit, Qt.Key.Key_Return)
     assert bar.count_label.text() == f"2 of {12 * 6}"
     assert window.report_panel.view._hits and window.report_panel.view._current_hit == 1
+    qtbot.keyClick(bar.line_edit, Qt.Key.Key_F3, Qt.KeyboardModifier.ShiftModifier)
+    assert bar.count_label.text() == f"1 of {12 * 6}"
     qtbot.keyClick(bar.line_edit, Qt.Key.Key_Escape)
     assert not bar.isVisible() and window.report_panel.view._hits == []
+    assert not window.report_panel.findChildren(QLineEdit)  # no second find bar in the panel
+
+
+def test_the_find_bar_follows_the_detail_area(window_with_report, qtbot):
+    window = window_with_report
+    window.select_section("report/1")
+    bar = window.find_bar
+    bar.activate()
+    qtbot.keyClicks(bar.line_edit, "trafficking")
+    assert bar.match_count() == 12 * 6
+    window.select_section("abstract")  # the same bar, the same text: now the section's
+    assert bar.target.widget is window.pane and bar.isVisible()
+    qtbot.waitUntil(lambda: bar.match_count() == window.pane.toPlainText().lower().count("trafficking"))
+    assert window.report_panel.view._hits == []  # the report's highlights went with it
+    window.select_section("report/1")
+    qtbot.waitUntil(lambda: bar.match_count() == 12 * 6)
+    assert window.report_panel.view._hits
 
 
 def test_quote_a_passage_with_its_page(window_with_report, qtbot):
@@ -113,7 +134,8 @@ def test_quote_a_passage_with_its_page(window_with_report, qtbot):
     view.select(3, hit.start, hit.start + hit.length - 1)
     assert window.menu_actions.copy_quotation.isEnabled()
     view.setFocus()
-    qtbot.keyClick(view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+    with qtbot.waitSignal(QGuiApplication.clipboard().dataChanged, timeout=20000):
+        qtbot.keyClick(view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
     text = QGuiApplication.clipboard().mimeData().text()
     html = QGuiApplication.clipboard().mimeData().html()
     assert text.startswith("\u201ctrafficking in human beings\u201d (Trafficking in Human Beings, Especially "

@@ -135,3 +135,14 @@ def test_cli_attach_folder_and_refusals(tmp_path, report_pdf):
     assert code == 1 and err.count("\n") == 1 and "not a PDF" in err
     code, _, err = run("attach", "--library", lib, "--record", "nope", str(report_pdf))
     assert code == 2 and "unknown record" in err
+
+
+def test_page_locator_is_one_page_or_a_range():
+    assert reports.page_locator(4, 4) == "4"
+    assert reports.page_locator(3, 4) == "3-4"
+    assert reports.page_locator(9, 7) == "7-9"
+
+
+def test_cli_locator_page_range():
+    code, out, _ = run("cite", "--in-text", "--locator", reports.page_locator(3, 4), "--style", "apa")
+    assert code == 0 and out.strip().endswith("2003, pp. 3\u20134)")

@@ -166,3 +166,10 @@ def part_pages(nodes: tuple[ReportNode, ...], part_id: str, page_count: int) -> 
         start = min(max(node.page, 0), max(page_count - 1, 0))
         return range(start, max(end, start + 1))
     return None
+
+
+def page_locator(first: int, last: int) -> str:
+    """CSL's locator for a passage on pages ``first`` to ``last`` (1-based): "4", or "3-4" (the
+    style then writes "pp. 3–4" with its own range format)."""
+    first, last = sorted((first, last))
+    return str(first) if first == last else f"{first}-{last}"

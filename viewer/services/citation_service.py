@@ -102,7 +102,8 @@ class _Worker(QObject):
         from viewer.citeproc import engine as csl_engine
 
         try:
-            entry = csl_engine.render_item(item, target.style_id, engine=self.engine(target), locale=target.locale)
+            entry = csl_engine.render_item(item, target.style_id, engine=self.engine(target), locale=target.locale,
+                                           cite=dict(target.cite) or None)
             self.done.emit(key, target.style_id, entry)
         except Exception as exc:  # noqa: BLE001 - any engine failure is reported, never raised here
             self.failed.emit(key, target.style_id, str(exc))
@@ -141,6 +142,7 @@ class _Target:
     locale: str | None
     user_styles: Path | None
     style_hash: str  # of a user style's XML, else ""
+    cite: tuple[tuple[str, str], ...] = ()  # CSL's cite beside the item: (("locator", "3-4"), ("label", "page"))
 
 
 class CitationService(QObject):
@@ -193,8 +195,9 @@ class CitationService(QObject):
         stop_worker(self._thread)
         self._thread = None
 
-    def _target(self, style_id: str, locale: str | None) -> _Target:
-        return _Target(style_id, locale or None, self.user_styles, user_style_hash(style_id, self.user_styles))
+    def _target(self, style_id: str, locale: str | None, cite: dict[str, str] | None = None) -> _Target:
+        return _Target(style_id, locale or None, self.user_styles, user_style_hash(style_id, self.user_styles),
+                       tuple(sorted((cite or {}).items())))
 
     def _item(self, record: Record, style_id: str) -> dict[str, Any]:
         return csl_item(record, style_id, self.user_styles)
@@ -202,23 +205,29 @@ class CitationService(QObject):
     @staticmethod
     def _key(item: dict[str, Any], style_id: str, target: _Target | None = None) -> str:
         locale, style_hash = (target.locale or "", target.style_hash) if target else ("", "")
-        blob = json.dumps([CACHE_VERSION, style_id, locale, style_hash, item], sort_keys=True, ensure_ascii=False)
+        parts: list[Any] = [CACHE_VERSION, style_id, locale, style_hash, item]
+        if target is not None and target.cite:
+            parts.append(dict(target.cite))  # only then: the keys of citations without one stay as they were
+        blob = json.dumps(parts, sort_keys=True, ensure_ascii=False)
         return _sha256(blob)
 
-    def lookup(self, record: Record, style_id: str, locale: str | None = None) -> dict[str, Any] | None:
-        """The entry if it is at hand (stored, in memory or on disk), else None: call request()."""
-        if locale in (None, "", "en-US") and style_id in citation.style_ids():
+    def lookup(self, record: Record, style_id: str, locale: str | None = None,
+               cite: dict[str, str] | None = None) -> dict[str, Any] | None:
+        """The entry if it is at hand (stored, in memory or on disk), else None: call request().
+        ``cite``: CSL's locator and label ({"locator": "4", "label": "page"}); stored citations have none."""
+        if locale in (None, "", "en-US") and style_id in citation.style_ids() and not cite:
             entry = citation.stored_entry(record, style_id)  # the offered styles, in en-US (their default)
             if entry is not None:
                 return entry
-        target = self._target(style_id, locale)
+        target = self._target(style_id, locale, cite)
         key = self._key(self._item(record, style_id), style_id, target)
         return self._cache.entry(key)
 
-    def request(self, record: Record, style_id: str, locale: str | None = None) -> None:
+    def request(self, record: Record, style_id: str, locale: str | None = None,
+                cite: dict[str, str] | None = None) -> None:
         """Renders in the worker; ready(record.id, style_id) follows (failed() on an error)."""
         item = self._item(record, style_id)
-        target = self._target(style_id, locale)
+        target = self._target(style_id, locale, cite)
         key = self._key(item, style_id, target)
         if key in self._pending:
             return

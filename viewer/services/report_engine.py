@@ -7,12 +7,18 @@ Imported only when a report is opened or attached, never at start-up.
 
 Hostile files: PDFium here is built without JavaScript (V8) and XFA, forms are never initialised,
 links are never followed (the viewer reads text and pixels only); outlines are walked with a seen-set
-and caps, page counts are capped. PDFium is not thread-safe: use one document from one thread.
+and caps, page counts are capped.
+
+PDFium is not thread-safe, not even across documents: every call into it here holds ``PDFIUM_LOCK``,
+so the window's thread (pixels, hit-testing, find) and the report worker (the text of a selection,
+:mod:`viewer.services.report_worker`) take turns; a closed document answers as an empty one.
 """
 
 from __future__ import annotations
 
 import ctypes
+import functools
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,12 +32,24 @@ MAX_BOOKMARKS = 10_000
 MAX_DEPTH = 12
 MAX_TITLE = 300
 
+PDFIUM_LOCK = threading.RLock()
+
+Position = tuple[int, int]  # (page, character index), both 0-based
+
 
 @dataclass(frozen=True)
 class Hit:
     page: int
     start: int  # character index on the page
     length: int
+
+
+def _locked(method):
+    @functools.wraps(method)
+    def call(self, *args, **kwargs):
+        with PDFIUM_LOCK:
+            return method(self, *args, **kwargs)
+    return call
 
 
 def _open(source: bytes | Path | str) -> pdfium.PdfDocument:
@@ -51,6 +69,11 @@ def _open(source: bytes | Path | str) -> pdfium.PdfDocument:
 
 def check(data: bytes) -> None:
     """Raises ReportError unless the engine opens the bytes (no password) and reads their first page."""
+    with PDFIUM_LOCK:
+        _check(data)
+
+
+def _check(data: bytes) -> None:
     doc = _open(data)
     try:
         doc[0].get_size()
@@ -69,20 +92,29 @@ class ReportDocument:
     def __init__(self, source: bytes | Path | str) -> None:
         # Read into memory: the file in the library can be detached (removed) while it is shown.
         self._data = source if isinstance(source, bytes) else Path(source).read_bytes()
-        self._doc = _open(self._data)
-        self.page_count = len(self._doc)
+        with PDFIUM_LOCK:
+            self._doc = _open(self._data)
+            self.page_count = len(self._doc)
         self._text: dict[int, pdfium.PdfTextPage] = {}
         self._pages: dict[int, pdfium.PdfPage] = {}
+        self.closed = False
 
+    @_locked
     def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
         for child in [*self._text.values(), *self._pages.values()]:
             child.close()  # children before their document, as PDFium wants
         self._text.clear()
         self._pages.clear()
         self._doc.close()
 
+    @_locked
     def page_size(self, page: int) -> tuple[float, float]:
         """Width and height in points (a page that cannot be read: US Letter, blank)."""
+        if self.closed:
+            return BLANK_PAGE
         try:
             return self._page(page).get_size()
         except pdfium.PdfiumError:
@@ -96,6 +128,8 @@ class ReportDocument:
         return self._pages[page]
 
     def _textpage(self, page: int) -> pdfium.PdfTextPage | None:
+        if self.closed:
+            return None
         if page not in self._text:
             try:
                 self._text[page] = self._page(page).get_textpage()
@@ -105,6 +139,7 @@ class ReportDocument:
 
     # --- outline ---
 
+    @_locked
     def outline(self) -> tuple[ReportNode, ...]:
         """The bookmarks that lead to a page (loops cut, depth and count capped); one node per
         page when there are none."""
@@ -139,19 +174,35 @@ class ReportDocument:
 
     # --- text ---
 
+    @_locked
     def page_text(self, page: int) -> str:
         text = self._textpage(page)
         return text.get_text_range() if text is not None else ""
 
+    @_locked
     def char_count(self, page: int) -> int:
         text = self._textpage(page)
         return text.count_chars() if text is not None else 0
 
+    @_locked
     def text_between(self, page: int, start: int, end: int) -> str:
         lo, hi = sorted((start, end))
         text = self._textpage(page)
         return text.get_text_range(lo, hi - lo) if hi > lo and text is not None else ""
 
+    @_locked
+    def text_range(self, start: Position, end: Position) -> str:
+        """The text from ``start`` to ``end`` (both characters included), over as many pages as
+        they span, its white space made single spaces."""
+        (first, lo), (last, hi) = sorted((start, end))
+        parts = []
+        for page in range(first, last + 1):
+            begin = lo if page == first else 0
+            stop = hi + 1 if page == last else self.char_count(page)
+            parts.append(self.text_between(page, begin, stop))
+        return " ".join(" ".join(parts).split())
+
+    @_locked
     def char_at(self, page: int, x: float, y: float, tolerance: float = 8.0) -> int:
         """The index of the character at (x, y) in page points, origin top-left; -1 for none."""
         height = self.page_size(page)[1]
@@ -159,6 +210,7 @@ class ReportDocument:
         index = text.get_index(x, height - y, tolerance, tolerance) if text is not None else None
         return -1 if index is None else index
 
+    @_locked
     def rects(self, page: int, start: int, length: int) -> list[tuple[float, float, float, float]]:
         """The text's rectangles as (left, top, right, bottom) in points, origin top-left."""
         text = self._textpage(page)
@@ -168,6 +220,7 @@ class ReportDocument:
         count = text.count_rects(start, length)
         return [(l, height - t, r, height - b) for l, b, r, t in (text.get_rect(i) for i in range(count))]
 
+    @_locked
     def find_on_page(self, page: int, term: str, case_sensitive: bool = False) -> list[Hit]:
         text = self._textpage(page)
         if not term or text is None:
@@ -180,9 +233,12 @@ class ReportDocument:
 
     # --- pixels ---
 
+    @_locked
     def render(self, page: int, scale: float) -> tuple[bytes, int, int, int]:
         """The page as RGBX bytes at ``scale`` pixels a point: (data, width, height, stride)."""
         try:
+            if self.closed:
+                raise pdfium.PdfiumError("closed")
             bitmap = self._page(page).render(scale=scale, rev_byteorder=True, prefer_bgrx=True,
                                              may_draw_forms=False)
         except pdfium.PdfiumError:  # a damaged page shows blank

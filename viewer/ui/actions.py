@@ -70,6 +70,9 @@ class Actions(QObject):
         self.appearance_system = make(self.tr("Follow &System"), checkable=True, group=self.appearance)
         self.appearance_light = make(self.tr("&Light"), checkable=True, group=self.appearance)
         self.appearance_dark = make(self.tr("&Dark"), checkable=True, group=self.appearance)
+        self.dark_pages = make(self.tr("Dar&k Report Pages"), "",
+                               self.tr("Show the report's pages light on dark (follows the window's appearance "
+                                       "until you choose)"), checkable=True)
         self.show_citation_panel = make(self.tr("&Citation Panel"), "F9",
                                         self.tr("Show or hide the citation panel"), checkable=True)
         self.next_pane = make(self.tr("Next &Pane"), ["F6", "Ctrl+Tab"])

@@ -1,61 +1,42 @@
-"""An inline find bar for a QTextEdit or QTextBrowser (the detail pane).
+"""The one inline find bar: for the detail pane's text, and for an attached report's pages.
 
-Every match is highlighted with an ``ExtraSelection``. The current one is also the editor's
-selection (so Copy takes it and a screen reader follows it) and is scrolled into view; it is drawn
-in the editor palette's Highlight / HighlightedText colours, which follow the light or dark theme.
-The other matches are a fixed pale yellow with their own black text, readable on either palette
-(as Qt Creator and Firefox do it).
-
-The bar only adds and removes its own extra selections (tagged with a format property), so other
-highlights set on the same editor survive a search.
+The bar holds what is the same everywhere: the field, Enter / Shift+Enter (F3 / Shift+F3 through the
+window's actions), Match case, "3 of 17", Escape to close. What it searches is a target
+(viewer.ui.find_targets): a QTextEdit is wrapped in a :class:`TextTarget`; a report's pages are
+viewer.ui.report_panel.ReportTarget; :meth:`FindBar.set_target` moves the bar from one to the other.
 """
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import (
-    QAction,
-    QColor,
-    QIcon,
-    QKeyEvent,
-    QKeySequence,
-    QPalette,
-    QTextCharFormat,
-    QTextCursor,
-    QTextDocument,
-    QTextFormat,
-)
+from PySide6.QtGui import QAction, QIcon, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QTextEdit, QToolButton, QWidget
 
-MATCH_BACKGROUND = QColor("#ffe970")  # pale yellow: every match but the current one
-MATCH_FOREGROUND = QColor("#000000")  # with black text, whatever the palette's text colour
+from viewer.ui.find_targets import FIND_PROPERTY, MATCH_BACKGROUND, MATCH_FOREGROUND, FindTarget, Match, TextTarget
+
+__all__ = ["FIND_PROPERTY", "MATCH_BACKGROUND", "MATCH_FOREGROUND", "FindBar", "FindTarget", "Match", "TextTarget"]
+
 MAX_MATCHES = 5000  # a bound on the work per keystroke; records are far smaller
-
-# Marks the extra selections that belong to the find bar.
-FIND_PROPERTY = int(QTextFormat.Property.UserProperty) + 0x46B
-
-
-def _is_ours(selection: QTextEdit.ExtraSelection) -> bool:
-    return bool(selection.format.property(FIND_PROPERTY))
 
 
 class FindBar(QWidget):
-    """Find in ``editor``: type, then Enter / Shift+Enter (or F3 / Shift+F3 through the window's actions)."""
+    """Find in a target (a QTextEdit is wrapped in a :class:`TextTarget`): type, then Enter /
+    Shift+Enter (or F3 / Shift+F3 through the window's actions)."""
 
     closed = Signal()
     match_count_changed = Signal(int, int)  # (current match, 1-based, or 0; number of matches)
     options_changed = Signal()
 
-    def __init__(self, editor: QTextEdit, parent: QWidget | None = None) -> None:
+    def __init__(self, target: QTextEdit | FindTarget, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.editor = editor
-        self._matches: list[QTextCursor] = []
+        self.target: FindTarget = TextTarget(target) if isinstance(target, QTextEdit) else target
+        self._matches: list[Match] = []
         self._current = -1
         self._stale = True  # the matches need a search before use
-        self._searched_text = ""  # the editor's text when the matches were found
-        self._current_start = 0  # where the current match starts
+        self._searched: object = None  # the target's content when the matches were found
+        self._current_start: Any = None  # where the current match starts
         # The editor's text changes in several steps (setHtml, then its layout): search once, after.
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
@@ -63,17 +44,11 @@ class FindBar(QWidget):
         self._refresh_timer.timeout.connect(self._refresh)
 
         self.setObjectName("findBar")
-        self.setAccessibleName(self.tr("Find in section"))
-        self.setAccessibleDescription(self.tr("Finds text in the section shown; Escape closes it"))
-
         label = QLabel(self.tr("&Find:"))
         self.line_edit = QLineEdit()
         self.line_edit.setObjectName("findText")
         self.line_edit.setClearButtonEnabled(True)
-        self.line_edit.setPlaceholderText(self.tr("Find in section"))
         self.line_edit.setAccessibleName(self.tr("Find text"))
-        self.line_edit.setAccessibleDescription(
-            self.tr("Text to find in the section; Enter finds the next match, Shift+Enter the previous"))
         self.line_edit.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.line_edit.setMinimumWidth(180)
         label.setBuddy(self.line_edit)
@@ -104,7 +79,7 @@ class FindBar(QWidget):
 
         self._lay_out(label)
         self._connect()
-
+        self._name_for_target()
         self._show_count()
         self.hide()
 
@@ -137,7 +112,15 @@ class FindBar(QWidget):
         self.case_box.toggled.connect(self._case_toggled)
         self.close_button.clicked.connect(self.dismiss)
         self.close_action.triggered.connect(self.dismiss)
-        self.editor.textChanged.connect(self._document_changed)
+        self.target.changed.connect(self._document_changed)
+
+    def _name_for_target(self) -> None:
+        where = self.tr("Find in report") if self.target.label == "report" else self.tr("Find in section")
+        self.setAccessibleName(where)
+        self.setAccessibleDescription(self.tr("Finds text in what is shown; Escape closes it"))
+        self.line_edit.setPlaceholderText(where)
+        self.line_edit.setAccessibleDescription(
+            self.tr("Text to find; Enter finds the next match, Shift+Enter the previous"))
 
     def _button(self, name: str, theme_icon: QIcon.ThemeIcon, fallback: str, text: str,
                 description: str) -> QToolButton:
@@ -155,6 +138,24 @@ class FindBar(QWidget):
         return button
 
     # --- public API ---
+
+    @property
+    def editor(self) -> QWidget:
+        return self.target.widget
+
+    def set_target(self, target: FindTarget) -> None:
+        """Finds in ``target`` from now on (the text and options stay; an open bar searches it)."""
+        if target is self.target:
+            return
+        self.target.changed.disconnect(self._document_changed)
+        self.target.clear()
+        self.target = target
+        target.changed.connect(self._document_changed)
+        self._name_for_target()
+        self._forget()
+        self._show_count()
+        if not self.isHidden():
+            self._search(anchor=target.selection()[0])
 
     def options(self) -> dict[str, bool]:
         """The find options to remember; ``set_options(**bar.options())`` restores them."""
@@ -174,13 +175,13 @@ class FindBar(QWidget):
         return self._current + 1
 
     def activate(self) -> None:
-        """Show the bar (Ctrl+F): take a one-line selection of the editor as the text, focus the field."""
-        selected = self.editor.textCursor().selectedText()
+        """Show the bar (Ctrl+F): take a one-line selection of the target as the text, focus the field."""
+        selected = self.target.selected_text()
         if selected and "\u2029" not in selected and len(selected) <= 200 and selected != self.text():
             self.line_edit.setText(selected)  # searches, from the selection
         self.show()
         if self._stale:
-            self._search(anchor=self.editor.textCursor().selectionStart())
+            self._search(anchor=self.target.selection()[0])
         self.line_edit.selectAll()
         self.line_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
@@ -191,11 +192,11 @@ class FindBar(QWidget):
         self._step(-1)
 
     def dismiss(self) -> None:
-        """Escape: hide the bar, clear its highlights, give the focus back to the editor."""
+        """Escape: hide the bar, clear its highlights, give the focus back to the target."""
         self.hide()
-        self._set_highlights([])
+        self.target.clear()
         self._forget()
-        self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.target.widget.setFocus(Qt.FocusReason.OtherFocusReason)
         self.closed.emit()
 
     # --- behaviour ---
@@ -218,13 +219,12 @@ class FindBar(QWidget):
                 return
             self.show()
         if self._stale:
-            cursor = self.editor.textCursor()
-            selected = (cursor.selectionStart(), cursor.selectionEnd())
+            selected = self.target.selection()
             self._search(anchor=selected[0], select=False)
             if not self._matches:
                 return
             match = self._matches[self._current]
-            if (match.selectionStart(), match.selectionEnd()) != selected and direction > 0:
+            if (match.start, match.end) != selected and direction > 0:
                 self._show_current()  # the first step goes to the match at or after the cursor
                 return
         if not self._matches:
@@ -238,9 +238,9 @@ class FindBar(QWidget):
             return
         # Incremental: stay at the current match while it still matches, else move on from it.
         if 0 <= self._current < len(self._matches):
-            anchor = self._matches[self._current].selectionStart()
+            anchor = self._matches[self._current].start
         else:
-            anchor = self.editor.textCursor().selectionStart()
+            anchor = self.target.selection()[0]
         self._search(anchor)
 
     def _case_toggled(self, _checked: bool) -> None:
@@ -255,11 +255,11 @@ class FindBar(QWidget):
             self._refresh_timer.start()
 
     def _refresh(self) -> None:
-        """Search again: a new section from the top; the same text (re-rendered) from the current match."""
+        """Search again: new content from the top; the same (re-rendered) from the current match."""
         if self.isHidden():
             return
-        same = self.editor.toPlainText() == self._searched_text
-        self._search(anchor=self._current_start if same else 0)
+        same = self.target.content() == self._searched
+        self._search(anchor=self._current_start if same else None)
 
     def _forget(self) -> None:
         """Drop the matches (searched again when the bar is next used)."""
@@ -267,65 +267,28 @@ class FindBar(QWidget):
         self._matches = []
         self._current = -1
 
-    def _search(self, anchor: int, select: bool = True) -> None:
+    def _search(self, anchor: Any, select: bool = True) -> None:
+        """Every match; the first at or after ``anchor`` (None: the first) is current."""
         self._refresh_timer.stop()
         self._stale = False
-        self._matches = []
         self._current = -1
-        self._searched_text = self.editor.toPlainText()
+        self._searched = self.target.content()
         needle = self.text()
-        if needle:
-            flags = QTextDocument.FindFlag(0)
-            if self.case_box.isChecked():
-                flags |= QTextDocument.FindFlag.FindCaseSensitively
-            document = self.editor.document()
-            cursor = QTextCursor(document)
-            while len(self._matches) < MAX_MATCHES:
-                cursor = document.find(needle, cursor, flags)
-                if cursor.isNull():
-                    break
-                self._matches.append(cursor)
+        self._matches = self.target.find(needle, self.case_box.isChecked(), MAX_MATCHES) if needle else []
         if self._matches:
-            self._current = next((i for i, m in enumerate(self._matches) if m.selectionStart() >= anchor), 0)
+            self._current = 0 if anchor is None else \
+                next((i for i, m in enumerate(self._matches) if m.start >= anchor), 0)
             if select:
                 self._show_current()
         else:
-            cursor = self.editor.textCursor()
-            if cursor.hasSelection():  # leave no stale match selected
-                cursor.setPosition(cursor.selectionStart())
-                self.editor.setTextCursor(cursor)
-            self._set_highlights([])
+            self.target.clear(collapse=True)
             self._show_count()
 
     def _show_current(self) -> None:
         match = self._matches[self._current]
-        self._current_start = match.selectionStart()
-        self.editor.setTextCursor(match)
-        self.editor.ensureCursorVisible()
-        selections = []
-        for i, cursor in enumerate(self._matches):
-            selection = QTextEdit.ExtraSelection()
-            selection.cursor = cursor
-            selection.format = self._format(current=i == self._current)
-            selections.append(selection)
-        self._set_highlights(selections)
+        self._current_start = match.start
+        self.target.show(self._matches, self._current)
         self._show_count()
-
-    def _format(self, current: bool) -> QTextCharFormat:
-        fmt = QTextCharFormat()
-        if current:  # as the selection over it: marked the same while the editor's cursor is elsewhere
-            palette = self.editor.palette()
-            fmt.setBackground(palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.Highlight))
-            fmt.setForeground(palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.HighlightedText))
-        else:
-            fmt.setBackground(MATCH_BACKGROUND)
-            fmt.setForeground(MATCH_FOREGROUND)
-        fmt.setProperty(FIND_PROPERTY, True)
-        return fmt
-
-    def _set_highlights(self, ours: list[QTextEdit.ExtraSelection]) -> None:
-        others = [s for s in self.editor.extraSelections() if not _is_ours(s)]
-        self.editor.setExtraSelections(others + ours)
 
     def _show_count(self) -> None:
         total = len(self._matches)

@@ -120,7 +120,7 @@ class MainWindow(QMainWindow):
             self.tr("&Edit"): [a.undo, a.redo, None, a.copy, a.paste_records, a.copy_citation, a.copy_in_text, a.copy_quotation,
                                None, a.find, a.find_next, a.find_previous, a.filter, a.search_library, None,
                                a.remove],
-            self.tr("&View"): [a.zoom_in, a.zoom_out, a.zoom_reset, None, "appearance", None,
+            self.tr("&View"): [a.zoom_in, a.zoom_out, a.zoom_reset, None, "appearance", a.dark_pages, None,
                                a.show_citation_panel, None, a.next_pane, a.previous_pane, None, a.reset_layout],
             self.tr("&Record"): [a.attach_report, a.detach_report, None, a.damaged_records],
             self.tr("&Go"): [a.back, a.forward],
@@ -160,7 +160,7 @@ class MainWindow(QMainWindow):
             (a.print, lambda: out.print_record(whole=False)), (a.print_whole, lambda: out.print_record(whole=True)),
             (a.open_source, self.open_source), (a.quit, self.close),
             (a.undo, self.undo_stack.undo), (a.redo, self.undo_stack.redo), (a.remove, lib.remove_selected),
-            (a.copy, self.pane.copy), (a.copy_citation, lambda: cite.copy_citation(in_text=False)),
+            (a.copy, self.reports.copy), (a.copy_citation, lambda: cite.copy_citation(in_text=False)),
             (a.copy_in_text, lambda: cite.copy_citation(in_text=True)), (a.copy_quotation, self.reports.copy_quotation),
             (a.find, lambda: self.reports.finder().activate()), (a.find_next, lambda: self.reports.finder().find_next()),
             (a.find_previous, lambda: self.reports.finder().find_previous()), (a.filter, self.outline.focus_filter),
@@ -303,8 +303,8 @@ class MainWindow(QMainWindow):
     def update_actions(self) -> None:
         a = self.menu_actions
         has_selection = self.pane.textCursor().hasSelection()
-        a.copy.setEnabled(has_selection)
-        a.copy_quotation.setEnabled(has_selection or bool(self.reports.selected_passage()[0]))
+        a.copy.setEnabled(has_selection or self.reports.has_selection())
+        a.copy_quotation.setEnabled(has_selection or self.reports.has_selection())
         a.attach_report.setEnabled(self.reports.folder is not None)
         a.detach_report.setEnabled(self.reports.has_report())
         a.open_source.setEnabled(bool(self.record.provenance and self.record.provenance.url))
@@ -395,5 +395,5 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(problem)
         self.citations.shutdown()
         self.library_control.shutdown()
-        self.reports.close_document()
+        self.reports.shutdown()
         super().closeEvent(event)

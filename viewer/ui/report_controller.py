@@ -3,21 +3,33 @@ of the outline, the page shown for a node (and the node for the page shown), fin
 passage with its page.
 
 The PDF engine (viewer.services.report_engine) is imported only when a record with a report is
-opened or a PDF is attached: never at start-up for a record without one.
+opened or a PDF is attached: never at start-up for a record without one. Copy and Copy Quotation
+never wait on PDFium or citeproc-js in the window's thread: the selection's text comes from the report
+worker (viewer.services.report_worker), the citation with its page locator from the citation service,
+and the copy is made when both are in (the status bar says so meanwhile).
+
+Dark pages (View > Dark Report Pages) follow the window's palette until the user chooses; the choice
+is remembered.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
-from typing import Any, TYPE_CHECKING
+from typing import Any, Callable, TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QGuiApplication, QUndoCommand, QUndoStack
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QPalette, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from viewer import APP_NAME
+from viewer.citeproc import citation
 from viewer.core import reports
+from viewer.core.quotation import quotation
 from viewer.core.record import Section
+from viewer.services.report_worker import ReportWorker
+from viewer.ui import settings as keys
 
 if TYPE_CHECKING:
     from viewer.ui.main_window import MainWindow
@@ -46,6 +58,19 @@ class _Detach(QUndoCommand):
             self.control.reload()
 
 
+@dataclass
+class _Quote:
+    """A quotation being made: its text and its citation arrive from two workers."""
+
+    record_id: str
+    style: str
+    locale: str | None
+    cite: dict[str, str]
+    pages: tuple[int, int]  # 1-based
+    text: str | None = None
+    entry: dict[str, Any] | None = field(default=None, repr=False)
+
+
 class ReportController(QObject):
     def __init__(self, window: MainWindow, undo_stack: QUndoStack) -> None:
         super().__init__(window)
@@ -56,8 +81,19 @@ class ReportController(QObject):
         self._pages: dict[str, int] = {}  # node id -> page
         self._order: list[tuple[int, str]] = []  # (page, node id) in reading order
         self._following = False
+        self._text_target = window.find_bar.target  # the section's text; the report's is the panel's
+        self.worker = ReportWorker(self)
+        self._reading: dict[int, Callable[[str], None]] = {}  # worker token -> what to do with the text
+        self._quote: _Quote | None = None
+        self._dark_choice = window.settings.get(keys.DARK_PAGES)
         self.view.page_changed.connect(self._page_shown)
         self.view.selection_changed.connect(window.update_actions)
+        self.view.palette_changed.connect(self._apply_dark)
+        self.worker.text_ready.connect(self._text_ready)
+        window.citations.ready.connect(self._citation_ready)
+        window.citations.failed.connect(self._citation_failed)
+        window.menu_actions.dark_pages.triggered.connect(self.set_dark_pages)
+        self._apply_dark()
 
     @property
     def folder(self) -> Path | None:
@@ -70,10 +106,19 @@ class ReportController(QObject):
     # --- loading ---
 
     def close_document(self) -> None:
+        if self._reading or self._quote is not None:
+            self._status("")  # "Reading…" / "Preparing…" would never end
+        self._reading.clear()  # an answer about the closed document is dropped
+        self._quote = None
         self.view.set_document(None)
         if self.doc is not None:
             self.doc.close()
             self.doc = None
+
+    def shutdown(self) -> None:
+        """The window closes: the document, then the worker's thread."""
+        self.close_document()
+        self.worker.shutdown()
 
     def reload(self) -> None:
         """Opens the current record's report (if any) and puts its branch beside the outline."""
@@ -115,21 +160,35 @@ class ReportController(QObject):
     def show_text_pane(self) -> None:
         w = self.window
         if w.detail_stack.currentWidget() is not w.pane:
-            self.panel.find_bar.hide()
+            w.find_bar.set_target(self._text_target)
             w.detail_stack.setCurrentWidget(w.pane)
 
     def show_report_pane(self) -> None:
         w = self.window
         if w.detail_stack.currentWidget() is not self.panel:
-            w.find_bar.hide()
             w.detail_stack.setCurrentWidget(self.panel)
+            w.find_bar.set_target(self.panel.find_target)
 
     def report_pane_shown(self) -> bool:
         return self.window.detail_stack.currentWidget() is self.panel
 
     def finder(self):
-        """Ctrl+F and F3 find in what the detail area shows."""
-        return self.panel.find_bar if self.report_pane_shown() else self.window.find_bar
+        """Ctrl+F and F3 find in what the detail area shows (the one bar, aimed at it)."""
+        return self.window.find_bar
+
+    # --- dark pages ---
+
+    def set_dark_pages(self, dark: bool) -> None:
+        """View > Dark Report Pages: the user's choice, remembered."""
+        self._dark_choice = "on" if dark else "off"
+        self.window.settings.set(keys.DARK_PAGES, self._dark_choice)
+        self._apply_dark()
+
+    def _apply_dark(self) -> None:
+        window_dark = self.view.palette().color(QPalette.ColorRole.Base).lightness() < 128
+        dark = self._dark_choice == "on" or (self._dark_choice == "auto" and window_dark)
+        self.view.set_dark(dark)
+        self.window.menu_actions.dark_pages.setChecked(dark)
 
     # --- the page for a node, the node for a page ---
 
@@ -188,34 +247,86 @@ class ReportController(QObject):
     def _warn(self, message: str) -> None:
         QMessageBox.warning(self.window, APP_NAME, message)
 
-    # --- quoting ---
+    # --- copying: the text from the worker, the citation from the citation service ---
 
-    def selected_passage(self) -> tuple[str, int]:
-        """The text selected on a page and that page (1-based), or ("", 0)."""
-        text = self.view.selected_text() if self.report_pane_shown() else ""
-        return (text, self.view.selection_page() + 1) if text.strip() else ("", 0)
+    def has_selection(self) -> bool:
+        return self.report_pane_shown() and self.view.has_selection()
+
+    def _read_selection(self, then: Callable[[str], None]) -> bool:
+        chosen = self.view.selection_range()
+        if chosen is None or self.doc is None:
+            return False
+        self._reading[self.worker.request_text(self.doc, *chosen)] = then
+        return True
+
+    def _text_ready(self, token: int, text: str) -> None:
+        then = self._reading.pop(token, None)
+        if then is not None:
+            then(text)
+
+    def _status(self, message: str, msecs: int = 5000) -> None:
+        self.window.statusBar().showMessage(message, msecs)
+
+    def copy(self) -> None:
+        """Ctrl+C: the selected text of the pages (read by the worker), or the section's."""
+        if not self.report_pane_shown():
+            self.window.pane.copy()
+        elif self._read_selection(self._copy_text):
+            self._status(self.tr("Reading the selected text…"), 0)
+
+    def _copy_text(self, text: str) -> None:
+        if not text:
+            self._status(self.tr("The selection holds no text: nothing was copied."))
+        else:
+            self.window.citing.put_on_clipboard(f"<p>{escape(text)}</p>", text, self.tr("Copied the selected text."))
 
     def copy_quotation(self) -> None:
-        """Ctrl+Alt+C: on a report page, the passage, its in-text citation with the page and the entry
-        (rendered by the engine: stored citations carry no page); on a section, as before."""
-        from viewer.citeproc import citation
-        from viewer.core.quotation import quotation
+        """Ctrl+Alt+C: on report pages, the passage, its in-text citation with the page (or pages)
+        and the entry; on a section, as before."""
         if not self.report_pane_shown():
             self.window.citing.copy_quotation()
             return
-        passage, page = self.selected_passage()
-        if not passage:
+        chosen = self.view.selection_range()
+        if chosen is None or self.doc is None:
             return
-        style = self.window.citing.style()
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            in_text = citation.render(self.window.record, style, in_text=True, locator=str(page))
-            entry = citation.render(self.window.record, style)
-        except citation.CitationError as exc:
-            self._warn(self.tr("The citation could not be made:\n{0}").format(exc))
+        pages = (chosen[0][0] + 1, chosen[1][0] + 1)
+        cite = {"locator": reports.page_locator(*pages), "label": "page"}
+        record, citing = self.window.record, self.window.citing
+        quote = self._quote = _Quote(record.id, citing.style(), citing.locale(), cite, pages)
+        self._status(self.tr("Preparing the quotation ({0})…").format(citing.style_name(quote.style)), 0)
+        self._read_selection(lambda text: self._quote_text(quote, text))
+        quote.entry = self.window.citations.lookup(record, quote.style, quote.locale, cite)
+        if quote.entry is None:
+            self.window.citations.request(record, quote.style, quote.locale, cite)
+
+    def _quote_text(self, quote: _Quote, text: str) -> None:
+        quote.text = text
+        self._finish_quote(quote)
+
+    def _citation_ready(self, record_id: str, style: str) -> None:
+        quote = self._quote
+        if quote is None or quote.entry is not None or (record_id, style) != (quote.record_id, quote.style):
             return
-        finally:
-            QGuiApplication.restoreOverrideCursor()
-        html, text = quotation(passage, in_text, entry)
-        self.window.citing.put_on_clipboard(html, text, self.tr("Copied the quotation from page {0} ({1}).")
-                                            .format(page, citation.style(style).name))
+        if record_id == self.window.record.id:
+            quote.entry = self.window.citations.lookup(self.window.record, style, quote.locale, quote.cite)
+            self._finish_quote(quote)
+
+    def _citation_failed(self, record_id: str, style: str, message: str) -> None:
+        quote = self._quote
+        if quote is not None and quote.entry is None and (record_id, style) == (quote.record_id, quote.style):
+            self._quote = None
+            self._status("")
+            self._warn(self.tr("The citation could not be made:\n{0}").format(message))
+
+    def _finish_quote(self, quote: _Quote) -> None:
+        if quote is not self._quote or quote.text is None or quote.entry is None:
+            return  # still waiting for the other part, or overtaken by a newer copy
+        self._quote = None
+        if not quote.text:
+            self._status(self.tr("The selection holds no text: nothing was copied."))
+            return
+        html, text = quotation(quote.text, citation.from_entry(quote.entry, True), citation.from_entry(quote.entry))
+        first, last = quote.pages
+        where = self.tr("page {0}").format(first) if first == last else self.tr("pages {0}–{1}").format(first, last)
+        self.window.citing.put_on_clipboard(html, text, self.tr("Copied the quotation from {0} ({1}).")
+                                            .format(where, self.window.citing.style_name(quote.style)))

@@ -1,8 +1,10 @@
 """The pages of an attached report, one under the other: rendered sharp at the zoom level and the
-screen's pixel ratio, find hits and the selection drawn over them, text selected with the mouse.
+screen's pixel ratio (in dark page colours on request: :mod:`viewer.ui.report_colours`), find hits
+and the selection drawn over them, text selected with the mouse, from one page into the next.
 
 The widget asks a :class:`viewer.services.report_engine.ReportDocument` (duck-typed: page_count,
-page_size, render, char_at, rects, text_between) for everything; it never imports the engine itself.
+page_size, render, char_at, char_count, rects, text_range) for everything; it never imports the engine
+itself. The text of a selection is not read here: the controller asks the report worker for it.
 """
 
 from __future__ import annotations
@@ -10,19 +12,26 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPalette
 from PySide6.QtWidgets import QAbstractScrollArea, QWidget
+
+from viewer.ui.report_colours import dark_page
 
 GAP = 12  # pixels between pages
 POINT = 96 / 72  # logical pixels a PDF point at 100 %
 CACHED_PAGES = 12
 MATCH = QColor(255, 214, 0, 110)
+SELECTED_TEXT_MAX = 200  # characters a selection may have to become the find bar's text
+
+Position = tuple[int, int]  # (page, character index), 0-based
 
 
 class PageView(QAbstractScrollArea):
     page_changed = Signal(int)  # the page at the top of the view (0-based)
     selection_changed = Signal()
+    document_changed = Signal()
+    palette_changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -39,7 +48,9 @@ class PageView(QAbstractScrollArea):
         self._page = -1
         self._hits: list = []  # engine Hits
         self._current_hit = -1
-        self._selection: tuple[int, int, int] | None = None  # page, anchor char, end char
+        self._anchor: Position | None = None  # where the mouse went down on text
+        self._selection: tuple[Position, Position] | None = None  # anchor and end, both characters included
+        self._dark = False
         self.verticalScrollBar().valueChanged.connect(self._scrolled)
 
     # --- document and geometry ---
@@ -47,12 +58,13 @@ class PageView(QAbstractScrollArea):
     def set_document(self, doc) -> None:
         self._doc = doc
         self._cache.clear()
-        self._hits, self._current_hit, self._selection = [], -1, None
+        self._hits, self._current_hit, self._selection, self._anchor = [], -1, None, None
         self._sizes = [doc.page_size(p) for p in range(doc.page_count)] if doc is not None else []
         self._page = -1
         self._layout()
         self.verticalScrollBar().setValue(0)
         self._scrolled()
+        self.document_changed.emit()
 
     @property
     def document(self):
@@ -68,6 +80,17 @@ class PageView(QAbstractScrollArea):
         self._cache.clear()
         self._layout()
         self.go_to_page(page)
+
+    @property
+    def dark(self) -> bool:
+        return self._dark
+
+    def set_dark(self, dark: bool) -> None:
+        """Pages in dark colours (lightness turned over, hues kept) or as printed."""
+        if dark != self._dark:
+            self._dark = dark
+            self._cache.clear()
+            self.viewport().update()
 
     def _scale(self) -> float:
         return POINT * self._zoom / 100
@@ -87,6 +110,11 @@ class PageView(QAbstractScrollArea):
         hbar.setRange(0, max(int(width) - self.viewport().width(), 0))
         hbar.setPageStep(self.viewport().width())
         self.viewport().update()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self.palette_changed.emit()
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
@@ -125,6 +153,8 @@ class PageView(QAbstractScrollArea):
         if image is None:
             data, w, h, stride = self._doc.render(page, key[1])
             image = QImage(data, w, h, stride, QImage.Format.Format_RGBX8888).copy()
+            if self._dark:
+                image = dark_page(image)
             image.setDevicePixelRatio(ratio)  # drawn at logical size, sharp on high-DPI screens
             self._cache[key] = image
             while len(self._cache) > CACHED_PAGES:
@@ -154,12 +184,19 @@ class PageView(QAbstractScrollArea):
                 colour = QColor(highlight) if i == self._current_hit else MATCH
                 colour.setAlpha(120)
                 self._fill(painter, rect, scale, self._doc.rects(page, hit.start, hit.length), colour)
-        if self._selection and self._selection[0] == page:
-            _, a, b = self._selection
-            lo, hi = sorted((a, b))
+        span = self._span_on(page)
+        if span is not None:
             colour = QColor(highlight)
             colour.setAlpha(90)
-            self._fill(painter, rect, scale, self._doc.rects(page, lo, hi - lo + 1), colour)
+            self._fill(painter, rect, scale, self._doc.rects(page, span[0], span[1] - span[0] + 1), colour)
+
+    def _span_on(self, page: int) -> tuple[int, int] | None:
+        """The selected characters of a page (first, last), or None."""
+        chosen = self.selection_range()
+        if chosen is None or not chosen[0][0] <= page <= chosen[1][0]:
+            return None
+        (first, lo), (last, hi) = chosen
+        return (lo if page == first else 0, hi if page == last else self._doc.char_count(page) - 1)
 
     @staticmethod
     def _fill(painter: QPainter, rect: QRectF, scale: float, boxes, colour: QColor) -> None:
@@ -196,32 +233,52 @@ class PageView(QAbstractScrollArea):
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
         if self._doc is not None and event.button() == Qt.MouseButton.LeftButton:
             page, index = self._char_at(event.position())
-            self._selection = (page, index, index) if index >= 0 else None
+            self._anchor = (page, index) if index >= 0 else None
+            self._selection = None  # a click clears it; a drag makes one
             self.selection_changed.emit()
             self.viewport().update()
         super().mousePressEvent(event)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
-        if self._selection and event.buttons() & Qt.MouseButton.LeftButton:
+        if self._anchor is not None and event.buttons() & Qt.MouseButton.LeftButton:
+            self._scroll_towards(event.position().y())
             page, index = self._char_at(event.position())
-            if page == self._selection[0] and index >= 0:  # a passage is quoted from one page
-                self._selection = (page, self._selection[1], index)
+            if index >= 0 and (self._anchor, (page, index)) != self._selection:  # off the text: as it was
+                self._selection = (self._anchor, (page, index))
                 self.selection_changed.emit()
                 self.viewport().update()
         super().mouseMoveEvent(event)
 
+    def _scroll_towards(self, y: float) -> None:
+        """Dragging above or below the view scrolls it, so a selection can run on to the next page."""
+        bar, height = self.verticalScrollBar(), self.viewport().height()
+        if y < 0 or y > height:
+            bar.setValue(bar.value() + int(y if y < 0 else y - height))
+
     def select(self, page: int, start: int, end: int) -> None:
         """Selects characters start..end (inclusive) of a page, as a drag would."""
-        self._selection = (page, start, end)
+        self.select_range((page, start), (page, end))
+
+    def select_range(self, start: Position, end: Position) -> None:
+        """Selects from ``start`` to ``end`` ((page, character), both included), over pages."""
+        self._anchor, self._selection = start, (start, end)
         self.selection_changed.emit()
         self.viewport().update()
 
-    def selection_page(self) -> int:
-        return self._selection[0] if self._selection else -1
+    def has_selection(self) -> bool:
+        return self._selection is not None and self._doc is not None
+
+    def selection_range(self) -> tuple[Position, Position] | None:
+        """The selection's first and last characters, in reading order; None without one."""
+        if not self.has_selection():
+            return None
+        first, last = sorted(self._selection or ())
+        return first, last
 
     def selected_text(self) -> str:
-        if not self._selection or self._doc is None:
+        """A short selection on one page, read here (for the find bar); "" otherwise: Copy and Copy
+        Quotation read the text through the report worker."""
+        chosen = self.selection_range()
+        if chosen is None or chosen[0][0] != chosen[1][0] or chosen[1][1] - chosen[0][1] >= SELECTED_TEXT_MAX:
             return ""
-        page, a, b = self._selection
-        lo, hi = sorted((a, b))
-        return " ".join(self._doc.text_between(page, lo, hi + 1).split())
+        return self._doc.text_range(*chosen)

@@ -24,6 +24,7 @@ LAST_SECTION = "reading/last_section"
 LAST_RECORD = "reading/last_record"
 ZOOM = "reading/zoom_percent"
 APPEARANCE = "reading/appearance"
+DARK_PAGES = "reading/dark_report_pages"  # "auto": as the window's palette; "on" / "off": the user's choice
 FIND_CASE_SENSITIVE = "find/case_sensitive"
 CITATION_STYLE = "citation/style"
 LIBRARY_ORDER = "library/order"  # a column of the library list, "-" first when descending; "" none
@@ -53,6 +54,7 @@ _KEYS = {k.name: k for k in (
     _Key(LAST_RECORD, str, ""),
     _Key(ZOOM, int, 100, valid=lambda v: isinstance(v, int) and 10 <= v <= 1000),  # percent; the pane clamps to its steps
     _Key(APPEARANCE, str, "system", ("system", "light", "dark")),
+    _Key(DARK_PAGES, str, "auto", ("auto", "on", "off")),
     _Key(FIND_CASE_SENSITIVE, bool, False),
     # A style id, never a path: "../../etc/passwd" must not reach the style files.
     _Key(CITATION_STYLE, str, "apa", valid=lambda v: isinstance(v, str)
