@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import zlib
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Literal, Mapping
 
@@ -62,7 +63,8 @@ def record_of(item: Record | ImportedRecord) -> Record:
     return item.record if isinstance(item, ImportedRecord) else item
 
 
-def row_for(record: Record, text: str, protected: bool = False) -> dict[str, Any]:
+def row_for(record: Record, data: Mapping[str, Any], protected: bool = False) -> dict[str, Any]:
+    """The columns of a record's row; ``data`` is its JSON object (record_to_data)."""
     creator = creator_text(record.authors, [a.name for a in record.corporate_authors])
     return {
         "creator": creator,
@@ -76,13 +78,162 @@ def row_for(record: Record, text: str, protected: bool = False) -> dict[str, Any
         "issued_year": record.issued_year,
         "protected": 1 if protected else 0,
         "added_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "json": text,
+        "json": pack(data),
+        # the search index's text (index.insert_rows), kept for the batch only
+        "abstract": record.abstract,
+        "annotation": record.annotation,
+        "others": others_text(data),
     }
-
-
 
 
 def dumps(data: Mapping[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
+
+
+# --- the stored record (schema 5) -------------------------------------------------------
+#
+# ``records.json`` holds a record as a BLOB: zlib-compressed UTF-8 text made of a header line
+# "<abstract length> <annotation length>\n" (characters; -1: not a text, left in the JSON), the
+# abstract, the annotation, then the rest of the record's JSON object without those two fields.
+# Search results and the search index read the two texts without parsing any JSON; the record
+# file is their JSON put back together. zlib's checksum finds a damaged blob. A TEXT value is
+# the record's JSON as written before schema 5 (or by hand): read as it is.
+
+PACK_LEVEL = 6
+_TEXTS = ("abstract", "annotation")
+# How to select a stored record for :func:`stored`: a damaged TEXT value may not even be UTF-8,
+# which the sqlite3 module would refuse to read at all.
+STORED = "typeof(json), CAST(json AS BLOB)"
+
+
+def stored(kind: str, raw: bytes | None) -> bytes | str | None:
+    """The stored record selected as STORED: bytes for a blob, text for JSON text (ValueError
+    when that text is not UTF-8)."""
+    if kind != "text" or raw is None:
+        return raw
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"not UTF-8 text (byte {exc.start})") from None
+
+
+def pack(data: Mapping[str, Any]) -> bytes:
+    """A record's JSON object as stored."""
+    rest = dict(data)
+    texts = []
+    for key in _TEXTS:
+        value = rest.get(key)
+        if isinstance(value, str):
+            del rest[key]
+            texts.append(value)
+        else:
+            texts.append(None)
+    head = " ".join("-1" if t is None else str(len(t)) for t in texts)
+    payload = head + "\n" + "".join(t or "" for t in texts) + dumps(rest)
+    return zlib.compress(payload.encode("utf-8"), PACK_LEVEL)
+
+
+def _unpacked(value: bytes) -> tuple[list[str | None], str]:
+    """The texts (None: left in the JSON) and the rest of the JSON of a stored blob; ValueError
+    when it is damaged."""
+    try:
+        payload = zlib.decompress(value).decode("utf-8")
+    except (zlib.error, UnicodeDecodeError) as exc:
+        raise ValueError(f"stored data damaged ({exc})") from None
+    head, sep, body = payload.partition("\n")
+    try:
+        sizes = [int(n) for n in head.split(" ")]
+    except ValueError:
+        sizes = []
+    if not sep or len(sizes) != len(_TEXTS) or any(n < -1 for n in sizes):
+        raise ValueError("stored data damaged (no header)")
+    texts: list[str | None] = []
+    at = 0
+    for n in sizes:
+        texts.append(None if n < 0 else body[at:at + n])
+        at += max(n, 0)
+    return texts, body[at:]
+
+
+def record_json(value: bytes | str | None) -> str:
+    """The stored record as record-file JSON text (ValueError when the blob is damaged)."""
+    if value is None:
+        raise ValueError("no stored data")
+    if isinstance(value, str):
+        return value
+    texts, rest = _unpacked(value)
+    rest = rest.rstrip()
+    added = "".join(f',"{k}":{json.dumps(t, ensure_ascii=False)}' for k, t in zip(_TEXTS, texts) if t is not None)
+    if not added or not rest.endswith("}"):
+        return rest
+    if rest[:-1].rstrip().endswith("{"):  # an empty object
+        added = added[1:]
+    return rest[:-1] + added + "}"
+
+
+def record_texts(value: bytes | str | None) -> tuple[str, str]:
+    """(abstract, annotation) of a stored record for search; empty when damaged or not text."""
+    try:
+        if isinstance(value, bytes):
+            texts, _ = _unpacked(value)
+        elif isinstance(value, str):
+            data = json.loads(value)
+            texts = [data.get(k) for k in _TEXTS] if isinstance(data, dict) else []
+        else:
+            return "", ""
+    except ValueError:
+        return "", ""
+    found = [t if isinstance(t, str) else "" for t in texts]
+    return (found[0], found[1]) if len(found) == 2 else ("", "")
+
+
+def is_damaged(value: bytes | str | None) -> bool:
+    """Whether a stored record cannot be read as JSON (a blob: its checksum or header fails)."""
+    try:
+        if isinstance(value, bytes):
+            _unpacked(value)
+        else:
+            json.loads(value or "")
+    except (ValueError, RecursionError):
+        return True
+    return False
+
+
+def others_text(data: Mapping[str, Any]) -> str:
+    """Names searched beside the authors: corporate authors, sponsoring agencies, the journal."""
+    names: list[str] = []
+    for key in ("corporate_authors", "sponsoring_agencies"):
+        for agency in data.get(key) or ():
+            if isinstance(agency, dict) and isinstance(agency.get("name"), str):
+                names.append(agency["name"])
+    journal = data.get("journal")
+    if isinstance(journal, dict) and isinstance(journal.get("title"), str):
+        names.append(journal["title"])
+    extra = data.get("csl_extra")
+    container = extra.get("container-title") if isinstance(extra, dict) else None
+    if isinstance(container, str) and container not in names:
+        names.append(container)
+    return "; ".join(n for n in names if n)
+
+
+def register_functions(conn: sqlite3.Connection) -> None:
+    """The SQL functions the ``record_text`` view and the damage check use (every connection)."""
+    last: list[Any] = [None, ("", "")]
+
+    def texts(value: bytes | None) -> tuple[str, str]:
+        if value != last[0]:  # the view asks twice per row: abstract, then annotation
+            last[0], last[1] = value, record_texts(value)
+        return last[1]
+
+    conn.create_function("ncjrs_text", 2, lambda value, i: texts(value)[i], deterministic=True)
+    conn.create_function("ncjrs_damaged", 1, is_damaged, deterministic=True)
+
+
+# SQL over ``records``: whether a row's record cannot be read, and its abstract and annotation.
+# A blob is read by the functions above; JSON text (older rows, rows written by hand) as the
+# version 4 view read it, in SQL: the sqlite3 module cannot pass on text that is not UTF-8.
+DAMAGED_SQL = "CASE typeof(json) WHEN 'blob' THEN ncjrs_damaged(json) ELSE NOT json_valid(json) END"
+TEXT_SQL = ("CASE WHEN typeof(json) = 'blob' THEN ncjrs_text(json, {i}) "
+            "WHEN json_valid(json) THEN coalesce(json_extract(json, '$.{name}'), '') ELSE '' END")

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from viewer.core.importers.common import ImportedRecord, ImportReport, ImportStream  # not the package: it loads every reader
-from viewer.core.library import health, index, listing, schema, sessions
+from viewer.core.library import health, index, listing, rows, schema, sessions
 from viewer.core.library.adding import AddResult, Cancel, ImportOutcome, Progress, Refused, add_items, refused_on_bad, stored
 from viewer.core.library.bundled import seed_bundled
 from viewer.core.library.errors import (
@@ -39,6 +39,7 @@ class Library:
         self.path = path
         self._data_version: int | None = None
         self._ranker = Ranker(conn)
+        rows.register_functions(conn)
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -108,6 +109,7 @@ class Library:
     def _migrate(self) -> None:
         """Apply MIGRATIONS one version at a time, each in its own transaction."""
         # A plain read first: opening an up-to-date library must not wait for another writer.
+        before = self._conn.execute("PRAGMA user_version").fetchone()[0]
         while self._conn.execute("PRAGMA user_version").fetchone()[0] < schema.SCHEMA_VERSION:
             with self._write():  # re-read under the write lock: another process may have migrated
                 version = self._conn.execute("PRAGMA user_version").fetchone()[0]
@@ -117,6 +119,8 @@ class Library:
                     break
                 schema.MIGRATIONS[version + 1](self._conn)
                 self._conn.execute(f"PRAGMA user_version = {version + 1:d}")
+        if 0 < before < schema.COMPACT_VERSION <= schema.SCHEMA_VERSION:
+            schema.give_back_space(self._conn)
 
     def _check_schema(self) -> None:
         present = {name for (name,) in self._conn.execute("SELECT name FROM sqlite_schema")}
@@ -185,12 +189,13 @@ class Library:
 
     def _load(self, record_id: str) -> tuple[Record, Mapping[str, Any]]:
         with self._reading():
-            row = self._conn.execute("SELECT json FROM records WHERE id = ? AND removed = 0", (record_id,)).fetchone()
+            row = self._conn.execute(f"SELECT {rows.STORED} FROM records WHERE id = ? AND removed = 0",
+                                     (record_id,)).fetchone()
         if row is None:
             raise KeyError(record_id)
         source = f"{self.path or 'library'} (record {record_id})"
         try:
-            record = record_from_json(row[0], source)
+            record = record_from_json(rows.record_json(rows.stored(*row)), source)
             citation = record.csl_extra
         except (RecordError, ValueError, AttributeError) as exc:
             raise DamagedRecordError(self.path, f"record {record_id} cannot be read ({exc})") from None
