@@ -183,10 +183,13 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_to_1,
                                                                5: _migrate_to_compact}
 
 
-def give_back_space(conn: sqlite3.Connection) -> None:
-    """After the migration to COMPACT_VERSION (committed): VACUUM, which rewrites the file without
-    the pages the old rows held. Atomic like any transaction; when it cannot run now (another copy
-    is reading, the disk lacks room for the copy it makes) the library works as it is, larger."""
+def give_back_space(conn: sqlite3.Connection, migrated_from: int) -> None:
+    """After the migration to COMPACT_VERSION of a library that held records (committed): VACUUM,
+    which rewrites the file without the pages the old rows held. Atomic like any transaction; when
+    it cannot run now (another copy is reading, the disk lacks room for the copy it makes) the
+    library works as it is, larger."""
+    if not 0 < migrated_from < COMPACT_VERSION <= SCHEMA_VERSION:
+        return
     try:
         conn.execute("VACUUM")
     except sqlite3.Error:

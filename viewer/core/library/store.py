@@ -22,9 +22,9 @@ from viewer.core.library.errors import (
 from viewer.core.library.listing import ListRow, Order
 from viewer.core.library.matching import Hit, SearchResult, parse_query
 from viewer.core.library.ranking import Ranker, Ranking
-from viewer.core.library.rows import Guard, record_of
+from viewer.core.library.rows import Guard, record_from_json, record_of
 from viewer.core.library.schema import APPLICATION_ID, LIBRARY_FILE_NAME, REQUIRED_OBJECTS, check_header
-from viewer.core.record import Record, RecordError, parse_record
+from viewer.core.record import Record, RecordError
 from viewer.core.resources import BUNDLED_RECORD_ID, bundled_record
 
 
@@ -119,8 +119,7 @@ class Library:
                     break
                 schema.MIGRATIONS[version + 1](self._conn)
                 self._conn.execute(f"PRAGMA user_version = {version + 1:d}")
-        if 0 < before < schema.COMPACT_VERSION <= schema.SCHEMA_VERSION:
-            schema.give_back_space(self._conn)
+        schema.give_back_space(self._conn, before)
 
     def _check_schema(self) -> None:
         present = {name for (name,) in self._conn.execute("SELECT name FROM sqlite_schema")}
@@ -189,8 +188,7 @@ class Library:
 
     def _load(self, record_id: str) -> tuple[Record, Mapping[str, Any]]:
         with self._reading():
-            row = self._conn.execute(f"SELECT {rows.STORED} FROM records WHERE id = ? AND removed = 0",
-                                     (record_id,)).fetchone()
+            row = self._conn.execute(f"SELECT {rows.STORED} FROM records WHERE id = ? AND removed = 0", (record_id,)).fetchone()
         if row is None:
             raise KeyError(record_id)
         source = f"{self.path or 'library'} (record {record_id})"
@@ -398,8 +396,3 @@ class Library:
             self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except sqlite3.Error:
             pass  # another reader keeps the WAL; SQLite checkpoints later
-
-
-def record_from_json(text: str, source: str = "<library>") -> Record:
-    """Read a stored record, checked as a record file is (raises RecordError)."""
-    return parse_record(text, source)
