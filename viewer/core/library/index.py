@@ -11,7 +11,7 @@ import sqlite3
 from collections import Counter
 from typing import Any
 
-from viewer.core.library.matching import words
+from viewer.core.library.matching import WORD, words
 
 # The columns of record_fts, as the record_text view gives them (schema 5 added "others").
 FTS_COLUMNS = "title, authors, abstract, annotation, ncj_number, others"
@@ -60,7 +60,9 @@ def count_terms(conn: sqlite3.Connection, rows: list[dict[str, Any]]) -> None:
     """Add the words of rows (:func:`rows.row_for`) to ``terms``."""
     counts: Counter[str] = Counter()
     for r in rows:
-        counts.update(set(words(" ".join(fts_values(r)))))
+        text = " ".join(fts_values(r))
+        # ASCII text folds as a whole (matching.fold lowers ASCII words): one call, not one a word
+        counts.update(set(WORD.findall(text.lower())) if text.isascii() else set(words(text)))
     if counts:
         conn.executemany(
             "INSERT INTO terms(term, df) VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",

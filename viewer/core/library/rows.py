@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 import zlib
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal, Mapping
 
 from viewer.core.importers.common import ImportedRecord
@@ -63,6 +65,17 @@ def record_of(item: Record | ImportedRecord) -> Record:
     return item.record if isinstance(item, ImportedRecord) else item
 
 
+_clock: list[Any] = [0, ""]
+
+
+def _now() -> str:
+    """The time, to the second, as ``added_at`` keeps it (formatted once a second, not once a row)."""
+    second = int(time.time())
+    if second != _clock[0]:
+        _clock[:] = [second, datetime.fromtimestamp(second, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")]
+    return _clock[1]
+
+
 def row_for(record: Record, data: Mapping[str, Any], protected: bool = False) -> dict[str, Any]:
     """The columns of a record's row; ``data`` is its JSON object (record_to_data)."""
     creator = creator_text(record.authors, [a.name for a in record.corporate_authors])
@@ -77,7 +90,7 @@ def row_for(record: Record, data: Mapping[str, Any], protected: bool = False) ->
         "authors": "; ".join(record.authors),
         "issued_year": record.issued_year,
         "protected": 1 if protected else 0,
-        "added_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "added_at": _now(),
         "json": pack(data),
         # the search index's text (index.insert_rows), kept for the batch only
         "abstract": record.abstract,
@@ -201,18 +214,23 @@ def record_json(value: bytes | str | None) -> str:
 
 def record_texts(value: bytes | str | None) -> tuple[str, str]:
     """(abstract, annotation) of a stored record for search; empty when damaged or not text."""
+    if isinstance(value, bytes):
+        return _blob_texts(value)
     try:
-        if isinstance(value, bytes):
-            texts, _ = _unpacked(value)
-        elif isinstance(value, str):
-            data = json.loads(value)
-            texts = [data.get(k) for k in _TEXTS] if isinstance(data, dict) else []
-        else:
-            return "", ""
+        data = json.loads(value) if isinstance(value, str) else None
+    except (ValueError, RecursionError):
+        return "", ""
+    found = [data.get(k) for k in _TEXTS] if isinstance(data, dict) else ["", ""]
+    return (found[0] if isinstance(found[0], str) else "", found[1] if isinstance(found[1], str) else "")
+
+
+@lru_cache(maxsize=1024)  # by content: the next keystroke shows many of the same records (≈3 MB)
+def _blob_texts(value: bytes) -> tuple[str, str]:
+    try:
+        texts, _ = _unpacked(value)
     except ValueError:
         return "", ""
-    found = [t if isinstance(t, str) else "" for t in texts]
-    return (found[0], found[1]) if len(found) == 2 else ("", "")
+    return texts[0] or "", texts[1] or ""
 
 
 def is_damaged(value: bytes | str | None) -> bool:
@@ -246,14 +264,8 @@ def others_text(data: Mapping[str, Any]) -> str:
 
 def register_functions(conn: sqlite3.Connection) -> None:
     """The SQL functions the ``record_text`` view and the damage check use (every connection)."""
-    last: list[Any] = [None, ("", "")]
-
-    def texts(value: bytes | None) -> tuple[str, str]:
-        if value != last[0]:  # the view asks twice per row: abstract, then annotation
-            last[0], last[1] = value, record_texts(value)
-        return last[1]
-
-    conn.create_function("ncjrs_text", 2, lambda value, i: texts(value)[i], deterministic=True)
+    # The view asks twice a row (abstract, then annotation): the second is a cache hit.
+    conn.create_function("ncjrs_text", 2, lambda value, i: record_texts(value)[i], deterministic=True)
     conn.create_function("ncjrs_damaged", 1, is_damaged, deterministic=True)
 
 
