@@ -37,6 +37,10 @@ def read(record: Record) -> Record:
     return parse_record(json.dumps(record_to_data(record)))
 
 
+# JSON holding half a surrogate pair: no text can hold it, so it cannot be compressed either
+SURROGATE = '{"schema":"ncjrs-viewer.record","schema_version":2,"id":"ref-half","ncj_number":"","title":"H","abstract":"\\ud800"}'
+
+
 def make_v4_library(folder: Path) -> None:
     """Version 4's schema (its migrations), rows written as version 4 wrote them, a removed
     row (out of the index) and a damaged one."""
@@ -50,7 +54,8 @@ def make_v4_library(folder: Path) -> None:
         "INSERT INTO records(rid, id, ncj_number, title, sort_title, authors, issued_year, removed, json, creator, "
         "sort_creator, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '2025-01-01T00:00:00Z')",
         [_v4_row(PAGE_RECORD, 1), _v4_row(PLAIN, 2), _v4_row(GONE, 3, removed=1),
-         _v4_row(Record(id="ref-damaged", ncj_number="", title="Damaged"), 4, text='{"schema": "ncjrs-vie')])
+         _v4_row(Record(id="ref-damaged", ncj_number="", title="Damaged"), 4, text='{"schema": "ncjrs-vie'),
+         _v4_row(Record(id="ref-half", ncj_number="", title="Half a pair"), 5, text=SURROGATE)])
     for table, columns in (("record_fts", "title, authors, abstract, annotation, ncj_number"),
                            ("head_fts", "title, authors, ncj_number")):
         conn.execute(f"INSERT INTO {table}(rowid, {columns}) SELECT rid, {columns} FROM record_text "
@@ -72,11 +77,14 @@ def test_a_version_4_library_is_migrated_to_compressed_records(tmp_path):
         assert lib.damaged() == ["ref-damaged"]
         assert lib.restore([GONE.id]) == (GONE.id,)
         assert GONE.id in {h.id for h in lib.search("courts", exact=True)}
-        assert [p for p in lib.check() if "record row 4" not in p] == []  # index and content agree
+        with pytest.raises(LibraryError, match="ref-half cannot be read"):
+            lib.get("ref-half")
+        assert [p for p in lib.check() if "record row 4" not in p and "record row 5" not in p] == []
     conn = sqlite3.connect(library_file(folder))
     assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION == 5
     kinds = dict(conn.execute("SELECT id, typeof(json) FROM records"))
-    assert kinds.pop("ref-damaged") == "text" and set(kinds.values()) == {"blob"}  # damage kept as it was
+    assert kinds.pop("ref-damaged") == kinds.pop("ref-half") == "text"  # damage kept as it was
+    assert set(kinds.values()) == {"blob"}
     assert conn.execute("SELECT json FROM records WHERE id = 'ref-damaged'").fetchone()[0] == '{"schema": "ncjrs-vie'
     assert conn.execute("PRAGMA freelist_count").fetchone()[0] == 0  # the space freed is given back
     conn.close()

@@ -144,12 +144,12 @@ def _migrate_to_compact(conn: sqlite3.Connection) -> None:
         last = batch[-1][0]
         packed = []
         for rid, text in batch:
-            try:
+            try:  # what cannot be packed (not JSON, half a surrogate pair) stays as it is
                 data = json.loads(text)
+                if isinstance(data, dict):
+                    packed.append((rows.pack(data), rows.others_text(data), rid))
             except (ValueError, RecursionError):
                 continue
-            if isinstance(data, dict):
-                packed.append((rows.pack(data), rows.others_text(data), rid))
         conn.executemany("UPDATE records SET json = ?, others = ? WHERE rid = ?", packed)
     conn.execute("DROP VIEW record_text")
     conn.execute(_compact_record_text())
