@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from viewer.core.importers import read_file
-from viewer.core.library import LIBRARY_FILE_NAME, Library, index, schema
-from viewer.core.library.rows import row_for
-from viewer.core.record import Record, standard_sections
+from viewer.core.library import LIBRARY_FILE_NAME, Library, schema
+from viewer.core.library.rows import STORED, record_json, stored
+from viewer.core.record import Record
 from viewer.core.resources import BUNDLED_RECORD_ID, bundled_record, resource_path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,20 +22,25 @@ SEED = ROOT / "tests" / "data" / "ncj-203234-source.txt"
 
 
 def v1_row(data: dict, protected: bool = False) -> dict:
-    record = Record(id=data["id"], ncj_number=data["ncj_number"], title=data["title"],
-                    authors=tuple(data.get("authors", ())), sections=standard_sections("", ""))
-    return row_for(record, json.dumps(data), protected)
+    """A row as version 1 wrote it (its columns, its JSON text), made without today's code."""
+    return {"id": data["id"], "ncj_number": data["ncj_number"], "title": data["title"],
+            "sort_group": 0 if protected else 1, "sort_title": data["title"].casefold(),
+            "authors": "; ".join(data.get("authors", ())), "issued_year": None, "protected": int(protected),
+            "added_at": "2024-01-01T00:00:00Z", "json": json.dumps(data)}
 
 
 def _insert_v1_rows(conn: sqlite3.Connection, rows: list[dict]) -> None:
-    """Rows with version 1's columns only (index.insert_rows writes today's), and their index entries."""
+    """Rows with version 1's columns only, and their index entries from version 1's view."""
     first = (conn.execute("SELECT max(rid) FROM records").fetchone()[0] or 0) + 1
     conn.executemany(
         "INSERT INTO records(rid, id, ncj_number, title, sort_group, sort_title, authors, issued_year, protected, "
         "removed, added_at, json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
         [(first + i, r["id"], r["ncj_number"], r["title"], r["sort_group"], r["sort_title"], r["authors"],
           r["issued_year"], r["protected"], r["added_at"], r["json"]) for i, r in enumerate(rows)])
-    index.fts_insert_range(conn, first, first + len(rows) - 1)
+    for table, columns in (("record_fts", "title, authors, abstract, annotation, ncj_number"),
+                           ("head_fts", "title, authors, ncj_number")):
+        conn.execute(f"INSERT INTO {table}(rowid, {columns}) SELECT rid, {columns} FROM record_text "
+                     "WHERE rid >= ?", (first,))
 
 
 def make_v1_library(folder: Path) -> list[dict]:
@@ -79,9 +84,9 @@ def test_a_version_1_library_opens_upgraded_with_every_record(tmp_path):
         assert any("ref-damaged" in problem or "record row" in problem for problem in lib.check())
     conn = sqlite3.connect(folder / LIBRARY_FILE_NAME)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
-    rows = dict(conn.execute("SELECT id, json FROM records"))
-    stored = json.loads(rows["ncj-211081"])
-    assert stored["schema_version"] == 2 and "citation" not in stored and stored["csl_extra"] == old[0]["citation"]
+    rows = {i: record_json(stored(kind, raw)) for i, kind, raw in conn.execute(f"SELECT id, {STORED} FROM records")}
+    kept = json.loads(rows["ncj-211081"])
+    assert kept["schema_version"] == 2 and "citation" not in kept and kept["csl_extra"] == old[0]["citation"]
     assert rows["ref-damaged"] == "{not json"  # set aside as it was, never lost
     bundled_json = json.loads(rows[BUNDLED_RECORD_ID])
     assert bundled_json["schema_version"] == 2 and "url" not in bundled_json["provenance"]

@@ -10,13 +10,18 @@ How the data is kept
   (``"schema": "ncjrs-viewer.record"``, version 2, see :func:`viewer.core.record.record_to_data`) plus,
   under ``"csl_extra"``, the CSL-JSON fields an imported RIS/BibTeX/CSL-JSON file gave that a Record
   has no field for (DOI, item type, structured author names...). Version 1 libraries are upgraded
-  on open (``MIGRATIONS[2]``): their rows' ``"citation"`` becomes ``"csl_extra"``.
+  on open (``MIGRATIONS[2]``): their rows' ``"citation"`` becomes ``"csl_extra"``. Since version 5
+  that JSON is stored compressed (:func:`rows.pack`: zlib from a preset dictionary, the abstract
+  and annotation first so that search results read them without parsing JSON), which keeps a
+  library within about 1.2 times the CSL-JSON file it was imported from.
   Title, authors, creator (version 3: first author or corporate author, "et al."), year and NCJ
   number are also columns, for lists, sorting and search; each column the list sorts by has an
   index (``listing.SORT_KEYS``), so sorting 235,000 records reads one index.
-* ``record_fts``: an FTS5 index over title, authors, abstract, annotation and NCJ number.
-  Its content is the ``record_text`` view over ``records`` (external content), so the text
-  is stored once. It is kept in step by this module, inside the same transaction as every
+* ``record_fts``: an FTS5 index over title, authors, abstract, annotation, NCJ number and (version
+  5) ``others``: corporate authors, sponsoring agencies and the journal, a column of ``records``.
+  Its content is the ``record_text`` view over ``records`` (external content; the view reads
+  the compressed text through ``ncjrs_text``, an SQL function every Library registers), so the
+  text is stored once. It is kept in step by this module, inside the same transaction as every
   change to ``records`` (triggers would be simpler, but made a bulk import three times slower).
 * ``head_fts``: a second, small FTS5 index over title, authors and NCJ number only, for
   ranking broad queries cheaply (see :meth:`Library.search`).
@@ -39,7 +44,8 @@ database. Whatever happens to the database, the user sees the shipped record.
 
 Search
 ------
-Every word of the query must match (title, authors, abstract, annotation or NCJ number);
+Every word of the query must match (title, authors, abstract, annotation, NCJ number, or a
+corporate author, sponsoring agency or journal);
 "quoted words" match as a phrase; the last word, while it is being typed, matches as a
 prefix through its most frequent completions. FTS5's bm25 ranks every match when that is
 cheap (known from ``terms``: few index entries to count, few matches to rank). For a broad

@@ -8,12 +8,12 @@ import json
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sized
+from typing import Any, Callable, Iterable, Iterator, Sized
 
 from viewer.core.importers.common import ImportedRecord, ImportReport, ImportStream  # not the package: it loads every reader
 from viewer.core.library import index
 from viewer.core.library.errors import ImportCancelled
-from viewer.core.library.rows import dumps, record_of, row_for
+from viewer.core.library.rows import record_of, row_for
 from viewer.core.record import Record, record_to_data
 
 Progress = Callable[[int, int], None]
@@ -84,9 +84,9 @@ def add_items(conn: sqlite3.Connection, path: Path | None, items: Iterable[Recor
     while batch := list(itertools.islice(source, BATCH)):
         if cancel is not None and cancel():
             raise ImportCancelled(path, "import cancelled; nothing was added")
-        fresh = adder.add(batch)
+        written = adder.add(batch)
         if adder.written < terms_until:
-            index.count_terms(conn, fresh)
+            index.count_terms(conn, written)
         done += len(batch)
         if progress is not None:
             progress(done, max(total, done))
@@ -108,10 +108,11 @@ class _Adder:
         self.seen: set[str] = set()
         self.written = 0
 
-    def add(self, batch: list[Record | ImportedRecord]) -> list[Record]:
-        """Write one batch; returns the records written."""
+    def add(self, batch: list[Record | ImportedRecord]) -> list[dict[str, Any]]:
+        """Write one batch; returns the rows written (rows.row_for)."""
         have = stored(self.conn, [record_of(i) for i in batch])
-        rows, drop, fresh = [], [], []
+        rows: list[dict[str, Any]] = []
+        drop: list[int] = []
         for item in batch:
             record = record_of(item)
             keys = {record.id} | ({f"ncj:{record.ncj_number}"} if record.ncj_number else set())
@@ -134,12 +135,11 @@ class _Adder:
             if hidden is not None and hidden[1] == 1:  # removed earlier, awaiting purge: the new copy takes its place
                 drop.append(hidden[0])
             citation = item.citation if isinstance(item, ImportedRecord) else None
-            rows.append(row_for(record, dumps(record_to_data(record, citation))))
-            fresh.append(record)
+            rows.append(row_for(record, record_to_data(record, citation)))
         _delete(self.conn, drop, have)
         index.insert_rows(self.conn, rows)
         self.written += len(rows)
-        return fresh
+        return rows
 
 
 class Refused(Exception):

@@ -5,13 +5,14 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from viewer.core.library.rows import DAMAGED_SQL, STORED, record_json, stored
 from viewer.core.record import RecordError, parse_record
 
 
 def damaged(conn: sqlite3.Connection) -> list[tuple[str, str]]:
-    """(id, title) of listed records whose stored JSON is damaged."""
+    """(id, title) of listed records whose stored JSON is damaged (a compressed one: its checksum)."""
     return conn.execute(
-        "SELECT id, title FROM records WHERE removed = 0 AND NOT json_valid(json) ORDER BY rid").fetchall()
+        f"SELECT id, title FROM records WHERE removed = 0 AND {DAMAGED_SQL} ORDER BY rid").fetchall()
 
 
 def full_check(conn: sqlite3.Connection) -> list[str]:
@@ -21,9 +22,9 @@ def full_check(conn: sqlite3.Connection) -> list[str]:
         conn.execute("INSERT INTO record_fts(record_fts, rank) VALUES ('integrity-check', 1)")
     except sqlite3.DatabaseError as exc:
         problems.append(f"search index: {exc}")
-    for rid, text in conn.execute("SELECT rid, json FROM records"):
+    for rid, kind, raw in conn.execute(f"SELECT rid, {STORED} FROM records"):
         try:
-            parse_record(text, "<library>")
+            parse_record(record_json(stored(kind, raw)), "<library>")
         except (RecordError, ValueError) as exc:
             problems.append(f"record row {rid}: {exc}")
     return problems

@@ -24,7 +24,8 @@ class Hit:
     title_spans: tuple[Span, ...] = ()
     snippet: str = ""  # plain text from the field named by snippet_field, "…" where cut
     snippet_spans: tuple[Span, ...] = ()
-    snippet_field: str = ""  # "abstract", "annotation", "authors" or ""
+    snippet_field: str = ""  # "abstract", "annotation", "authors", "others" (corporate authors,
+    # sponsoring agencies, journal) or ""
     creator: str = ""  # the list's Creator column (listing.creator_text)
     year: int | None = None
 

@@ -11,9 +11,11 @@ from dataclasses import dataclass
 
 from viewer.core.library.listing import Order, sorted_matches
 from viewer.core.library.matching import WORD, Group, Hit, Matcher, SearchResult, excerpt, fold_text
+from viewer.core.library.rows import STORED, record_texts, stored
 
-# Column weights of the ranking: title, authors, abstract, annotation, NCJ number.
-WEIGHTS = (10.0, 5.0, 1.0, 2.0, 10.0)
+# Column weights of the ranking: title, authors, abstract, annotation, NCJ number, others
+# (corporate authors, sponsoring agencies, journal: schema 5).
+WEIGHTS = (10.0, 5.0, 1.0, 2.0, 10.0, 5.0)
 # The word being typed is matched by at most this many of its completions, most frequent first
 # (by its length: a one-letter word has thousands).
 MAX_COMPLETIONS = {1: 8, 2: 16}
@@ -164,9 +166,7 @@ class Ranker:
         if not ranked:
             return ()
         rows = {r[0]: r for r in self._conn.execute(
-            "SELECT rid, id, title, authors, ncj_number, "  # a damaged row's JSON reads as no text
-            "CASE WHEN json_valid(json) THEN json_extract(json, '$.abstract') END, "
-            "CASE WHEN json_valid(json) THEN json_extract(json, '$.annotation') END, creator, issued_year "
+            f"SELECT rid, id, title, authors, ncj_number, {STORED}, creator, issued_year, others "
             "FROM records WHERE rid IN (SELECT value FROM json_each(?))",
             (json.dumps([rid for rid, _ in ranked]),))}
         hits = []
@@ -174,11 +174,15 @@ class Ranker:
             row = rows.get(rid)
             if row is None:
                 continue
-            _, record_id, title, authors, ncj, abstract, annotation, creator, year = row
+            _, record_id, title, authors, ncj, kind, raw, creator, year, others = row
+            try:  # a damaged row's JSON reads as no text
+                abstract, annotation = record_texts(stored(kind, raw))
+            except ValueError:
+                abstract, annotation = "", ""
             snippet, source = "", ""
             spans: list[tuple[int, int]] = []
             for name, text in (("abstract", abstract or ""), ("annotation", annotation or ""),
-                               ("authors", authors or "")):
+                               ("authors", authors or ""), ("others", others or "")):
                 found = matcher.spans(text)
                 if found:
                     snippet, spans = excerpt(text, found)

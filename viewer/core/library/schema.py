@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from datetime import datetime, timezone
@@ -11,7 +12,8 @@ from typing import Callable
 from viewer.core.library.errors import CorruptLibraryError, LibraryError
 
 LIBRARY_FILE_NAME = "library.sqlite3"
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
+COMPACT_VERSION = 5  # records compressed: a library migrated to it gives the space freed back
 APPLICATION_ID = 0x4E434A52  # "NCJR"
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -126,12 +128,72 @@ _SAFE_RECORD_TEXT = """CREATE VIEW record_text(rid, title, authors, abstract, an
     FROM records"""
 
 
+def _migrate_to_compact(conn: sqlite3.Connection) -> None:
+    """Version 5, a library about the size of the file it was imported from (issue 15): each
+    record's JSON is stored compressed (:func:`rows.pack`), the search view reads its abstract and
+    annotation through ``ncjrs_text`` (registered on every connection, :func:`rows.register_functions`),
+    and corporate authors, sponsoring agencies and journal titles become searchable (``others``,
+    a sixth column of ``record_fts``). A row that is not JSON stays as it is, to be reported as
+    damaged when read, never lost. The space freed is given back by a VACUUM after the commit."""
+    from viewer.core.library import index, rows
+
+    conn.execute("ALTER TABLE records ADD COLUMN others TEXT NOT NULL DEFAULT ''")
+    last = 0
+    while batch := conn.execute("SELECT rid, json FROM records WHERE rid > ? AND typeof(json) = 'text' "
+                                "ORDER BY rid LIMIT 2000", (last,)).fetchall():
+        last = batch[-1][0]
+        packed = []
+        for rid, text in batch:
+            try:  # what cannot be packed (not JSON, half a surrogate pair) stays as it is
+                data = json.loads(text)
+                if isinstance(data, dict):
+                    packed.append((rows.pack(data), rows.others_text(data), rid))
+            except (ValueError, RecursionError):
+                continue
+        conn.executemany("UPDATE records SET json = ?, others = ? WHERE rid = ?", packed)
+    conn.execute("DROP VIEW record_text")
+    conn.execute(_compact_record_text())
+    conn.execute("DROP TABLE record_fts")
+    conn.execute(_RECORD_FTS_5)
+    conn.execute(f"INSERT INTO record_fts(rowid, {index.FTS_COLUMNS}) SELECT rid, {index.FTS_COLUMNS} "
+                 "FROM record_text WHERE rid IN (SELECT rid FROM records WHERE removed = 0)")
+    index.rebuild_terms(conn)
+
+
+# A damaged row reads as no text (ncjrs_text gives "" for what it cannot read).
+def _compact_record_text() -> str:
+    from viewer.core.library.rows import TEXT_SQL
+
+    return f"""CREATE VIEW record_text(rid, title, authors, abstract, annotation, ncj_number, others) AS
+    SELECT rid, title, authors, {TEXT_SQL.format(i=0, name='abstract')}, {TEXT_SQL.format(i=1, name='annotation')},
+           CASE ncj_number WHEN '' THEN '' ELSE 'NCJ ' || ncj_number END, others
+    FROM records"""
+
+_RECORD_FTS_5 = """CREATE VIRTUAL TABLE record_fts USING fts5(
+    title, authors, abstract, annotation, ncj_number, others,
+    content='record_text', content_rowid='rid', tokenize='unicode61 remove_diacritics 2')"""
+
+
 REQUIRED_OBJECTS = {"records", "record_text", "record_fts", "head_fts", "terms", "records_keep_bundled",
                     "records_ncj", "records_by_creator", "sessions"}
 
 # MIGRATIONS[v] takes a library at version v - 1 to version v, inside one transaction.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_to_1, 2: _migrate_to_2, 3: _migrate_to_3,
-                                                               4: _migrate_sessions_and_safe_text}
+                                                               4: _migrate_sessions_and_safe_text,
+                                                               5: _migrate_to_compact}
+
+
+def give_back_space(conn: sqlite3.Connection, migrated_from: int) -> None:
+    """After the migration to COMPACT_VERSION of a library that held records (committed): VACUUM,
+    which rewrites the file without the pages the old rows held. Atomic like any transaction; when
+    it cannot run now (another copy is reading, the disk lacks room for the copy it makes) the
+    library works as it is, larger."""
+    if not 0 < migrated_from < COMPACT_VERSION <= SCHEMA_VERSION:
+        return
+    try:
+        conn.execute("VACUUM")
+    except sqlite3.Error:
+        pass
 
 
 # --- setting a library aside ------------------------------------------------------------

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from viewer.core.importers.common import ImportedRecord, ImportReport, ImportStream  # not the package: it loads every reader
-from viewer.core.library import health, index, listing, opening, schema, sessions
+from viewer.core.library import health, index, listing, opening, rows, schema, sessions
 from viewer.core.library.adding import AddResult, Cancel, ImportOutcome, Progress, Refused, add_items, refused_on_bad, stored
 from viewer.core.library.bundled import seed_bundled
 from viewer.core.library.errors import (
@@ -22,9 +22,9 @@ from viewer.core.library.errors import (
 from viewer.core.library.listing import ListRow, Order
 from viewer.core.library.matching import Hit, SearchResult, parse_query
 from viewer.core.library.ranking import Ranker, Ranking
-from viewer.core.library.rows import Guard, record_of
+from viewer.core.library.rows import Guard, record_from_json, record_of
 from viewer.core.library.schema import APPLICATION_ID, LIBRARY_FILE_NAME, REQUIRED_OBJECTS, check_header
-from viewer.core.record import Record, RecordError, parse_record
+from viewer.core.record import Record, RecordError
 from viewer.core.resources import BUNDLED_RECORD_ID, bundled_record
 
 
@@ -40,6 +40,7 @@ class Library:
         self.read_only = read_only  # on a read-only disk: read, never written (see opening)
         self._data_version: int | None = None
         self._ranker = Ranker(conn)
+        rows.register_functions(conn)
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -108,6 +109,7 @@ class Library:
     def _migrate(self) -> None:
         """Apply MIGRATIONS one version at a time, each in its own transaction."""
         # A plain read first: opening an up-to-date library must not wait for another writer.
+        before = self._conn.execute("PRAGMA user_version").fetchone()[0]
         while self._conn.execute("PRAGMA user_version").fetchone()[0] < schema.SCHEMA_VERSION:
             with self._write():  # re-read under the write lock: another process may have migrated
                 version = self._conn.execute("PRAGMA user_version").fetchone()[0]
@@ -117,6 +119,7 @@ class Library:
                     break
                 schema.MIGRATIONS[version + 1](self._conn)
                 self._conn.execute(f"PRAGMA user_version = {version + 1:d}")
+        schema.give_back_space(self._conn, before)
 
     def _check_schema(self) -> None:
         present = {name for (name,) in self._conn.execute("SELECT name FROM sqlite_schema")}
@@ -185,12 +188,12 @@ class Library:
 
     def _load(self, record_id: str) -> tuple[Record, Mapping[str, Any]]:
         with self._reading():
-            row = self._conn.execute("SELECT json FROM records WHERE id = ? AND removed = 0", (record_id,)).fetchone()
+            row = self._conn.execute(f"SELECT {rows.STORED} FROM records WHERE id = ? AND removed = 0", (record_id,)).fetchone()
         if row is None:
             raise KeyError(record_id)
         source = f"{self.path or 'library'} (record {record_id})"
         try:
-            record = record_from_json(row[0], source)
+            record = record_from_json(rows.record_json(rows.stored(*row)), source)
             citation = record.csl_extra
         except (RecordError, ValueError, AttributeError) as exc:
             raise DamagedRecordError(self.path, f"record {record_id} cannot be read ({exc})") from None
@@ -393,8 +396,3 @@ class Library:
             self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except sqlite3.Error:
             pass  # another reader keeps the WAL; SQLite checkpoints later
-
-
-def record_from_json(text: str, source: str = "<library>") -> Record:
-    """Read a stored record, checked as a record file is (raises RecordError)."""
-    return parse_record(text, source)
