@@ -18,8 +18,11 @@ def damaged(conn: sqlite3.Connection) -> list[tuple[str, str]]:
 def full_check(conn: sqlite3.Connection) -> list[str]:
     """Every problem ``PRAGMA integrity_check``, FTS5's own check and reading each record find."""
     problems = [r for (r,) in conn.execute("PRAGMA integrity_check") if r != "ok"]
+    # rank 1 also compares the index with its content (the records view); a removal awaiting Undo
+    # is in the view but out of the index on purpose, so then only the index itself is checked.
+    pending = conn.execute("SELECT EXISTS (SELECT 1 FROM records WHERE removed != 0)").fetchone()[0]
     try:
-        conn.execute("INSERT INTO record_fts(record_fts, rank) VALUES ('integrity-check', 1)")
+        conn.execute("INSERT INTO record_fts(record_fts, rank) VALUES ('integrity-check', ?)", (0 if pending else 1,))
     except sqlite3.DatabaseError as exc:
         problems.append(f"search index: {exc}")
     for rid, kind, raw in conn.execute(f"SELECT rid, {STORED} FROM records"):
