@@ -3,18 +3,28 @@
 A QuickJS call cannot be interrupted from outside, so the engine is given a tick that citeproc-js
 calls as it works: each time it fetches an item (``CSL.Engine.prototype.retrieveItem``, while the
 items are registered and sorted) and each time it starts a bibliography entry
-(``CSL.Output.Queue.prototype.startTag`` for ``bib_entry``, once per entry and output format).
-Both are wrapped, in this engine only, to call the tick and then do exactly what they did: the
-output is unchanged (the Node comparison runs without them). A tick that answers true throws,
-which ends the call; the processor it ran in is then dropped (its registry may be half updated).
+(``CSL.Output.Queue.prototype.startTag`` for ``bib_entry``, once per entry, or once per entry and
+output format when the engine does not render them together). Both are wrapped, in this engine
+only, to call the tick and then do exactly what they did: the output is unchanged (the Node
+comparison runs without them). A tick that answers true throws, which ends the call; the
+processor it ran in is then dropped (its registry may be half updated).
+
+Ticks come every few milliseconds of citeproc-js's work (one item's sort keys, one entry), so
+asking at least every ``ASK_EVERY_SECONDS`` bounds how long a cancel, or quitting, waits
+(``scripts/bench_copy.py --bibliography`` measures it).
 """
 
 from __future__ import annotations
 
+import time
 from typing import Callable
 
-# Per item: about two fetches while registering and sorting, one entry per output format (text, html).
+# Per item: about two fetches while registering and sorting, one entry per output format (text,
+# html; one for both when the engine renders them together).
 TICKS_PER_ITEM = 4
+# The longest a call goes on without asking progress whether to go on (when ticks come that often):
+# a cancel, or quitting the program, waits about this long plus one tick.
+ASK_EVERY_SECONDS = 0.1
 CANCELLED = "ncjrs: cancelled"
 
 INSTALL = (
@@ -32,19 +42,23 @@ Progress = Callable[[int, int], bool]  # (done, total) -> go on?
 
 
 class Ticker:
-    """Counts ticks of one call and asks ``progress`` about every 2 % whether to go on."""
+    """Counts ticks of one call and asks ``progress`` whether to go on: about every 2 % of the
+    ticks, and at the first tick after ``ASK_EVERY_SECONDS`` without asking."""
 
-    def __init__(self) -> None:
+    def __init__(self, ticks_per_item: int = TICKS_PER_ITEM) -> None:
         self._progress: Progress | None = None
+        self._per_item = ticks_per_item
         self._done = 0
         self._total = 1
         self._step = 1
+        self._asked = 0.0
 
     def start(self, progress: Progress | None, items: int) -> None:
         self._progress = progress
         self._done = 0
-        self._total = max(1, items * TICKS_PER_ITEM)
+        self._total = max(1, items * self._per_item)
         self._step = max(1, self._total // 50)
+        self._asked = time.monotonic()
 
     def stop(self) -> None:
         self._progress = None
@@ -54,6 +68,8 @@ class Ticker:
         if self._progress is None:
             return False
         self._done += 1
-        if self._done % self._step:
+        now = time.monotonic()
+        if self._done % self._step and now - self._asked < ASK_EVERY_SECONDS:
             return False
+        self._asked = now
         return not self._progress(min(self._done, self._total), self._total)
