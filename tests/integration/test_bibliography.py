@@ -21,7 +21,8 @@ import pytest
 from viewer.citeproc import citation
 from viewer.citeproc import engine as csl_engine
 from viewer.citeproc.citation import Citation, CitationError
-from viewer.citeproc.engine import CslEngine, has_bibliography_sort, without_citation_sort, without_sort
+from viewer.citeproc.engine import (CslEngine, RenderCancelled, has_bibliography_sort, without_citation_sort,
+                                    without_sort)
 from viewer.core.csl_item import csl_item
 from viewer.core.resources import bundled_record, resource_path
 
@@ -273,6 +274,18 @@ def test_formats_together_give_what_one_format_at_a_time_gives_in_every_style(no
     styles = [p.read_text(encoding="utf-8") for p in resource_path("csl", "styles").glob("*.csl")]
     with_bibliography = sum("<bibliography" in xml for xml in styles)  # Bluebook lists citations instead
     assert json.loads(node["formats-together"].result())["bibliographies"] == 4 * with_bibliography == 28
+
+
+def test_a_cancel_while_the_processor_is_built_stops_it_and_leaves_no_trace(engine):
+    """A sorted processor takes seconds to build: Cancel (or quitting) must not wait for it."""
+    items = bibliography_sets("apa")[0]
+    asked = []
+    cancelled = CslEngine()
+    with pytest.raises(RenderCancelled):
+        cancelled.render_bibliography(items, "apa", progress=lambda done, total: asked.append(done) or len(asked) < 3)
+    assert asked == [0, 0, 0]  # asked while building, before any item was fetched
+    assert "apa" not in cancelled.bibliography_build_seconds
+    assert cancelled.render_bibliography(items, "apa") == engine.render_bibliography(items, "apa")
 
 
 def test_markup_items_render_as_under_node(engine, render_script):

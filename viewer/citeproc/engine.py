@@ -145,6 +145,7 @@ class CslEngine:
         self._evaluate(collation.INSTALL, "<localeCompare>")
         self._ticker = ticks.Ticker(ticks.TICKS_PER_ITEM - (1 if formats_together else 0))
         self._js.add_callable("ncjrsTick", self._ticker.tick)
+        self._js.add_callable("ncjrsAsk", self._ticker.ask)
         # citeproc-js asks for locales by id; only the bundled ones answer (style_repo's fallback).
         self._js.add_callable("ncjrsLocale", style_repo.locale_xml)
         self._evaluate(
@@ -234,20 +235,18 @@ class CslEngine:
         """
         items = list(items)
         key = _key(style_id, locale)
-        if self._needs_sorted_processor(style_id) and (
-                len(items) > 1 or key in self.bibliography_build_seconds):
-            self.build_bibliography(style_id, locale=locale)
-            kind = "bibliography"
-        else:
-            self.build(style_id, locale=locale)  # one item (or no bibliography sort): nothing to order
-            kind = "single"
-        self._ticker.start(progress, len(items))
+        # One item (or no bibliography sort): nothing to order, the single-item processor serves.
+        kind = "bibliography" if self._needs_sorted_processor(style_id) and (
+            len(items) > 1 or key in self.bibliography_build_seconds) else "single"
+        self._ticker.start(progress, len(items))  # the build, seconds for a sorted one, can be cancelled too
         try:
+            (self.build_bibliography if kind == "bibliography" else self.build)(style_id, locale=locale)
             return json.loads(self._call(self._bibliography, f"<bibliography {key}>", kind, key, items))
         except CslEngineError as exc:
             if ticks.CANCELLED not in str(exc):
                 raise
             # Its registry may be half updated: the next bibliography builds the processor again.
+            # (A build cancelled stored nothing.)
             (self.bibliography_build_seconds if kind == "bibliography" else self.build_seconds).pop(key, None)
             raise RenderCancelled(f"the bibliography in {style_id} was cancelled") from None
         finally:

@@ -1,7 +1,9 @@
 """Progress and cancel inside a long citeproc-js call (a bibliography of hundreds of records).
 
 A QuickJS call cannot be interrupted from outside, so the engine is given a tick that citeproc-js
-calls as it works: each time it fetches an item (``CSL.Engine.prototype.retrieveItem``, while the
+calls as it works: while a processor is built (``CSL.XmlToToken``, every style node: asking
+whether to go on every ``BUILD_ASK_MS``, timed in JavaScript, without counting), each time it
+fetches an item (``CSL.Engine.prototype.retrieveItem``, while the
 items are registered and sorted) and each time it starts a bibliography entry
 (``CSL.Output.Queue.prototype.startTag`` for ``bib_entry``, once per entry, or once per entry and
 output format when the engine does not render them together). Both are wrapped, in this engine
@@ -25,17 +27,25 @@ TICKS_PER_ITEM = 4
 # The longest a call goes on without asking progress whether to go on (when ticks come that often):
 # a cancel, or quitting the program, waits about this long plus one tick.
 ASK_EVERY_SECONDS = 0.1
+# While a processor is built (seconds for a sorted bibliography's): ask every this many milliseconds.
+BUILD_ASK_MS = 50
 CANCELLED = "ncjrs: cancelled"
 
 INSTALL = (
-    "(function (tick) {"
-    " function check() { if (tick()) { throw new Error('" + CANCELLED + "'); } }"
+    "(function (tick, ask) {"
+    " function stop() { throw new Error('" + CANCELLED + "'); }"
+    " function check() { if (tick()) { stop(); } }"
+    " var asked = 0;"
+    " function checkNow() { var now = Date.now(); if (now - asked >= " + str(BUILD_ASK_MS) + ") {"
+    "  asked = now; if (ask()) { stop(); } } }"
     " var retrieve = CSL.Engine.prototype.retrieveItem;"
     " CSL.Engine.prototype.retrieveItem = function (id) { check(); return retrieve.call(this, id); };"
     " var startTag = CSL.Output.Queue.prototype.startTag;"
     " CSL.Output.Queue.prototype.startTag = function (name, token) {"
     "  if (name === 'bib_entry') { check(); } return startTag.call(this, name, token); };"
-    "})(ncjrsTick); delete globalThis.ncjrsTick;"
+    " var toToken = CSL.XmlToToken;"
+    " CSL.XmlToToken = function () { checkNow(); return toToken.apply(this, arguments); };"
+    "})(ncjrsTick, ncjrsAsk); delete globalThis.ncjrsTick; delete globalThis.ncjrsAsk;"
 )
 
 Progress = Callable[[int, int], bool]  # (done, total) -> go on?
@@ -72,4 +82,11 @@ class Ticker:
         if self._done % self._step and now - self._asked < ASK_EVERY_SECONDS:
             return False
         self._asked = now
+        return not self._progress(min(self._done, self._total), self._total)
+
+    def ask(self) -> bool:
+        """True: stop the call. Asks progress without counting a tick (a processor being built)."""
+        if self._progress is None:
+            return False
+        self._asked = time.monotonic()
         return not self._progress(min(self._done, self._total), self._total)
