@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from viewer.citeproc import citation
+from viewer.citeproc import citation, ticks
 from viewer.citeproc import engine as csl_engine
 from viewer.citeproc.citation import Citation, CitationError
 from viewer.citeproc.engine import (CslEngine, RenderCancelled, has_bibliography_sort, without_citation_sort,
@@ -285,6 +285,25 @@ def test_a_cancel_while_the_processor_is_built_stops_it_and_leaves_no_trace(engi
         cancelled.render_bibliography(items, "apa", progress=lambda done, total: asked.append(done) or len(asked) < 3)
     assert asked == [0, 0, 0]  # asked while building, before any item was fetched
     assert "apa" not in cancelled.bibliography_build_seconds
+    assert cancelled.render_bibliography(items, "apa") == engine.render_bibliography(items, "apa")
+
+
+def test_a_cancel_is_asked_between_the_counted_ticks_too(engine, monkeypatch):
+    """Sort keys and disambiguation of hundreds of items fetch nothing for seconds: each cite laid
+    out asks as well (here at once: no time between asks), without counting."""
+    monkeypatch.setattr(ticks, "BETWEEN_ASKS_MS", 0)
+    items = bibliography_sets("apa")[0]
+    cancelled = CslEngine()
+    cancelled.build_bibliography("apa")
+    seen = []
+
+    def progress(done, total):
+        seen.append(done)
+        return len(seen) < 2 or seen[-1] != seen[-2]  # stop at the first ask that counted no tick
+
+    with pytest.raises(RenderCancelled):
+        cancelled.render_bibliography(items, "apa", progress=progress)
+    assert seen[-1] < len(items)  # well before the entries
     assert cancelled.render_bibliography(items, "apa") == engine.render_bibliography(items, "apa")
 
 

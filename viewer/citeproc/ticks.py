@@ -1,19 +1,21 @@
 """Progress and cancel inside a long citeproc-js call (a bibliography of hundreds of records).
 
-A QuickJS call cannot be interrupted from outside, so the engine is given a tick that citeproc-js
-calls as it works: while a processor is built (``CSL.XmlToToken``, every style node: asking
-whether to go on every ``BUILD_ASK_MS``, timed in JavaScript, without counting), each time it
-fetches an item (``CSL.Engine.prototype.retrieveItem``, while the
-items are registered and sorted) and each time it starts a bibliography entry
-(``CSL.Output.Queue.prototype.startTag`` for ``bib_entry``, once per entry, or once per entry and
-output format when the engine does not render them together). Both are wrapped, in this engine
-only, to call the tick and then do exactly what they did: the output is unchanged (the Node
-comparison runs without them). A tick that answers true throws, which ends the call; the
-processor it ran in is then dropped (its registry may be half updated).
+A QuickJS call cannot be interrupted from outside, so citeproc-js is made to call back as it works.
+Counted ticks (progress): each time it fetches an item (``CSL.Engine.prototype.retrieveItem``,
+while the items are registered) and each time it starts a bibliography entry
+(``CSL.Output.Queue.prototype.startTag`` for ``bib_entry``: once per entry, or once per entry and
+output format when the engine does not render them together). Uncounted checks, between those:
+while a processor is built (``CSL.XmlToToken``, every style node) and before every cite it lays
+out (``CSL.getCite``: sort keys, disambiguation, entries), timed in JavaScript so that they ask
+only every ``BETWEEN_ASKS_MS``: seconds of building, sorting and disambiguating pass without a
+counted tick. All are wrapped, in this engine only, to call back and then do exactly what they
+did: the output is unchanged (the Node comparison runs without them). A call back that answers
+true throws, which ends the call; the processor it ran in is then dropped (its registry may be
+half updated), and a processor whose build was stopped was never stored.
 
-Ticks come every few milliseconds of citeproc-js's work (one item's sort keys, one entry), so
-asking at least every ``ASK_EVERY_SECONDS`` bounds how long a cancel, or quitting, waits
-(``scripts/bench_copy.py --bibliography`` measures it).
+Asking at least every ``ASK_EVERY_SECONDS`` (counted ticks) and ``BETWEEN_ASKS_MS`` (between
+them) bounds how long a cancel, or quitting, waits (``scripts/bench_copy.py --bibliography``
+measures it).
 """
 
 from __future__ import annotations
@@ -27,8 +29,9 @@ TICKS_PER_ITEM = 4
 # The longest a call goes on without asking progress whether to go on (when ticks come that often):
 # a cancel, or quitting the program, waits about this long plus one tick.
 ASK_EVERY_SECONDS = 0.1
-# While a processor is built (seconds for a sorted bibliography's): ask every this many milliseconds.
-BUILD_ASK_MS = 50
+# Between the counted ticks (a processor's build, seconds for a sorted bibliography's; the sort
+# keys and disambiguation of hundreds of items, seconds too): ask every this many milliseconds.
+BETWEEN_ASKS_MS = 50
 CANCELLED = "ncjrs: cancelled"
 
 INSTALL = (
@@ -36,7 +39,7 @@ INSTALL = (
     " function stop() { throw new Error('" + CANCELLED + "'); }"
     " function check() { if (tick()) { stop(); } }"
     " var asked = 0;"
-    " function checkNow() { var now = Date.now(); if (now - asked >= " + str(BUILD_ASK_MS) + ") {"
+    " function checkNow() { var now = Date.now(); if (now - asked >= " + str(BETWEEN_ASKS_MS) + ") {"
     "  asked = now; if (ask()) { stop(); } } }"
     " var retrieve = CSL.Engine.prototype.retrieveItem;"
     " CSL.Engine.prototype.retrieveItem = function (id) { check(); return retrieve.call(this, id); };"
@@ -45,6 +48,8 @@ INSTALL = (
     "  if (name === 'bib_entry') { check(); } return startTag.call(this, name, token); };"
     " var toToken = CSL.XmlToToken;"
     " CSL.XmlToToken = function () { checkNow(); return toToken.apply(this, arguments); };"
+    " var getCite = CSL.getCite;"
+    " CSL.getCite = function () { checkNow(); return getCite.apply(this, arguments); };"
     "})(ncjrsTick, ncjrsAsk); delete globalThis.ncjrsTick; delete globalThis.ncjrsAsk;"
 )
 
