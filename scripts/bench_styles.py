@@ -13,7 +13,7 @@ Prints, each cold step in a fresh interpreter so nothing is cached by an earlier
 - the citation service: a never-used style's first citation from the moment it is chosen (the
   engine loaded when the panel was shown), later copies, another record in that style;
 - a 500-record APA bibliography through the service: progress signals, the time a cancel takes
-  to stop it, and the whole render.
+  to stop it, the whole render, and quitting while its sorted processor is built and while it renders.
 A benchmark, not a test: figures depend on the machine and its load (2 shared cores here).
 """
 
@@ -169,6 +169,19 @@ start = time.perf_counter(); service.request_bibliography(records, "apa"); loop.
 out["whole_s"] = time.perf_counter() - start
 out["progress_signals"] = len(progress)
 service.shutdown()
+# 3. quitting while a new service builds the sorted processor (0.3 s in), then while it renders (its first progress)
+for phase in ("build", "render"):
+    service = CitationService(Path(tempfile.mkdtemp()))
+    loop = QEventLoop()
+    if phase == "build":
+        QTimer.singleShot(300, loop.quit)
+    else:
+        service.bibliography_progress.connect(lambda token, done, total: done and loop.quit())
+    service.request_bibliography(records, "apa"); loop.exec()
+    thread = service.worker_thread
+    t = time.perf_counter(); service.shutdown()
+    out[f"quit_during_{phase}_ms"] = (time.perf_counter() - t) * 1000
+    out[f"quit_during_{phase}_worker_ended"] = thread.isFinished()
 print(json.dumps(out))
 """
 
@@ -221,6 +234,10 @@ def main(argv: list[str] | None = None) -> int:
           f"{bib['progress_signals_until_cancel']} progress signals to a third; cancel stopped it in "
           f"{bib['cancel_to_stop_ms']:.0f} ms ({bib['cancel_message']!r}); whole {bib['whole_s']:.1f} s "
           f"with {bib['progress_signals']} progress signals")
+    for phase in ("build", "render"):
+        print(f"quitting while the sorted processor {'is built' if phase == 'build' else 'renders'}: "
+              f"shutdown() took {bib[f'quit_during_{phase}_ms']:.0f} ms, worker "
+              f"{'ended' if bib[f'quit_during_{phase}_worker_ended'] else 'still running (left to the process end)'}")
     repo = ROOT / "resources" / "csl" / "repository"
     files = sorted(repo.glob("*.xz"))
     print(f"resources/csl/repository: {sum(p.stat().st_size for p in files):,} bytes in {len(files)} files "

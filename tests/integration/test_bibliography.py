@@ -18,10 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from viewer.citeproc import citation
+from viewer.citeproc import citation, ticks
 from viewer.citeproc import engine as csl_engine
 from viewer.citeproc.citation import Citation, CitationError
-from viewer.citeproc.engine import CslEngine, has_bibliography_sort, without_citation_sort, without_sort
+from viewer.citeproc.engine import (CslEngine, RenderCancelled, has_bibliography_sort, without_citation_sort,
+                                    without_sort)
 from viewer.core.csl_item import csl_item
 from viewer.core.resources import bundled_record, resource_path
 
@@ -114,6 +115,36 @@ console.log(JSON.stringify({lookups: check.lookups}));
 """
 
 
+FORMATS_TOGETHER_CHECK = r"""
+const fs = require("fs"), path = require("path"), CSL = require("citeproc");
+const NcjrsCite = require(path.resolve("../../resources/js/citeproc_driver.js"));
+const check = {};
+NcjrsCite.renderFormatsTogether(CSL, check);
+const dir = "../../resources/csl/styles";
+const locale = fs.readFileSync("../../resources/csl/locales/locales-en-US.xml", "utf8");
+const sets = JSON.parse(fs.readFileSync(0, "utf8"));
+for (const file of fs.readdirSync(dir)) {
+    const engine = NcjrsCite.createEngine(CSL, fs.readFileSync(path.join(dir, file), "utf8"), locale);
+    sets.forEach((items) => engine.bibliography(items));
+}
+console.log(JSON.stringify({bibliographies: check.bibliographies}));
+"""
+
+# Items whose text and HTML differ most: markup citeproc-js reads in titles, what HTML escapes,
+# double spaces, superscript digits, links, a number range.
+MARKUP_ITEMS = [
+    {"id": "m-1", "type": "article-journal", "title": "Crime & <i>Punishment</i> in <b>Two</b>  Cities²",
+     "author": [{"family": "Smith", "given": "Ann"}], "issued": {"date-parts": [[2003]]},
+     "container-title": "Law <sc>Review</sc> \"Q\"", "page": "10-19", "volume": "3", "issue": "2",
+     "URL": "https://example.org/a?b=1&c=<2>", "DOI": "10.1000/x&y"},
+    {"id": "m-2", "type": "report", "title": "\u201cQuoted\u201d and 'single' <sup>th</sup> a < b > c",
+     "author": [{"family": "Smith", "given": "Ann"}], "issued": {"date-parts": [[2003]]},
+     "publisher": "A & B Press", "number-of-pages": "5"},
+    {"id": "m-3", "type": "book", "title": "Same Author Again", "editor": [{"family": "Smith", "given": "Ann"}],
+     "author": [{"literal": "Agency <for> Justice & Safety"}], "issued": {"date-parts": [[2003, 5, 1]]}},
+]
+
+
 @pytest.fixture(scope="module")
 def node(render_script):
     """Futures of citeproc-js's (Node) answers: per style, and the macro index check; fails without Node."""
@@ -121,6 +152,8 @@ def node(render_script):
     pool = ThreadPoolExecutor(max_workers=1)  # one Node at a time: the engine builds meanwhile
     futures: dict[str, Future] = {s: pool.submit(_node_bibliographies, script, s) for s in STYLE_IDS}
     futures["macro-index"] = pool.submit(_node, script, json.dumps(CORNERS), ["-e", MACRO_INDEX_CHECK])
+    sets = [*bibliography_sets("apa")[:1], CORNERS, MARKUP_ITEMS, MARKUP_ITEMS + CORNERS]
+    futures["formats-together"] = pool.submit(_node, script, json.dumps(sets), ["-e", FORMATS_TOGETHER_CHECK])
     yield futures
     pool.shutdown(wait=True)
 
@@ -165,6 +198,7 @@ def test_bibliography_equals_citeproc_js_under_node(style_id, fresh_engine, node
 @pytest.mark.parametrize(("style_id", "options"), [
     ("american-sociological-association", {"keep_sort": True}),  # the full style: one processor
     ("harvard-cite-them-right", {"index_macros": False}),  # citeproc-js's own macro look-ups
+    ("apa", {"formats_together": False}),  # one makeBibliography() per format
 ])
 def test_other_engine_configurations_give_the_same_bibliographies(style_id, options, qapp, node):
     other = CslEngine(**options)
@@ -233,6 +267,52 @@ def test_without_citation_sort_keeps_the_bibliography_sort(style_id):
 def test_macro_index_answers_as_the_tree_walk_in_every_style(node):
     """Every macro look-up citeproc-js makes, building and rendering all offered styles, checked."""
     assert json.loads(node["macro-index"].result())["lookups"] > 20_000
+
+
+def test_formats_together_give_what_one_format_at_a_time_gives_in_every_style(node):
+    """Text and HTML from one layout of each entry equal citeproc-js's two makeBibliography() calls."""
+    styles = [p.read_text(encoding="utf-8") for p in resource_path("csl", "styles").glob("*.csl")]
+    with_bibliography = sum("<bibliography" in xml for xml in styles)  # Bluebook lists citations instead
+    assert json.loads(node["formats-together"].result())["bibliographies"] == 4 * with_bibliography == 28
+
+
+def test_a_cancel_while_the_processor_is_built_stops_it_and_leaves_no_trace(engine):
+    """A sorted processor takes seconds to build: Cancel (or quitting) must not wait for it."""
+    items = bibliography_sets("apa")[0]
+    asked = []
+    cancelled = CslEngine()
+    with pytest.raises(RenderCancelled):
+        cancelled.render_bibliography(items, "apa", progress=lambda done, total: asked.append(done) or len(asked) < 3)
+    assert asked == [0, 0, 0]  # asked while building, before any item was fetched
+    assert "apa" not in cancelled.bibliography_build_seconds
+    assert cancelled.render_bibliography(items, "apa") == engine.render_bibliography(items, "apa")
+
+
+def test_a_cancel_is_asked_between_the_counted_ticks_too(engine, monkeypatch):
+    """Sort keys and disambiguation of hundreds of items fetch nothing for seconds: each cite laid
+    out asks as well (here at once: no time between asks), without counting."""
+    monkeypatch.setattr(ticks, "BETWEEN_ASKS_MS", 0)
+    items = bibliography_sets("apa")[0]
+    cancelled = CslEngine()
+    cancelled.build_bibliography("apa")
+    seen = []
+
+    def progress(done, total):
+        seen.append(done)
+        return len(seen) < 2 or seen[-1] != seen[-2]  # stop at the first ask that counted no tick
+
+    with pytest.raises(RenderCancelled):
+        cancelled.render_bibliography(items, "apa", progress=progress)
+    assert seen[-1] < len(items)  # well before the entries
+    assert cancelled.render_bibliography(items, "apa") == engine.render_bibliography(items, "apa")
+
+
+def test_markup_items_render_as_under_node(engine, render_script):
+    """The items whose text and HTML differ most, through the engine (formats together) and Node."""
+    request = {"style_xml": render_script.read_style("apa"), "locale_xml": render_script.read_locale(),
+               "bibliographies": [MARKUP_ITEMS]}
+    expected = json.loads(_node(render_script, json.dumps(request), [str(render_script.RENDER_JS)]))
+    assert engine.render_bibliography(MARKUP_ITEMS, "apa") == expected["bibliographies"][0]
 
 
 # Pairs citeproc-js's sort compares: (a, b), each with Node's answer taken at test time.

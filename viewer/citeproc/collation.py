@@ -5,8 +5,10 @@ code points ("Øster" after "Smith", "Report 10" before "Report 9")."""
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from functools import lru_cache
+from typing import Callable
 
 from PySide6.QtCore import QCollator, QLocale, Qt
 
@@ -54,3 +56,22 @@ def fold_accents(text: str) -> str:
     """``text`` without what ICU weighs below the base letter: accents, ligature and width forms."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if unicodedata.category(c) != "Mn").translate(_BASE_LETTERS)
+
+
+# The engine's String.prototype.localeCompare: its arguments go to Python as one JSON text
+# (JSON.stringify escapes what QuickJS cannot hand to Python: a lone surrogate half fails the call).
+INSTALL = (
+    "(function (compare) {"
+    " String.prototype.localeCompare = function (that, locales, options) {"
+    "  options = options || {};"
+    "  return compare(JSON.stringify([String(this), String(that), String(options.sensitivity || 'variant'),"
+    "   !!options.ignorePunctuation, !!options.numeric]));"
+    " };"
+    "})(ncjrsCompare); delete globalThis.ncjrsCompare;"
+)
+
+
+def js_compare() -> Callable[[str], int]:
+    """What INSTALL calls as ``ncjrsCompare``: one JSON array of Collator.compare's arguments."""
+    collator = Collator()
+    return lambda args: collator.compare(*json.loads(args))

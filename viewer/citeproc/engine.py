@@ -35,10 +35,14 @@ Figures (``scripts/bench_copy.py --engine --bibliography 500``; 2 shared cores, 
 loading citeproc-js 0.04 s (QJSEngine: 0.10 s); building a style without ``<sort>`` 0.03-0.27 s
 (Chicago notes the slowest); rendering one item (entry and citation, text and HTML) 4-38 ms; an
 APA bibliography of 500 records: its sorted processor built in 1.2 s and rendered in 11.7 s
-(QJSEngine: 3.2 s and 20.9 s; Node renders it in under 2 s).
+(QJSEngine: 3.2 s and 20.9 s). Nearly all of it is citeproc-js's own work, interpreted (QuickJS
+has no JIT): registering the items with their sort keys and disambiguation (``updateItems``) and
+laying out the entries (``makeBibliography``), about half each once the entries are laid out once
+for both formats (below); localeCompare's 5,112 crossings into Python cost about 0.4 s, the
+progress ticks and the JSON in and out less (``scripts/bench_copy.py --bibliography 500``).
 
-Two additions to this engine's JavaScript (``citeproc.js`` itself is loaded unchanged, and Node,
-the reference, runs without either):
+Three additions to this engine's JavaScript (``citeproc.js`` itself is loaded unchanged, and Node,
+the reference, runs without any):
 
 - ``String.prototype.localeCompare``: QuickJS's ignores the locale and options arguments
   (ECMA-402) and compares code points, so "Øster" would sort after "Smith" and "Report 10"
@@ -52,6 +56,10 @@ the reference, runs without either):
   answers it with the same nodes in the same order (a Node test checks every answer against the
   walk, building and rendering all offered styles). It cut QJSEngine's builds by 1.6-3 times;
   ``CslEngine(index_macros=False)`` leaves it out.
+- ``NcjrsCite.renderFormatsTogether`` (the driver): a bibliography lays out each entry once and
+  turns it into text and HTML, where citeproc-js's users call ``makeBibliography()`` once per
+  format; a Node test checks it against the two calls in every offered style.
+  ``CslEngine(formats_together=False)`` leaves it out.
 
 Threads: QuickJS is thread-hostile, so a :class:`CslEngine` and everything it built belong to
 the thread that created it (other threads get a :class:`CslEngineError`); :func:`render_item`
@@ -70,8 +78,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-from viewer.citeproc import style_repo, ticks
-from viewer.citeproc.collation import Collator
+from viewer.citeproc import collation, style_repo, ticks
 from viewer.core.record import unpaired_surrogate
 from viewer.core.resources import resource_path
 
@@ -116,7 +123,8 @@ class RenderCancelled(CslEngineError):
 class CslEngine:
     """citeproc-js in one QuickJS context, with one citeproc processor per style, built on first use."""
 
-    def __init__(self, keep_sort: bool = False, index_macros: bool = True, user_styles: Path | None = None) -> None:
+    def __init__(self, keep_sort: bool = False, index_macros: bool = True, user_styles: Path | None = None,
+                 formats_together: bool = True) -> None:
         # The quickjs package's own module only re-exports these two next to a thread-pool
         # helper, whose imports (concurrent.futures, multiprocessing) would ride into the
         # executable and its start-up hooks. Imported here: only records without stored
@@ -135,9 +143,12 @@ class CslEngine:
         self.bibliography_build_seconds: dict[str, float] = {}
         self._sorted_bibliography: dict[str, bool] = {}  # style id -> has a bibliography <sort>
         self._install_console()
-        self._install_collation()
-        self._ticker = ticks.Ticker()
+        # QuickJS's localeCompare ignores locale and options: answered with ICU (collation.py).
+        self._js.add_callable("ncjrsCompare", collation.js_compare())
+        self._evaluate(collation.INSTALL, "<localeCompare>")
+        self._ticker = ticks.Ticker(ticks.TICKS_PER_ITEM - (1 if formats_together else 0))
         self._js.add_callable("ncjrsTick", self._ticker.tick)
+        self._js.add_callable("ncjrsAsk", self._ticker.ask)
         # citeproc-js asks for locales by id; only the bundled ones answer (style_repo's fallback).
         self._js.add_callable("ncjrsLocale", style_repo.locale_xml)
         self._evaluate(
@@ -150,6 +161,8 @@ class CslEngine:
         self._evaluate(_read_js("citeproc_driver.js"), "citeproc_driver.js")
         if index_macros:
             self._evaluate("NcjrsCite.indexMacroLookups(CSL, null);", "<index macros>")
+        if formats_together:
+            self._evaluate("NcjrsCite.renderFormatsTogether(CSL, null);", "<formats together>")
         self._evaluate(ticks.INSTALL, "<ticks>")
         # Processors by kind ("single", "bibliography"), then style id; and the three calls into
         # them (see _call: arguments arrive as one JSON array, answers leave as JSON).
@@ -225,20 +238,18 @@ class CslEngine:
         """
         items = list(items)
         key = _key(style_id, locale)
-        if self._needs_sorted_processor(style_id) and (
-                len(items) > 1 or key in self.bibliography_build_seconds):
-            self.build_bibliography(style_id, locale=locale)
-            kind = "bibliography"
-        else:
-            self.build(style_id, locale=locale)  # one item (or no bibliography sort): nothing to order
-            kind = "single"
-        self._ticker.start(progress, len(items))
+        # One item (or no bibliography sort): nothing to order, the single-item processor serves.
+        kind = "bibliography" if self._needs_sorted_processor(style_id) and (
+            len(items) > 1 or key in self.bibliography_build_seconds) else "single"
+        self._ticker.start(progress, len(items))  # the build, seconds for a sorted one, can be cancelled too
         try:
+            (self.build_bibliography if kind == "bibliography" else self.build)(style_id, locale=locale)
             return json.loads(self._call(self._bibliography, f"<bibliography {key}>", kind, key, items))
         except CslEngineError as exc:
             if ticks.CANCELLED not in str(exc):
                 raise
             # Its registry may be half updated: the next bibliography builds the processor again.
+            # (A build cancelled stored nothing.)
             (self.bibliography_build_seconds if kind == "bibliography" else self.build_seconds).pop(key, None)
             raise RenderCancelled(f"the bibliography in {style_id} was cancelled") from None
         finally:
@@ -293,23 +304,6 @@ class CslEngine:
                 raise CslEngineError(f"CSL style {style_id!r} is not well-formed XML: {exc}") from None
             self._sorted_bibliography[style_id] = known
         return known
-
-    def _install_collation(self) -> None:
-        # QuickJS's localeCompare ignores locale and options: answer it with ICU through QCollator.
-        # Its arguments come as JSON too: JSON.stringify escapes what QuickJS cannot hand to Python
-        # (a lone surrogate half fails the call).
-        collator = Collator()
-        self._js.add_callable("ncjrsCompare", lambda args: collator.compare(*json.loads(args)))
-        self._evaluate(
-            "(function (compare) {"
-            " String.prototype.localeCompare = function (that, locales, options) {"
-            "  options = options || {};"
-            "  return compare(JSON.stringify([String(this), String(that), String(options.sensitivity || 'variant'),"
-            "   !!options.ignorePunctuation, !!options.numeric]));"
-            " };"
-            "})(ncjrsCompare); delete globalThis.ncjrsCompare;",
-            "<localeCompare>",
-        )
 
     def _install_console(self) -> None:
         # citeproc-js reports oddities with console.log; they are kept for take_messages().

@@ -1,0 +1,35 @@
+"""The bibliography's progress ticks: how often a long citeproc-js call asks whether to go on (no engine)."""
+
+from __future__ import annotations
+
+from viewer.citeproc import ticks
+
+
+def test_progress_is_asked_every_step_of_the_ticks(monkeypatch):
+    monkeypatch.setattr(ticks.time, "monotonic", lambda: 0.0)  # time stands still: only the count asks
+    asked = []
+    ticker = ticks.Ticker(ticks_per_item=2)
+    ticker.start(lambda done, total: asked.append((done, total)) or True, items=100)
+    assert not any(ticker.tick() for _ in range(200))
+    assert asked == [(done, 200) for done in range(4, 201, 4)]  # every 2 %
+
+
+def test_progress_is_asked_when_a_tick_comes_long_after_the_last_question(monkeypatch):
+    """Cancel is honoured within about ASK_EVERY_SECONDS, however many ticks a step holds."""
+    clock = [0.0]
+    monkeypatch.setattr(ticks.time, "monotonic", lambda: clock[0])
+    asked = []
+    ticker = ticks.Ticker()
+    ticker.start(lambda done, total: asked.append(done) or len(asked) < 3, items=10_000)  # a step: 800 ticks
+    assert ticker.tick() is False and asked == []
+    clock[0] += ticks.ASK_EVERY_SECONDS / 2
+    assert ticker.tick() is False and asked == []
+    later = ticks.ASK_EVERY_SECONDS + 0.01
+    clock[0] += later
+    assert ticker.tick() is False and asked == [3]
+    clock[0] += later
+    assert ticker.tick() is False and asked == [3, 4]
+    clock[0] += later
+    assert ticker.tick() is True  # the third answer says stop
+    ticker.stop()
+    assert ticker.tick() is False  # no call running: nothing to ask
