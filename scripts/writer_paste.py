@@ -31,7 +31,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,24 +67,15 @@ def clipboard_contents() -> dict[str, dict[str, str]]:
 
 def uno_main(contents: dict[str, dict[str, str]], port: int) -> dict[str, dict]:
     import uno
-    from com.sun.star.awt.FontSlant import ITALIC
     from com.sun.star.beans import PropertyValue
+    from writer_x11 import paragraphs_and_italics, uno_context  # beside this file
 
     def prop(name, value):
         p = PropertyValue()
         p.Name, p.Value = name, value
         return p
 
-    resolver = uno.getComponentContext().ServiceManager.createInstanceWithContext(
-        "com.sun.star.bridge.UnoUrlResolver", uno.getComponentContext())
-    for _ in range(120):
-        try:
-            ctx = resolver.resolve(f"uno:socket,host=127.0.0.1,port={port};urp;StarOffice.ComponentContext")
-            break
-        except Exception:  # noqa: BLE001 - Writer still starting
-            time.sleep(0.25)
-    else:
-        raise SystemExit("Writer did not answer on its UNO port")
+    ctx = uno_context(port)
     desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
     report = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -100,17 +90,7 @@ def uno_main(contents: dict[str, dict[str, str]], port: int) -> dict[str, dict]:
             # The clipboard's text/html is UTF-8: the meta says so to the reader, as the flavour's charset does.
             page.write_text('<meta charset="utf-8">' + clip["html"], encoding="utf-8")
             cursor.insertDocumentFromURL(uno.systemPathToFileUrl(str(page)), (prop("FilterName", "HTML (StarWriter)"),))
-            paragraphs, italics = [], []
-            enum = text.createEnumeration()
-            while enum.hasMoreElements():
-                para = enum.nextElement()
-                paragraphs.append(para.getString())
-                portions = para.createEnumeration()
-                while portions.hasMoreElements():
-                    portion = portions.nextElement()
-                    if portion.getString() and portion.CharPosture == ITALIC:
-                        italics.append(portion.getString())
-            report[style_id] = {"paragraphs": paragraphs, "italic": italics}
+            report[style_id] = paragraphs_and_italics(text)
             doc.close(True)
     return report
 

@@ -67,20 +67,39 @@ def owner_main() -> None:
     app.exec()
 
 
-def paster_main(port: int) -> None:
+def uno_context(port: int) -> Any:
+    """The component context of the Writer listening on ``port`` (under the system Python, with uno)."""
     import uno
-    from com.sun.star.awt.FontSlant import ITALIC
 
     local = uno.getComponentContext()
     resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
     for _ in range(480):
         try:
-            ctx = resolver.resolve(f"uno:socket,host=127.0.0.1,port={port};urp;StarOffice.ComponentContext")
-            break
+            return resolver.resolve(f"uno:socket,host=127.0.0.1,port={port};urp;StarOffice.ComponentContext")
         except Exception:  # noqa: BLE001 - Writer still starting
             time.sleep(0.25)
-    else:
-        raise SystemExit("Writer did not answer on its UNO port")
+    raise SystemExit("Writer did not answer on its UNO port")
+
+
+def paragraphs_and_italics(text: Any) -> dict[str, list[str]]:
+    """A Writer text's paragraphs, and its italic runs."""
+    from com.sun.star.awt.FontSlant import ITALIC
+
+    paragraphs, italics = [], []
+    enum = text.createEnumeration()
+    while enum.hasMoreElements():
+        para = enum.nextElement()
+        paragraphs.append(para.getString())
+        portions = para.createEnumeration()
+        while portions.hasMoreElements():
+            portion = portions.nextElement()
+            if portion.getString() and portion.CharPosture == ITALIC:
+                italics.append(portion.getString())
+    return {"paragraphs": paragraphs, "italic": italics}
+
+
+def paster_main(port: int) -> None:
+    ctx = uno_context(port)
     smgr = ctx.ServiceManager
     desktop = smgr.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
     dispatcher = smgr.createInstanceWithContext("com.sun.star.frame.DispatchHelper", ctx)
@@ -92,18 +111,9 @@ def paster_main(port: int) -> None:
         view.gotoStart(False)
         view.goRight(len(BEFORE), False)
         dispatcher.executeDispatch(doc.CurrentController.Frame, ".uno:Paste", "", 0, ())
-        paragraphs, italics = [], []
-        enum = text.createEnumeration()
-        while enum.hasMoreElements():
-            para = enum.nextElement()
-            paragraphs.append(para.getString())
-            portions = para.createEnumeration()
-            while portions.hasMoreElements():
-                portion = portions.nextElement()
-                if portion.getString() and portion.CharPosture == ITALIC:
-                    italics.append(portion.getString())
+        got = paragraphs_and_italics(text)
         doc.close(True)
-        print(json.dumps({"paragraphs": paragraphs, "italic": italics}), flush=True)
+        print(json.dumps(got), flush=True)
 
 
 def run(copies: dict[str, dict[str, Any]], system_python: str) -> dict[str, dict[str, Any]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
 from typing import TextIO
 
 from viewer.cli import PROG, one_line, open_library
@@ -63,9 +64,8 @@ def import_files(args: argparse.Namespace, out: TextIO) -> int:
     entry (on stderr). Files of one record (pages, record files) are written a thousand records a
     transaction; a RIS, BibTeX or CSL-JSON file in a transaction of its own."""
     from viewer.core.importers import ImportFileError, stream_file
-    from viewer.core.importers.batching import Pending, joinable
+    from viewer.core.importers.batching import batches
     rejected = 0
-    pending = Pending()
     with open_writable(args) as library:
         def write(report: ImportReport | ImportStream | None) -> None:
             nonlocal rejected
@@ -86,21 +86,17 @@ def import_files(args: argparse.Namespace, out: TextIO) -> int:
                 return
             _print_added(library, outcome.result, args.replace, out)
 
-        for path in args.files:
-            try:
-                report = stream_file(path)
-            except ImportFileError as exc:
-                print(f"{PROG}: rejected: {one_line(exc)}", file=sys.stderr)
-                rejected += 1
-                continue
-            if isinstance(report, ImportReport) and joinable(report):
-                if not pending.fits(report):
-                    write(pending.take())
-                pending.add(report)
-                continue
-            write(pending.take())
+        def readable() -> Iterator[ImportReport | ImportStream]:
+            nonlocal rejected
+            for path in args.files:
+                try:
+                    yield stream_file(path)
+                except ImportFileError as exc:
+                    print(f"{PROG}: rejected: {one_line(exc)}", file=sys.stderr)
+                    rejected += 1
+
+        for report in batches(readable()):
             write(report)
-        write(pending.take())
     return 1 if rejected else 0
 
 

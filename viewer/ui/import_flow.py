@@ -19,7 +19,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from viewer.core.importers import BadEntry, Cancelled, ImportFileError, ImportReport, ImportStream, stream_file
-from viewer.core.importers.batching import Pending, joinable
+from viewer.core.importers.batching import batches
 from viewer.core.library import ImportCancelled, Library, LibraryError
 from viewer.services.workers import start_worker, stop_worker
 from viewer.ui.duplicates import ImportSummary, ask_replace
@@ -121,19 +121,10 @@ class _Worker(QObject):
                     summary.already.extend(outcome.result.existing.get(i, i) for i in outcome.result.duplicates)
                     written[0] += report.good
 
-                pending = Pending()
-                for file in files:
-                    if all_or_none and file.bad:
-                        continue  # known from the read: nothing from this file
-                    report = file.report or stream_file(file.path, cancelled=self._cancel.is_set)
-                    if isinstance(report, ImportReport) and joinable(report):
-                        if not pending.fits(report):
-                            write(pending.take())
-                        pending.add(report)
-                        continue
-                    write(pending.take())
+                readable = (file.report or stream_file(file.path, cancelled=self._cancel.is_set)
+                            for file in files if not (all_or_none and file.bad))  # a bad file: nothing from it
+                for report in batches(readable):
                     write(report)
-                write(pending.take())
         except (ImportCancelled, Cancelled):
             self.write_done.emit(summary)  # what was written before the cancelled transaction stays, whole
             return

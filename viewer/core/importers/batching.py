@@ -1,27 +1,42 @@
 """Many small import files (NCJRS pages, record files: one record each) written a thousand records
 a transaction instead of one transaction a file. A stream (RIS, CSL-JSON, BibTeX) is written alone.
 
-    pending = Pending()
-    for path in paths:
-        report = stream_file(path)
-        if joinable(report):
-            if not pending.fits(report):
-                write(pending.take())
-            pending.add(report)
-        else:
-            write(pending.take()); write(report)
-    write(pending.take())
+    for report in batches(stream_file(path) for path in paths):
+        write(report)
 
-``pending.take()`` is one report holding the entries of the files added since the last take, or
+Inside, ``pending.take()`` is one report holding the entries of the files added since the last take, or
 None. A file whose record another pending file already holds (the same id or NCJ number) starts a
 new batch, so each file is written as it would be alone: replaced, or already there.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+
 from viewer.core.importers.common import ImportedRecord, ImportReport, ImportStream
 
 BATCH = 1_000  # records a transaction
+
+
+def batches(reports: Iterable[ImportReport | ImportStream]) -> Iterator[ImportReport | ImportStream]:
+    """What to write, one transaction each, in the files' order: joinable files gathered a thousand
+    records at a time, every other file alone. Each is asked for only after the one before is written."""
+    pending = Pending()
+    for report in reports:
+        if isinstance(report, ImportReport) and joinable(report):
+            if not pending.fits(report):
+                yield from _taken(pending)
+            pending.add(report)
+            continue
+        yield from _taken(pending)
+        yield report
+    yield from _taken(pending)
+
+
+def _taken(pending: Pending) -> Iterator[ImportReport]:
+    report = pending.take()
+    if report is not None:
+        yield report
 
 
 def joinable(report: ImportReport | ImportStream) -> bool:
