@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Callable, cast
 
 from viewer import APP_NAME, __version__
@@ -143,6 +146,36 @@ def _application() -> QApplication:
     return app
 
 
+@contextmanager
+def _upgrade_notice(directory: Path) -> Iterator[None]:
+    """A small window saying why the start waits while a large library is upgraded (it blocks)."""
+    from viewer.core.library import library_file
+    from viewer.core.library.schema import upgrade_due, upgrade_notice
+
+    due = upgrade_due(library_file(directory))
+    if not due:
+        yield
+        return
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication, QLabel
+
+    label = QLabel(upgrade_notice(due))
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setMargin(24)
+    label.setWindowTitle("NCJRS Reference Viewer")
+    label.setObjectName("upgradeNotice")
+    label.resize(440, 120)
+    label.show()
+    for _ in range(3):  # mapped and painted before the wait begins
+        QApplication.processEvents()
+    try:
+        yield
+    finally:
+        label.close()
+        label.deleteLater()
+
+
 def _open_library_for_window(args: argparse.Namespace, problems: list[str]) -> Library:
     """The user's library; a damaged or newer one is set aside untouched and a new one begun, and a
     folder that cannot be used gives a library in memory. Each case is told to the user."""
@@ -157,7 +190,8 @@ def _open_library_for_window(args: argparse.Namespace, problems: list[str]) -> L
 
     directory = library_dir(args)
     try:
-        library = Library.open(directory)
+        with _upgrade_notice(directory):
+            library = Library.open(directory)
     except (CorruptLibraryError, NewerLibraryError, ForeignDatabaseError) as exc:
         try:
             kept = set_aside(directory, "newer" if isinstance(exc, NewerLibraryError) else "damaged")

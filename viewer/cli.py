@@ -204,8 +204,13 @@ def user_styles_dir(args: argparse.Namespace) -> Path | None:
 
 
 def open_library(args: argparse.Namespace) -> Library:
-    from viewer.core.library import Library
-    return Library.open(library_dir(args))  # a LibraryError is one line, exit 1 (main)
+    from viewer.core.library import Library, library_file
+    from viewer.core.library.schema import upgrade_due, upgrade_notice
+    directory = library_dir(args)
+    due = upgrade_due(library_file(directory))
+    if due:
+        print(f"{PROG}: {upgrade_notice(due)}", file=sys.stderr, flush=True)
+    return Library.open(directory)  # a LibraryError is one line, exit 1 (main)
 
 
 def load_record(args: argparse.Namespace) -> Record:

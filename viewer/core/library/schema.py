@@ -32,6 +32,33 @@ def check_header(path: Path) -> None:
         raise CorruptLibraryError(path, "the library file is truncated")
 
 
+# An upgrade of a library this large takes long enough (about a minute per 60,000 records,
+# VACUUM included) that the user is told first, not left with a silent wait.
+UPGRADE_NOTICE_BYTES = 20 * 1024 * 1024
+
+
+def upgrade_due(path: Path) -> int:
+    """The size of the library file at ``path`` when opening it will upgrade its format and that
+    takes a while (over UPGRADE_NOTICE_BYTES); else 0. Reads the header only (user_version is at
+    byte 60)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(100)
+        size = path.stat().st_size
+    except OSError:
+        return 0
+    if len(head) < 100 or not head.startswith(SQLITE_HEADER):
+        return 0
+    version = int.from_bytes(head[60:64], "big")
+    return size if 0 < version < SCHEMA_VERSION and size > UPGRADE_NOTICE_BYTES else 0
+
+
+def upgrade_notice(size: int) -> str:
+    # Each migration is one transaction, so a stop (even a kill) leaves the library as it was.
+    return (f"Upgrading the library ({size / 1_000_000:,.0f} MB) to this version's format, once; this can "
+            f"take a few minutes. If it is stopped, the library stays as it was and is upgraded next time.")
+
+
 # --- schema and migrations ----------------------------------------------------------------
 
 
