@@ -40,9 +40,11 @@ class Match:
 
 
 class FindTarget(QObject):
-    """What the bar searches. ``changed`` when the content may have changed (searched again)."""
+    """What the bar searches. ``changed`` when the content may have changed (searched again);
+    ``found(matches)`` when a search that :meth:`find` left under way is done."""
 
     changed = Signal()
+    found = Signal(object)  # list[Match]
     label = "section"  # "Find in section"
 
     @property
@@ -62,8 +64,12 @@ class FindTarget(QObject):
         """What is searched: the same content after ``changed`` keeps the current match."""
         raise NotImplementedError
 
-    def find(self, needle: str, case_sensitive: bool, limit: int) -> list[Match]:
+    def find(self, needle: str, case_sensitive: bool, limit: int) -> list[Match] | None:
+        """The matches; or None: they come later, by ``found`` (a newer find supersedes it)."""
         raise NotImplementedError
+
+    def cancel(self) -> None:
+        """A search left under way by :meth:`find` never answers."""
 
     def show(self, matches: list[Match], current: int) -> None:
         """Highlights the matches and selects and scrolls to the current one."""
