@@ -19,8 +19,8 @@ from __future__ import annotations
 import ctypes
 import functools
 import threading
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -37,8 +37,9 @@ PDFIUM_LOCK = threading.RLock()
 Position = tuple[int, int]  # (page, character index), both 0-based
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
+    """A match of find (a tuple: thousands are made per search, cheap for the garbage collector)."""
+
     page: int
     start: int  # character index on the page
     length: int

@@ -8,6 +8,8 @@ viewer.ui.report_panel.ReportTarget; :meth:`FindBar.set_target` moves the bar fr
 
 from __future__ import annotations
 
+import bisect
+from collections.abc import Sequence
 from typing import Any, Callable, cast
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -32,7 +34,7 @@ class FindBar(QWidget):
     def __init__(self, target: QTextEdit | FindTarget, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.target: FindTarget = TextTarget(target) if isinstance(target, QTextEdit) else target
-        self._matches: list[Match] = []
+        self._matches: Sequence[Match] = []
         self._current = -1
         self._stale = True  # the matches need a search before use
         self._searched: object = None  # the target's content when the matches were found
@@ -309,15 +311,15 @@ class FindBar(QWidget):
         else:
             self._found(found)
 
-    def _found(self, matches: list[Match]) -> None:
+    def _found(self, matches: Sequence[Match]) -> None:
         if self._pending is None:
             return  # cancelled
         (anchor, select, then), self._pending = self._pending, None
         steps, self._pending_steps = self._pending_steps, []
         self._matches = matches
         if self._matches:
-            self._current = 0 if anchor is None else \
-                next((i for i, m in enumerate(self._matches) if m.start >= anchor), 0)
+            at = 0 if anchor is None else bisect.bisect_left(self._matches, anchor, key=lambda m: m.start)
+            self._current = at if at < len(self._matches) else 0  # none after the anchor: the first
             if select:
                 self._show_current()
         else:

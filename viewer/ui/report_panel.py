@@ -5,13 +5,37 @@ window's thread."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, overload
 
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from viewer.services.report_worker import ReportWorker
 from viewer.ui.find_targets import FindTarget, Match
 from viewer.ui.report_view import PageView
+
+
+class _Matches(Sequence[Match]):
+    """The worker's hits as the find bar's matches, each made when it is asked for: a search can
+    answer thousands, and the window's thread should not build (and collect) them all."""
+
+    def __init__(self, hits: list) -> None:
+        self.hits = hits
+
+    def __len__(self) -> int:
+        return len(self.hits)
+
+    @overload
+    def __getitem__(self, index: int) -> Match: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Match]: ...
+
+    def __getitem__(self, index: int | slice) -> Match | Sequence[Match]:
+        if isinstance(index, slice):
+            return _Matches(self.hits[index])
+        hit = self.hits[index]
+        return Match((hit.page, hit.start), (hit.page, hit.start + hit.length), hit)
 
 
 class ReportTarget(FindTarget):
@@ -49,7 +73,7 @@ class ReportTarget(FindTarget):
         self._worker = worker
         worker.found.connect(self._found)
 
-    def find(self, needle: str, case_sensitive: bool, limit: int) -> list[Match] | None:
+    def find(self, needle: str, case_sensitive: bool, limit: int) -> Sequence[Match] | None:
         """Asks the worker (never PDFium here): the matches come by ``found``."""
         self.cancel()
         doc = self.view.document
@@ -67,10 +91,10 @@ class ReportTarget(FindTarget):
         if generation != self._generation:
             return  # superseded or cancelled: an older search's answer is never shown
         self._generation = None
-        self.found.emit([Match((hit.page, hit.start), (hit.page, hit.start + hit.length), hit) for hit in hits])
+        self.found.emit(_Matches(hits))
 
-    def show(self, matches: list[Match], current: int) -> None:
-        self.view.set_hits([m.data for m in matches], current)
+    def show(self, matches: Sequence[Match], current: int) -> None:
+        self.view.set_hits(matches.hits if isinstance(matches, _Matches) else [m.data for m in matches], current)
 
     def clear(self, collapse: bool = False) -> None:
         self.view.set_hits([], -1)
