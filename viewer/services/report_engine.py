@@ -10,8 +10,8 @@ links are never followed (the viewer reads text and pixels only); outlines are w
 and caps, page counts are capped.
 
 PDFium is not thread-safe, not even across documents: every call into it here holds ``PDFIUM_LOCK``,
-so the window's thread (pixels, hit-testing, find) and the report worker (the text of a selection,
-:mod:`viewer.services.report_worker`) take turns; a closed document answers as an empty one.
+so the window's thread (pixels, hit-testing, the rectangles of a highlight) and the report worker
+(the text of a selection, and find: :mod:`viewer.services.report_worker`) take turns; a closed document answers as an empty one.
 """
 
 from __future__ import annotations

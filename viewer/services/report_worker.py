@@ -14,6 +14,7 @@ read once and kept (for the document searched last), so later searches do not as
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
@@ -28,7 +29,7 @@ class _Worker(QObject):
     def __init__(self) -> None:
         super().__init__()
         self.latest = 0  # the newest find's generation: written by the window's thread, read here
-        self._doc: Any = None  # the document whose page texts are kept
+        self._doc: weakref.ref | None = None  # the document whose page texts are kept (not kept alive)
         self._texts: dict[int, tuple[str, str] | None] = {}  # page -> (text, lower case); None: ask PDFium
 
     @Slot(int, object, object, object)
@@ -41,8 +42,8 @@ class _Worker(QObject):
 
     @Slot(int, object, str, bool, int)
     def find(self, generation: int, doc: Any, needle: str, case_sensitive: bool, limit: int) -> None:
-        if doc is not self._doc:
-            self._doc, self._texts = doc, {}
+        if self._doc is None or self._doc() is not doc:
+            self._doc, self._texts = weakref.ref(doc), {}
         hits: list = []
         for page in range(doc.page_count):
             if generation != self.latest:
@@ -129,5 +130,6 @@ class ReportWorker(QObject):
             self._worker.latest = self._generation
 
     def shutdown(self) -> None:
+        self.cancel_find()
         stop_worker(self._thread)
         self._thread = None
