@@ -4,6 +4,8 @@ The bar holds what is the same everywhere: the field, Enter / Shift+Enter (F3 / 
 window's actions), Match case, "3 of 17", Escape to close. What it searches is a target
 (viewer.ui.find_targets): a QTextEdit is wrapped in a :class:`TextTarget`; a report's pages are
 viewer.ui.report_panel.ReportTarget; :meth:`FindBar.set_target` moves the bar from one to the other.
+A text is searched at once; a report is searched by its worker thread: the bar says "Searching…", a
+newer search cancels the one under way, and Enter / F3 pressed meanwhile are taken when the matches come.
 """
 
 from __future__ import annotations
