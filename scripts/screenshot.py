@@ -91,6 +91,10 @@ def _report_find(window: MainWindow, words: str) -> None:
     window.menu_actions.find.trigger()
     QTest.keyClicks(window.find_bar.line_edit, words)
     QTest.keyClick(window.find_bar.line_edit, Qt.Key.Key_Return)
+    for _ in range(400):  # the matches come from the report worker
+        if window.find_bar.match_count():
+            break
+        QTest.qWait(50)
 
 
 def _report_quote(window: MainWindow) -> None:

@@ -97,7 +97,7 @@ def test_find_highlights_and_counts(window_with_report, qtbot):
     assert bar.isVisible() and bar.target is window.report_panel.find_target
     assert bar.line_edit.placeholderText() == "Find in report"
     qtbot.keyClicks(bar.line_edit, "trafficking")
-    assert bar.match_count() == 12 * 6  # six lines a page say it
+    qtbot.waitUntil(lambda: bar.match_count() == 12 * 6)  # six lines a page say it (found by the worker)
     assert bar.count_label.text() == f"1 of {12 * 6}"
     qtbot.keyClick(bar.line_edit, Qt.Key.Key_Return)
     assert bar.count_label.text() == f"2 of {12 * 6}"
@@ -115,7 +115,7 @@ def test_the_find_bar_follows_the_detail_area(window_with_report, qtbot):
     bar = window.find_bar
     bar.activate()
     qtbot.keyClicks(bar.line_edit, "trafficking")
-    assert bar.match_count() == 12 * 6
+    qtbot.waitUntil(lambda: bar.match_count() == 12 * 6)
     window.select_section("abstract")  # the same bar, the same text: now the section's
     assert bar.target.widget is window.pane and bar.isVisible()
     qtbot.waitUntil(lambda: bar.match_count() == window.pane.toPlainText().lower().count("trafficking"))

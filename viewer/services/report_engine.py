@@ -10,8 +10,8 @@ links are never followed (the viewer reads text and pixels only); outlines are w
 and caps, page counts are capped.
 
 PDFium is not thread-safe, not even across documents: every call into it here holds ``PDFIUM_LOCK``,
-so the window's thread (pixels, hit-testing, find) and the report worker (the text of a selection,
-:mod:`viewer.services.report_worker`) take turns; a closed document answers as an empty one.
+so the window's thread (pixels, hit-testing, the rectangles of a highlight) and the report worker
+(the text of a selection, and find: :mod:`viewer.services.report_worker`) take turns; a closed document answers as an empty one.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from __future__ import annotations
 import ctypes
 import functools
 import threading
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -37,8 +37,9 @@ PDFIUM_LOCK = threading.RLock()
 Position = tuple[int, int]  # (page, character index), both 0-based
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
+    """A match of find (a tuple: thousands are made per search, cheap for the garbage collector)."""
+
     page: int
     start: int  # character index on the page
     length: int

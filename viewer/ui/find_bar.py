@@ -4,11 +4,15 @@ The bar holds what is the same everywhere: the field, Enter / Shift+Enter (F3 / 
 window's actions), Match case, "3 of 17", Escape to close. What it searches is a target
 (viewer.ui.find_targets): a QTextEdit is wrapped in a :class:`TextTarget`; a report's pages are
 viewer.ui.report_panel.ReportTarget; :meth:`FindBar.set_target` moves the bar from one to the other.
+A text is searched at once; a report is searched by its worker thread: the bar says "Searching…", a
+newer search cancels the one under way, and Enter / F3 pressed meanwhile are taken when the matches come.
 """
 
 from __future__ import annotations
 
-from typing import Any, cast
+import bisect
+from collections.abc import Sequence
+from typing import Any, Callable, cast
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QIcon, QKeyEvent, QKeySequence
@@ -32,11 +36,15 @@ class FindBar(QWidget):
     def __init__(self, target: QTextEdit | FindTarget, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.target: FindTarget = TextTarget(target) if isinstance(target, QTextEdit) else target
-        self._matches: list[Match] = []
+        self._matches: Sequence[Match] = []
         self._current = -1
         self._stale = True  # the matches need a search before use
         self._searched: object = None  # the target's content when the matches were found
         self._current_start: Any = None  # where the current match starts
+        # A search under way in the target (a report's worker): its anchor, whether it selects the
+        # match it finds, what to do once it is in; and the Enter / F3 steps asked meanwhile.
+        self._pending: tuple[Any, bool, Callable[[], None] | None] | None = None
+        self._pending_steps: list[int] = []
         # The editor's text changes in several steps (setHtml, then its layout): search once, after.
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
@@ -113,6 +121,7 @@ class FindBar(QWidget):
         self.close_button.clicked.connect(self.dismiss)
         self.close_action.triggered.connect(self.dismiss)
         self.target.changed.connect(self._document_changed)
+        self.target.found.connect(self._found)
 
     def _name_for_target(self) -> None:
         where = self.tr("Find in report") if self.target.label == "report" else self.tr("Find in section")
@@ -147,10 +156,13 @@ class FindBar(QWidget):
         """Finds in ``target`` from now on (the text and options stay; an open bar searches it)."""
         if target is self.target:
             return
+        self._cancel()
         self.target.changed.disconnect(self._document_changed)
+        self.target.found.disconnect(self._found)
         self.target.clear()
         self.target = target
         target.changed.connect(self._document_changed)
+        target.found.connect(self._found)
         self._name_for_target()
         self._forget()
         self._show_count()
@@ -218,16 +230,24 @@ class FindBar(QWidget):
                 self.activate()  # F3 with nothing to find: ask for it
                 return
             self.show()
+        if self._pending is not None:
+            self._pending_steps.append(direction)  # taken when the matches are in
+            return
         if self._stale:
             selected = self.target.selection()
-            self._search(anchor=selected[0], select=False)
-            if not self._matches:
-                return
-            match = self._matches[self._current]
-            if (match.start, match.end) != selected and direction > 0:
-                self._show_current()  # the first step goes to the match at or after the cursor
-                return
+            self._search(anchor=selected[0], select=False, then=lambda: self._first_step(direction, selected))
+            return
         if not self._matches:
+            return
+        self._current = (self._current + direction) % len(self._matches)
+        self._show_current()
+
+    def _first_step(self, direction: int, selected: tuple[Any, Any]) -> None:
+        if not self._matches:
+            return
+        match = self._matches[self._current]
+        if (match.start, match.end) != selected and direction > 0:
+            self._show_current()  # the first step goes to the match at or after the cursor
             return
         self._current = (self._current + direction) % len(self._matches)
         self._show_current()
@@ -237,7 +257,9 @@ class FindBar(QWidget):
             self._forget()
             return
         # Incremental: stay at the current match while it still matches, else move on from it.
-        if 0 <= self._current < len(self._matches):
+        if self._pending is not None:
+            anchor = self._pending[0]  # the search this one supersedes had not answered yet
+        elif 0 <= self._current < len(self._matches):
             anchor = self._matches[self._current].start
         else:
             anchor = self.target.selection()[0]
@@ -263,26 +285,52 @@ class FindBar(QWidget):
 
     def _forget(self) -> None:
         """Drop the matches (searched again when the bar is next used)."""
+        self._cancel()
         self._stale = True
         self._matches = []
         self._current = -1
 
-    def _search(self, anchor: Any, select: bool = True) -> None:
-        """Every match; the first at or after ``anchor`` (None: the first) is current."""
+    def _cancel(self) -> None:
+        """The search under way (if any) never answers; the steps asked meanwhile are dropped."""
+        if self._pending is not None:
+            self.target.cancel()
+        self._pending, self._pending_steps = None, []
+
+    def _search(self, anchor: Any, select: bool = True, then: Callable[[], None] | None = None) -> None:
+        """Every match; the first at or after ``anchor`` (None: the first) is current; then ``then``.
+        A target that searches elsewhere answers later (``found``): "Searching…" meanwhile."""
         self._refresh_timer.stop()
+        self._cancel()
         self._stale = False
         self._current = -1
+        self._matches = []
         self._searched = self.target.content()
         needle = self.text()
-        self._matches = self.target.find(needle, self.case_box.isChecked(), MAX_MATCHES) if needle else []
+        self._pending = (anchor, select, then)
+        found = self.target.find(needle, self.case_box.isChecked(), MAX_MATCHES) if needle else []
+        if found is None:
+            self._show_count(searching=True)
+        else:
+            self._found(found)
+
+    def _found(self, matches: Sequence[Match]) -> None:
+        if self._pending is None:
+            return  # cancelled
+        (anchor, select, then), self._pending = self._pending, None
+        steps, self._pending_steps = self._pending_steps, []
+        self._matches = matches
         if self._matches:
-            self._current = 0 if anchor is None else \
-                next((i for i, m in enumerate(self._matches) if m.start >= anchor), 0)
+            at = 0 if anchor is None else bisect.bisect_left(self._matches, anchor, key=lambda m: m.start)
+            self._current = at if at < len(self._matches) else 0  # none after the anchor: the first
             if select:
                 self._show_current()
         else:
             self.target.clear(collapse=True)
             self._show_count()
+        if then is not None:
+            then()
+        for direction in steps:
+            self._step(direction)
 
     def _show_current(self) -> None:
         match = self._matches[self._current]
@@ -290,10 +338,12 @@ class FindBar(QWidget):
         self.target.show(self._matches, self._current)
         self._show_count()
 
-    def _show_count(self) -> None:
+    def _show_count(self, searching: bool = False) -> None:
         total = len(self._matches)
         if not self.text():
             text = ""
+        elif searching:
+            text = self.tr("Searching\u2026")
         elif total == 0:
             text = self.tr("No matches")
         else:

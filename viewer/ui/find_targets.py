@@ -11,6 +11,7 @@ palette (as Qt Creator and Firefox do it). The target only adds and removes its 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,9 +41,11 @@ class Match:
 
 
 class FindTarget(QObject):
-    """What the bar searches. ``changed`` when the content may have changed (searched again)."""
+    """What the bar searches. ``changed`` when the content may have changed (searched again);
+    ``found(matches)`` when a search that :meth:`find` left under way is done."""
 
     changed = Signal()
+    found = Signal(object)  # Sequence[Match], in order
     label = "section"  # "Find in section"
 
     @property
@@ -62,10 +65,14 @@ class FindTarget(QObject):
         """What is searched: the same content after ``changed`` keeps the current match."""
         raise NotImplementedError
 
-    def find(self, needle: str, case_sensitive: bool, limit: int) -> list[Match]:
+    def find(self, needle: str, case_sensitive: bool, limit: int) -> Sequence[Match] | None:
+        """The matches, in order; or None: they come later, by ``found`` (a newer find supersedes it)."""
         raise NotImplementedError
 
-    def show(self, matches: list[Match], current: int) -> None:
+    def cancel(self) -> None:
+        """A search left under way by :meth:`find` never answers."""
+
+    def show(self, matches: Sequence[Match], current: int) -> None:
         """Highlights the matches and selects and scrolls to the current one."""
         raise NotImplementedError
 
@@ -108,7 +115,7 @@ class TextTarget(FindTarget):
             matches.append(Match(cursor.selectionStart(), cursor.selectionEnd(), cursor))
         return matches
 
-    def show(self, matches: list[Match], current: int) -> None:
+    def show(self, matches: Sequence[Match], current: int) -> None:
         self.editor.setTextCursor(matches[current].data)
         self.editor.ensureCursorVisible()
         selections = []

@@ -83,6 +83,7 @@ class ReportController(QObject):
         self._following = False
         self._text_target = window.find_bar.target  # the section's text; the report's is the panel's
         self.worker = ReportWorker(self)
+        self.panel.find_target.use_worker(self.worker)
         self._reading: dict[int, Callable[[str], None]] = {}  # worker token -> what to do with the text
         self._quote: _Quote | None = None
         self._dark_choice = window.settings.get(keys.DARK_PAGES)

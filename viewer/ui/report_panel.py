@@ -1,15 +1,41 @@
 """The detail area for an attached report: its pages; and what the window's one find bar
 (viewer.ui.find_bar) searches while they are shown: the report's whole text, hits highlighted on
-the pages ("3 of 17")."""
+the pages ("3 of 17"), searched by the report worker (viewer.services.report_worker), never on the
+window's thread."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, overload
 
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from viewer.services.report_worker import ReportWorker
 from viewer.ui.find_targets import FindTarget, Match
 from viewer.ui.report_view import PageView
+
+
+class _Matches(Sequence[Match]):
+    """The worker's hits as the find bar's matches, each made when it is asked for: a search can
+    answer thousands, and the window's thread should not build (and collect) them all."""
+
+    def __init__(self, hits: list) -> None:
+        self.hits = hits
+
+    def __len__(self) -> int:
+        return len(self.hits)
+
+    @overload
+    def __getitem__(self, index: int) -> Match: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Match]: ...
+
+    def __getitem__(self, index: int | slice) -> Match | Sequence[Match]:
+        if isinstance(index, slice):
+            return _Matches(self.hits[index])
+        hit = self.hits[index]
+        return Match((hit.page, hit.start), (hit.page, hit.start + hit.length), hit)
 
 
 class ReportTarget(FindTarget):
@@ -20,6 +46,8 @@ class ReportTarget(FindTarget):
     def __init__(self, view: PageView) -> None:
         super().__init__(view)
         self.view = view
+        self._worker: ReportWorker | None = None
+        self._generation: int | None = None  # the worker's search under way
         view.document_changed.connect(self.changed)
 
     @property
@@ -40,19 +68,33 @@ class ReportTarget(FindTarget):
     def content(self) -> Any:
         return self.view.document
 
-    def find(self, needle: str, case_sensitive: bool, limit: int) -> list[Match]:
-        doc, matches = self.view.document, []
-        if doc is None:
-            return []
-        for page in range(doc.page_count):
-            matches += [Match((page, hit.start), (page, hit.start + hit.length), hit)
-                        for hit in doc.find_on_page(page, needle, case_sensitive)]
-            if len(matches) >= limit:
-                break
-        return matches[:limit]
+    def use_worker(self, worker: ReportWorker) -> None:
+        """Finds through ``worker`` (the report controller's): without one, nothing is found."""
+        self._worker = worker
+        worker.found.connect(self._found)
 
-    def show(self, matches: list[Match], current: int) -> None:
-        self.view.set_hits([m.data for m in matches], current)
+    def find(self, needle: str, case_sensitive: bool, limit: int) -> Sequence[Match] | None:
+        """Asks the worker (never PDFium here): the matches come by ``found``."""
+        self.cancel()
+        doc = self.view.document
+        if doc is None or self._worker is None:
+            return []
+        self._generation = self._worker.request_find(doc, needle, case_sensitive, limit)
+        return None
+
+    def cancel(self) -> None:
+        if self._generation is not None and self._worker is not None:
+            self._worker.cancel_find()
+        self._generation = None
+
+    def _found(self, generation: int, hits: list) -> None:
+        if generation != self._generation:
+            return  # superseded or cancelled: an older search's answer is never shown
+        self._generation = None
+        self.found.emit(_Matches(hits))
+
+    def show(self, matches: Sequence[Match], current: int) -> None:
+        self.view.set_hits(matches.hits if isinstance(matches, _Matches) else [m.data for m in matches], current)
 
     def clear(self, collapse: bool = False) -> None:
         self.view.set_hits([], -1)
