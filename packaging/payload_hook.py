@@ -184,5 +184,18 @@ def unpack(executable, root, threads):
         sys.meta_path.insert(0, LazyModules(inflater, lazy))  # keeps fd open for them
 
 
+def start(executable, root, threads):
+    """:func:`unpack`, or one line and exit status 1: a full or unwritable temporary folder, or a
+    damaged executable, is told to the user plainly (no traceback)."""
+    try:
+        unpack(executable, root, threads)
+    except (OSError, RuntimeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        hint = " (set TMPDIR to a folder with room that you may write)" if isinstance(exc, OSError) else ""
+        sys.stderr.write(f"ncjrs-viewer: cannot unpack the program into {os.path.dirname(root)}: {reason}{hint}\n")
+        sys.stderr.flush()
+        raise SystemExit(1) from None
+
+
 if getattr(sys, "frozen", False) and hasattr(sys, "_MEIPASS"):
-    unpack(sys.executable, sys._MEIPASS, threads=min(4, len(os.sched_getaffinity(0))))
+    start(sys.executable, sys._MEIPASS, threads=min(4, len(os.sched_getaffinity(0))))

@@ -139,3 +139,33 @@ def test_a_damaged_payload_is_refused(tmp_path):
             _hook().read_members(fd, 0)
     finally:
         os.close(fd)
+
+
+@pytest.mark.skipif(not ctypes.util.find_library("zstd"), reason="needs libzstd (packaging/build.sh installs it)")
+def test_a_folder_it_cannot_unpack_into_is_one_line_and_exit_1(tmp_path, capsys):
+    entries = [("big.bin", _file(tmp_path, "big", 9_000), "DATA")]
+    exe = tmp_path / "exe"
+    payload.write(entries, exe, lazy={})
+    root = tmp_path / "meipass"
+    root.mkdir()
+    os.symlink(_libzstd_path(), root / "libzstd.so.1")
+    (root / "big.bin").write_bytes(b"taken")  # O_EXCL: as if the folder could not take the file
+    hook = _hook()
+    hook.payload_span = lambda fd: (0, exe.stat().st_size)  # a bare payload file, not an executable
+    with pytest.raises(SystemExit) as ended:
+        hook.start(str(exe), str(root), threads=1)
+    assert ended.value.code == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("ncjrs-viewer: cannot unpack the program into ")
+    assert "Traceback" not in err and "TMPDIR" in err
+
+
+def _libzstd_path() -> str:
+    """The file behind ctypes' name for libzstd (find_library gives a soname, not a path)."""
+    import re
+    import subprocess
+
+    listing = subprocess.run(["ldconfig", "-p"], capture_output=True, text=True).stdout
+    match = re.search(r"libzstd\.so\.1 .*=> (\S+)", listing)
+    assert match, "libzstd is not in the loader's cache"
+    return match.group(1)
