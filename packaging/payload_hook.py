@@ -164,7 +164,11 @@ class LazyModules:
         if group is not None:
             if not self.groups and self in sys.meta_path:
                 sys.meta_path.remove(self)
-            self.inflater.write_all(group, threads=1)
+            try:
+                self.inflater.write_all(group, threads=1)
+            except (OSError, RuntimeError) as exc:  # the program's import guards say it in one line
+                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+                raise ImportError(f"cannot unpack {fullname} into {self.inflater.root}: {reason}") from None
         return None
 
 

@@ -56,6 +56,22 @@ def test_no_engine_at_start_up_without_a_report(make_window, tmp_path):
     assert not window.menu_actions.detach_report.isEnabled()
 
 
+def test_an_engine_that_cannot_be_loaded_is_said_not_crashed_on(make_window, tmp_path, report_file, monkeypatch):
+    """The one-file build unpacks PDFium on its first import; a full temporary folder makes that
+    import fail. Attaching then warns in one message, and opening a record's report says so."""
+    library = Library.open(tmp_path / "lib")
+    window = make_window(library=library)
+    assert window.reports.attach(str(report_file))
+    warned = []
+    monkeypatch.setattr(window.reports, "_warn", warned.append)
+    monkeypatch.setitem(sys.modules, "viewer.services.report_engine", None)  # importing it raises ImportError
+    assert not window.reports.attach(str(report_file))
+    assert len(warned) == 1 and "PDF engine cannot be loaded" in warned[0]
+    window.reports.reload()
+    assert "The report cannot be read" in window.statusBar().currentMessage()
+    assert not window.outline.model.index_of("report").isValid()
+
+
 def test_report_branch_follows_bookmarks(window_with_report, qtmodeltester):
     window = window_with_report
     assert window.outline.model.index_of("details").isValid()  # the abstract's outline stays beside it

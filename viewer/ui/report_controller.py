@@ -128,10 +128,10 @@ class ReportController(QObject):
         branch: tuple[Section, ...] = ()
         folder = self.folder
         if folder is not None and reports.has_report(folder, record.id):
-            from viewer.services.report_engine import ReportDocument
-            try:
+            try:  # the engine too: the one-file build unpacks PDFium on this first import
+                from viewer.services.report_engine import ReportDocument
                 self.doc = ReportDocument(reports.report_path(folder, record.id))
-            except (reports.ReportError, OSError) as exc:
+            except (reports.ReportError, OSError, ImportError) as exc:
                 self.window.statusBar().showMessage(self.tr("The report cannot be read: {0}").format(exc), 8000)
             else:
                 branch = (self._branch(),)
@@ -225,7 +225,11 @@ class ReportController(QObject):
         if self.folder is None:
             self._warn(self.tr("Reports are kept in the library folder, and this library is in memory only."))
             return False
-        from viewer.services.report_engine import check
+        try:
+            from viewer.services.report_engine import check
+        except ImportError as exc:
+            self._warn(self.tr("The report was not attached: the PDF engine cannot be loaded ({0})").format(exc))
+            return False
         record_id = self.window.record.id
         try:
             self.close_document()
