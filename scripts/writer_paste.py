@@ -27,7 +27,6 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -96,27 +95,15 @@ def uno_main(contents: dict[str, dict[str, str]], port: int) -> dict[str, dict]:
 
 
 def run_writer(contents: dict[str, dict[str, str]]) -> dict[str, dict]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    profile = tempfile.mkdtemp(prefix="writer-paste-")
-    office = subprocess.Popen(
-        ["soffice", "--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
-         f"-env:UserInstallation=file://{profile}", f"--accept=socket,host=127.0.0.1,port={port};urp;"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from writer_x11 import writer
+
+    with writer(headless=True) as port:
         done = subprocess.run([SYSTEM_PYTHON, __file__, "--uno", str(port)], input=json.dumps(contents),
                               capture_output=True, text=True, timeout=300)
-        if done.returncode != 0:
-            raise SystemExit(f"the UNO side failed:\n{done.stderr}")
-        return json.loads(done.stdout)
-    finally:
-        office.terminate()
-        try:
-            office.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            office.kill()
-        shutil.rmtree(profile, ignore_errors=True)
+    if done.returncode != 0:
+        raise SystemExit(f"the UNO side failed:\n{done.stderr}")
+    return json.loads(done.stdout)
 
 
 # A passage from the middle of a sentence of the bundled record's abstract, for --x11.

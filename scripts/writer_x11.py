@@ -11,12 +11,15 @@ and stdout, so Writer starts once for every copy.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -121,35 +124,51 @@ def run(copies: dict[str, dict[str, Any]], system_python: str) -> dict[str, dict
     sys.path.insert(0, str(ROOT / "scripts"))
     from xmap import Xvfb
 
+    report: dict[str, dict[str, Any]] = {}
+    with Xvfb() as xvfb:
+        env = {**os.environ, "DISPLAY": xvfb.display, "QT_QPA_PLATFORM": "xcb"}
+        with writer(env) as port:
+            _paste_each(copies, env, port, system_python, report)
+    return report
+
+
+def _paste_each(copies: dict[str, dict[str, Any]], env: dict[str, str], port: int, system_python: str,
+                report: dict[str, dict[str, Any]]) -> None:
+    owner = subprocess.Popen([sys.executable, __file__, "--owner"], env=env, text=True,
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    paster = subprocess.Popen([system_python, __file__, "--paster", str(port)], env=env, text=True,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    try:
+        for name, copy in copies.items():
+            report[name] = {"copied": _ask(owner, copy)["text"], **_ask(paster, {})}
+    finally:
+        for child in (owner, paster):
+            child.stdin.close()  # type: ignore[union-attr]
+            child.wait(timeout=60)
+
+
+@contextmanager
+def writer(env: dict[str, str] | None = None, headless: bool = False) -> Iterator[int]:
+    """A Writer of its own (a fresh profile) listening for UNO on the port given; ended and its
+    profile removed afterwards. ``headless``: no window and no display (writer_paste's filter check)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    profile = tempfile.mkdtemp(prefix="writer-x11-")
-    report: dict[str, dict[str, Any]] = {}
-    with Xvfb() as xvfb:
-        env = {**__import__("os").environ, "DISPLAY": xvfb.display, "QT_QPA_PLATFORM": "xcb"}
-        office = subprocess.Popen(
-            ["soffice", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
-             f"-env:UserInstallation=file://{profile}", f"--accept=socket,host=127.0.0.1,port={port};urp;"],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        owner = subprocess.Popen([sys.executable, __file__, "--owner"], env=env, text=True,
-                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-        paster = subprocess.Popen([system_python, __file__, "--paster", str(port)], env=env, text=True,
-                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    profile = tempfile.mkdtemp(prefix="writer-paste-")
+    office = subprocess.Popen(
+        ["soffice", *(["--headless"] if headless else []), "--norestore", "--nologo", "--nodefault",
+         "--nolockcheck", f"-env:UserInstallation=file://{profile}",
+         f"--accept=socket,host=127.0.0.1,port={port};urp;"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        yield port
+    finally:
+        office.terminate()
         try:
-            for name, copy in copies.items():
-                report[name] = {"copied": _ask(owner, copy)["text"], **_ask(paster, {})}
-        finally:
-            for child in (owner, paster):
-                child.stdin.close()  # type: ignore[union-attr]
-                child.wait(timeout=60)
-            office.terminate()
-            try:
-                office.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                office.kill()
-            shutil.rmtree(profile, ignore_errors=True)
-    return report
+            office.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            office.kill()
+        shutil.rmtree(profile, ignore_errors=True)
 
 
 def _ask(child: subprocess.Popen[str], message: dict[str, Any]) -> dict[str, Any]:

@@ -89,6 +89,20 @@ def make_window(qtbot, settings_file):
     return make
 
 
+@pytest.fixture
+def window_with_report(make_window, tmp_path):
+    """A window on a library whose bundled record has a built 12-page report attached (tests/pdfmaker.py)."""
+    import pdfmaker
+
+    from viewer.core.library import Library
+
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdfmaker.build(*pdfmaker.report(12)))
+    window = make_window(library=Library.open(tmp_path / "lib"))
+    assert window.reports.attach(str(path))
+    return window
+
+
 @pytest.fixture(autouse=True)
 def _clear_clipboard_after(request):
     """Offscreen Qt can crash at exit (rc 139) holding a Python-made QMimeData: empty it after each test."""

@@ -10,18 +10,14 @@ import threading
 import pytest
 from PySide6.QtCore import Qt
 
-import pdfmaker
-from viewer.core.library import Library
 
 TEXT_METHODS = ("find_on_page", "page_text", "char_count", "text_between", "text_range")
 
 
 @pytest.fixture
-def window_with_report(make_window, tmp_path):
-    path = tmp_path / "report.pdf"
-    path.write_bytes(pdfmaker.build(*pdfmaker.report(12)))
-    window = make_window(library=Library.open(tmp_path / "lib"))
-    assert window.reports.attach(str(path))
+def window_with_report(window_with_report):
+    """The shared window (tests/conftest.py) on the report's first page, its find bar open."""
+    window = window_with_report
     window.select_section("report/1")
     window.find_bar.activate()
     return window

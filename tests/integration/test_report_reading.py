@@ -17,15 +17,6 @@ from viewer.ui.report_colours import INK, PAPER, dark_page
 CTRL, ALT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.AltModifier
 
 
-@pytest.fixture
-def window_with_report(make_window, tmp_path):
-    path = tmp_path / "report.pdf"
-    path.write_bytes(pdfmaker.build(*pdfmaker.report(12)))
-    window = make_window(library=Library.open(tmp_path / "lib"))
-    assert window.reports.attach(str(path))
-    return window
-
-
 def _point(view, page: int, text: str, last: bool = False) -> QPoint:
     """The viewport position of the middle of ``text``'s first (or last) character on ``page`` (0-based)."""
     hit = view.document.find_on_page(page, text)[0]

@@ -25,14 +25,6 @@ def report_file(tmp_path):
     return path
 
 
-@pytest.fixture
-def window_with_report(make_window, tmp_path, report_file):
-    library = Library.open(tmp_path / "lib")
-    window = make_window(library=library)
-    assert window.reports.attach(str(report_file))
-    return window
-
-
 def _branch_ids(window) -> list[str]:
     model = window.outline.model
     root = model.index_of("report")
