@@ -7,6 +7,9 @@ data), never a traceback.
 
 from __future__ import annotations
 
+from viewer.ui.source_scan import skip_from_now_on  # first: PySide6 would read each module's source
+
+skip_from_now_on()
 import argparse
 import io
 import sys

@@ -112,3 +112,29 @@ def test_the_window_starts_without_what_only_later_work_needs(tmp_path):
     assert "viewer.ui.main_window" in loaded
     assert not loaded & {"hashlib", "_hashlib", "xml.etree.ElementTree", "viewer.ui.help_dialogs",
                          "viewer.report_commands", "viewer.library_commands", "viewer.core.exports"}
+
+
+SCANNED = """
+import inspect
+import sys
+scanned = []
+read = inspect.getsource
+def counted(obj):
+    scanned.append(getattr(obj, "__name__", "?"))
+    return read(obj)
+inspect.getsource = counted  # what PySide's scan calls for each module it has not seen
+from viewer import cli
+from viewer.ui import main_window
+print(len([m for m in sys.modules if m.startswith("viewer.")]), " ".join(sorted(scanned)))
+"""
+
+
+def test_pyside_reads_the_source_of_none_of_the_window_s_modules(tmp_path):
+    """PySide reads every module's source at its start and at each import after (20-30 ms of a
+    window's start): viewer.cli has it skip them (viewer.ui.source_scan)."""
+    done = subprocess.run([sys.executable, "-c", SCANNED], capture_output=True, text=True, timeout=120,
+                          cwd=tmp_path, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 0, done.stderr[-2000:]
+    count, *scanned = done.stdout.split()
+    assert int(count) > 40  # the window's modules were imported
+    assert not [m for m in scanned if m.startswith("viewer.") and m != "viewer.ui.source_scan"], scanned

@@ -6,13 +6,13 @@ import sys
 import traceback
 from types import TracebackType
 
-from PySide6.QtWidgets import QApplication, QMessageBox
-
 from viewer import APP_NAME, __version__
 
 
 def report_unexpected(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
     """sys.excepthook for the window: the report goes to stderr and into the dialog's details."""
+    from PySide6.QtWidgets import QApplication, QMessageBox  # on use: its enums cost start-up time
+
     report = "".join(traceback.format_exception(kind, value, tb))
     print(report, file=sys.stderr)
     box = QMessageBox(QMessageBox.Icon.Critical, APP_NAME,
