@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, cast
 
@@ -97,24 +97,24 @@ def _after_first_paint(window: QWidget, work: Callable[[], None]) -> None:
 def _close_on_sigterm(window: QWidget) -> None:
     """SIGTERM (a session ending, ``kill``) closes the window as Ctrl+Q does: settings are saved and
     workers stopped. Python runs signal handlers only between bytecodes, and the Qt event loop
-    holds the thread in C++, so the signal wakes the loop through a socket (set_wakeup_fd)."""
+    holds the thread in C++, so the signal wakes the loop through a pipe (set_wakeup_fd)."""
+    import os
     import signal
-    import socket
 
     from PySide6.QtCore import QSocketNotifier
 
     if not hasattr(signal, "SIGTERM") or sys.platform == "win32":
         return
-    reader, writer = socket.socketpair()
-    reader.setblocking(False)
-    writer.setblocking(False)
-    signal.set_wakeup_fd(writer.fileno())
+    reader, writer = os.pipe()  # not a socket pair: importing socket costs start-up time
+    os.set_blocking(reader, False)
+    os.set_blocking(writer, False)
+    signal.set_wakeup_fd(writer)
     signal.signal(signal.SIGTERM, lambda *_: None)  # the handler only has to exist; the notifier acts
-    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, window)
+    notifier = QSocketNotifier(reader, QSocketNotifier.Type.Read, window)
 
     def woken() -> None:
         try:
-            signals = reader.recv(64)
+            signals = os.read(reader, 64)
         except OSError:
             return
         if signal.SIGTERM.value in signals:
@@ -123,8 +123,10 @@ def _close_on_sigterm(window: QWidget) -> None:
     notifier.activated.connect(woken)
     def restore() -> None:
         signal.set_wakeup_fd(-1)
-        reader.close()
-        writer.close()
+        with suppress(RuntimeError):  # Qt may have deleted it first
+            notifier.setEnabled(False)
+        os.close(reader)
+        os.close(writer)
 
     window.destroyed.connect(restore)
 

@@ -138,3 +138,24 @@ def test_pyside_reads_the_source_of_none_of_the_window_s_modules(tmp_path):
     count, *scanned = done.stdout.split()
     assert int(count) > 40  # the window's modules were imported
     assert not [m for m in scanned if m.startswith("viewer.") and m != "viewer.ui.source_scan"], scanned
+
+
+def test_sigterm_closes_the_window_as_ctrl_q_does(qtbot):
+    """The signal reaches the event loop through the wakeup pipe, and the window closes."""
+    import signal
+
+    from PySide6.QtWidgets import QWidget
+
+    from viewer.app import _close_on_sigterm
+
+    handler = signal.getsignal(signal.SIGTERM)
+    window = QWidget()
+    qtbot.addWidget(window)
+    try:
+        _close_on_sigterm(window)
+        window.show()
+        os.kill(os.getpid(), signal.SIGTERM)
+        qtbot.waitUntil(lambda: not window.isVisible())
+    finally:
+        signal.signal(signal.SIGTERM, handler)
+        signal.set_wakeup_fd(-1)

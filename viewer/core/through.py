@@ -11,7 +11,6 @@ import contextlib
 import errno
 import os
 import re
-import socket
 import stat
 import sys
 from collections.abc import Iterator
@@ -67,6 +66,8 @@ def writing_through(shown: str, *, where: str = "", fd: int | None = None,
 def _open(shown: str, where: str, existing: os.stat_result | None) -> int:
     try:
         if existing is not None and stat.S_ISSOCK(existing.st_mode):
+            import socket  # rare; not at every start
+
             with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
                 sock.connect(where)
                 return sock.detach()

@@ -9,7 +9,6 @@ dead from here, so its removals wait for it.
 from __future__ import annotations
 
 import os
-import socket
 import sqlite3
 from dataclasses import dataclass
 from functools import cache
@@ -47,8 +46,18 @@ def process_start(pid: int) -> str | None:
 def current() -> Session:
     pid = os.getpid()
     started = process_start(pid) or ""
-    host = socket.gethostname()
+    host = _host_name()
     return Session(f"{host}:{pid}:{started}", pid, started, host)
+
+
+def _host_name() -> str:
+    """The computer's name, as socket.gethostname() gives it; without importing socket (a few
+    milliseconds of every window's start) where the system tells it directly."""
+    if hasattr(os, "uname"):
+        return os.uname().nodename
+    import socket
+
+    return socket.gethostname()
 
 
 def is_dead(pid: int, started: str, host: str) -> bool:
