@@ -167,7 +167,7 @@ def test_a_bad_pdf_is_refused_in_one_line(make_window, tmp_path, monkeypatch):
     bad = tmp_path / "bad.pdf"
     bad.write_bytes(pdfmaker.build(*pdfmaker.report(3), password="secret"))
     warnings = []
-    monkeypatch.setattr("viewer.ui.report_controller.QMessageBox.warning", lambda *a: warnings.append(a[2]))
+    monkeypatch.setattr("PySide6.QtWidgets.QMessageBox.warning", lambda *a: warnings.append(a[2]))
     assert not window.reports.attach(str(bad))
     assert warnings and "needs a password" in warnings[0] and "\n" not in warnings[0]
     assert not (tmp_path / "lib" / "reports").exists() or not list((tmp_path / "lib" / "reports").iterdir())

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QFileDialog, QProgressDialog
 
 from viewer import APP_NAME
 from viewer.citeproc import citation
@@ -23,6 +22,8 @@ from viewer.ui import settings as keys
 from viewer.ui.plain import warn
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QProgressDialog
+
     from viewer.ui.main_window import MainWindow
 
 Then = Callable[[dict[str, Any], str], object]  # (stored entry, style id)
@@ -220,6 +221,8 @@ class CitationController(QObject):
             self._progress[token] = self._progress_dialog(token, len(records))
 
     def _progress_dialog(self, token: str, count: int) -> QProgressDialog:
+        from PySide6.QtWidgets import QProgressDialog  # on use (start-up)
+
         dialog = QProgressDialog(self.tr("Making the bibliography of {0} records…").format(count),
                                  self.tr("Cancel"), 0, 100, self.window)
         dialog.setWindowTitle(APP_NAME)
@@ -282,6 +285,8 @@ class CitationController(QObject):
                                                                "folder to add a style to."))
             return
         if path is None:
+            from PySide6.QtWidgets import QFileDialog  # on use (start-up)
+
             path, _ = QFileDialog.getOpenFileName(self.window, self.tr("Add Citation Style"), "",
                                                   self.tr("CSL styles (*.csl);;All files (*)"))
             if not path:

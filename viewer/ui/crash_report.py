@@ -11,7 +11,7 @@ from viewer import APP_NAME, __version__
 
 def report_unexpected(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
     """sys.excepthook for the window: the report goes to stderr and into the dialog's details."""
-    from PySide6.QtWidgets import QApplication, QMessageBox  # on use: its enums cost start-up time
+    from PySide6.QtWidgets import QApplication, QMessageBox  # on use (start-up)
 
     report = "".join(traceback.format_exception(kind, value, tb))
     print(report, file=sys.stderr)

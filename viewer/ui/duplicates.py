@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 
 # Up to this many ids are named in the summary line; more are counted.
@@ -64,6 +64,8 @@ def ask_replace(parent: QWidget, titles: Mapping[str, str], already: dict[str, s
     count = len(already)
     text = (_tr("{0} is already in your library.").format(next(iter(already.values()))) if count == 1 else
             _tr("{0} of these records are already in your library.").format(f"{count:,}"))
+    from PySide6.QtWidgets import QMessageBox  # on use (start-up)
+
     box = QMessageBox(QMessageBox.Icon.Question, _tr("Already in Your Library"), text,
                       QMessageBox.StandardButton.Cancel, parent)
     box.setInformativeText(_tr("Replace it with the imported copy, or keep the one you have?") if count == 1 else

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Callable, TypeVar
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QUndoCommand, QUndoStack
-from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox
+from PySide6.QtWidgets import QLabel
 
 from viewer.core.library import Library, LibraryError
 from viewer.core.library.health import QUICK_CHECK_MAX_BYTES
@@ -129,6 +129,8 @@ class LibraryController(QObject):
                            "them; remove them and import them again.\n\n{1}").format(len(ids), listed)
             if len(ids) > 50:
                 text += "\n" + self.tr("… and {0} more.").format(len(ids) - 50)
+        from PySide6.QtWidgets import QMessageBox  # on use (start-up)
+
         box = QMessageBox(QMessageBox.Icon.Information if not ids else QMessageBox.Icon.Warning,
                           self.tr("Damaged Records"), text, QMessageBox.StandardButton.Ok, self.window)
         box.setTextFormat(Qt.TextFormat.PlainText)
@@ -146,10 +148,14 @@ class LibraryController(QObject):
         return self._imports
 
     def import_dialog(self) -> None:
+        from PySide6.QtWidgets import QFileDialog  # on use (start-up)
+
         paths, _ = QFileDialog.getOpenFileNames(self.window, self.tr("Import into the Library"), "", IMPORT_FILTERS)
         self.imports.start(paths)
 
     def open_files(self) -> None:
+        from PySide6.QtWidgets import QFileDialog  # on use (start-up)
+
         paths, _ = QFileDialog.getOpenFileNames(self.window, self.tr("Open Record File"), "",
                                                 self.tr("Record files (*.json);;All files (*)"))
         self.imports.start(paths)
@@ -187,6 +193,8 @@ class LibraryController(QObject):
                 replace = answer
             result = library.add_records(report.entries, replace=replace)
         except LibraryError as exc:
+            from PySide6.QtWidgets import QMessageBox  # on use (start-up)
+
             QMessageBox.warning(self.window, self.tr("Import"), one_line(str(exc)))
             return
         first = report.entries[0].record.id

@@ -6,7 +6,7 @@ from html import escape
 
 from PySide6.QtCore import QByteArray, Qt, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QUndoStack
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 from viewer import APP_NAME
 from viewer.core.history import History
@@ -176,7 +176,7 @@ class MainWindow(QMainWindow):
             (a.reset_layout, self.reset_layout),
             (a.back, lambda: self._go(self.history.back())), (a.forward, lambda: self._go(self.history.forward())),
             (a.keyboard_shortcuts, self.show_shortcuts),
-            (a.about, self.show_about), (a.about_qt, lambda: QMessageBox.aboutQt(self)),
+            (a.about, self.show_about), (a.about_qt, QApplication.aboutQt),
         ):
             action.triggered.connect(slot)
         a.show_citation_panel.triggered.connect(lambda checked: self.citation_panel.setVisible(checked))

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QStandardPaths
-from PySide6.QtWidgets import QFileDialog
 
 from viewer import APP_NAME
 from viewer.citeproc import citation
@@ -38,6 +37,8 @@ class OutputController(QObject):
         first = records[0]
         suggested = (f"ncj-{first.ncj_number}.ris" if first.ncj_number else "record.ris") if len(records) == 1 \
             else "bibliography.ris"
+        from PySide6.QtWidgets import QFileDialog  # on use (start-up)
+
         path, chosen = QFileDialog.getSaveFileName(window, self.tr("Export"), suggested, ";;".join(filters))
         if path:
             self.save_text(path, exports.export_many(records, filters.get(chosen, "ris")))
@@ -64,6 +65,8 @@ class OutputController(QObject):
             window, window.record, section_id, style, cite=citation.from_entry(entry)))
 
     def export_pdf(self, whole: bool = False) -> None:
+        from PySide6.QtWidgets import QFileDialog  # on use (start-up)
+
         from viewer.ui import printing
 
         window, section_id = self.window, self._section(whole)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 
 def tooltip(text: str) -> str:
@@ -20,6 +20,8 @@ def tooltip(text: str) -> str:
 
 def warn(parent: QWidget | None, title: str, text: str) -> None:
     """``QMessageBox.warning`` with its text shown plain (messages name files and records)."""
+    from PySide6.QtWidgets import QMessageBox  # on use (start-up)
+
     box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
     box.setTextFormat(Qt.TextFormat.PlainText)
     box.exec()

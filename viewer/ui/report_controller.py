@@ -21,7 +21,6 @@ from typing import Any, Callable, TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QPalette, QUndoCommand, QUndoStack
-from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from viewer import APP_NAME
 from viewer.citeproc import citation
@@ -216,6 +215,8 @@ class ReportController(QObject):
     # --- attach and detach ---
 
     def attach_dialog(self) -> None:
+        from PySide6.QtWidgets import QFileDialog  # on use (start-up)
+
         path, _ = QFileDialog.getOpenFileName(self.window, self.tr("Attach Report PDF"), "",
                                               self.tr("PDF files (*.pdf);;All files (*)"))
         if path:
@@ -250,6 +251,8 @@ class ReportController(QObject):
             self.window.statusBar().showMessage(self.tr("Detached the report (Undo brings it back)."), 5000)
 
     def _warn(self, message: str) -> None:
+        from PySide6.QtWidgets import QMessageBox  # on use (start-up)
+
         QMessageBox.warning(self.window, APP_NAME, message)
 
     # --- copying: the text from the worker, the citation from the citation service ---
