@@ -64,8 +64,10 @@ def test_a_real_read_only_mount_on_the_command_line(capsys, tmp_path):
         assert (code, out) == (1, "") and err.startswith(REFUSED) and err.count("\n") == 1
 
 
-def test_the_window_says_read_only_and_holds_the_writing_actions(make_window, read_only, monkeypatch):
+def test_the_window_says_read_only_and_holds_the_writing_actions(make_window, read_only, monkeypatch, tmp_path):
     from PySide6.QtWidgets import QLabel
+
+    import pdfmaker
 
     from viewer.ui import import_flow
     warned = []
@@ -83,4 +85,8 @@ def test_the_window_says_read_only_and_holds_the_writing_actions(make_window, re
         assert a.copy_citation.isEnabled() and a.search_library.isEnabled()
         assert not window.library_control.imports.start([str(DATA / "sample.ris")])  # a drop
         assert warned and "read-only disk" in warned[0]
+        pdf = tmp_path / "report.pdf"
+        pdf.write_bytes(pdfmaker.build(*pdfmaker.report(2)))
+        assert not window.reports.attach(str(pdf))  # a PDF dropped on the window
+        assert warned[-1] == "The report was not attached: the library is on a read-only disk."
         assert "ref-a" in lib

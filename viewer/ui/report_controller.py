@@ -226,6 +226,9 @@ class ReportController(QObject):
         if self.folder is None:
             self._warn(self.tr("Reports are kept in the library folder, and this library is in memory only."))
             return False
+        if self.window.library.read_only:  # a dropped PDF: the menu's action is held already
+            self._warn(self.tr("The report was not attached: the library is on a read-only disk."))
+            return False
         try:
             from viewer.services.report_engine import check
         except ImportError as exc:
