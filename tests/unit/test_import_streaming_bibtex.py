@@ -172,13 +172,38 @@ def test_too_many_macros_is_one_line_naming_the_place(monkeypatch: pytest.Monkey
 
 def test_a_title_of_a_million_macros_is_refused_before_its_latex_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
     read: list[int] = []
-    real = bibtex_module._latex_to_text
-    monkeypatch.setattr(bibtex_module, "_latex_to_text", lambda value: read.append(len(value)) or real(value))
+    real = bibtex_module.latex_to_text
+    monkeypatch.setattr(bibtex_module, "latex_to_text", lambda value: read.append(len(value)) or real(value))
     text = "@misc{huge, title = {" + "\\x" * 1_000_000 + "}}\n@misc{ok, title = {Caf\\'e}}\n"
     report = parse_bibtex(text, "h.bib")
     assert [e.record.title for e in report.entries] == ["Café"]
     assert [(b.line, b.reason) for b in report.bad] == [(1, "@misc{huge}: title longer than 2,000 characters")]
     assert max(read) < 100
+
+
+def test_any_field_far_over_its_limit_is_refused_before_its_latex_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    read: list[int] = []
+    real = bibtex_module.latex_to_text
+    monkeypatch.setattr(bibtex_module, "latex_to_text", lambda value: read.append(len(value)) or real(value))
+    text = ("@misc{long, title = {T}, abstract = {" + "\\'e" * 300_000 + "}}\n"
+            "@misc{names, title = {N}, author = {" + "{\\'E}" * 300_000 + "}}\n@misc{ok, title = {Caf\\'e}}\n")
+    report = parse_bibtex(text, "h.bib")
+    assert [e.record.title for e in report.entries] == ["Café"]
+    assert [b.reason for b in report.bad] == ["@misc{long}: abstract longer than 200,000 characters",
+                                              "@misc{names}: names longer than 200,000 characters"]
+    assert max(read) < 100
+
+
+def test_cancel_stops_inside_one_long_field_of_latex() -> None:
+    """A field within the limits can still take seconds of pylatexenc: Cancel is asked as it reads."""
+    from viewer.core.importers.common import cancellable
+    from viewer.core.importers.latex_text import EVERY, latex_to_text
+
+    asked = []
+    with cancellable(lambda: asked.append(1) or len(asked) > 2), pytest.raises(Cancelled):
+        latex_to_text("{\\'e} " * EVERY * 4)
+    assert len(asked) == 3
+    assert latex_to_text("Caf{\\'e} \\emph{x}") == "Café x"  # without a cancel, the text as before
 
 
 @pytest.fixture

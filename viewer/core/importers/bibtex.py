@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from viewer.core.importers.common import (
+    MAX_TEXT,
     MAX_TITLE,
     MONTHS,
     SPACE,
@@ -24,6 +25,7 @@ from viewer.core.importers.common import (
     with_place,
 )
 from viewer.core.importers import bibtex_split
+from viewer.core.importers.latex_text import latex_to_text
 from viewer.core.importers.bibtex_split import Batch, batches
 
 # bibtexparser logs every block it cannot parse; we report those ourselves.
@@ -157,7 +159,9 @@ def _bib_entry(entry: Any, where: str) -> ImportedRecord:
     def text(*keys: str) -> str:
         for key in keys:
             if fields.get(key, "").strip():
-                return clean(_latex_to_text(fields[key]))
+                if len(fields[key]) > 4 * MAX_TEXT:  # refused before its LaTeX is read (seconds a field)
+                    raise BadValue(f"{key} longer than {MAX_TEXT:,} characters")
+                return clean(latex_to_text(fields[key]))
         return ""
 
     b = Builder()
@@ -205,21 +209,23 @@ def _bib_entry(entry: Any, where: str) -> ImportedRecord:
 def _bib_names(value: str) -> list[dict[str, str]]:
     from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
 
+    if len(value) > 4 * MAX_TEXT:  # as for any field: not read at all
+        raise BadValue(f"names longer than {MAX_TEXT:,} characters")
     names = []
     for raw in split_multiple_persons_names(value) if value.strip() else []:
         raw = raw.strip()
         if not raw or raw.lower() == "others":
             continue
         if raw.startswith("{") and raw.endswith("}") and _balanced(raw[1:-1]):
-            names.append({"literal": clean(_latex_to_text(raw[1:-1]))})  # {Corporate Name}
+            names.append({"literal": clean(latex_to_text(raw[1:-1]))})  # {Corporate Name}
             continue
         try:
             parts = parse_single_name_into_parts(raw, strict=False)
         except Exception as exc:
             raise BadValue(f"author: cannot read the name {raw[:60]!r} ({exc})") from None
-        family = clean(_latex_to_text(" ".join(parts.von + parts.last)))
-        given = clean(_latex_to_text(" ".join(parts.first)))
-        suffix = clean(_latex_to_text(" ".join(parts.jr)))
+        family = clean(latex_to_text(" ".join(parts.von + parts.last)))
+        given = clean(latex_to_text(" ".join(parts.first)))
+        suffix = clean(latex_to_text(" ".join(parts.jr)))
         name = {k: v for k, v in (("family", family), ("given", given), ("suffix", suffix)) if v}
         if not (family or given):
             continue
@@ -246,14 +252,3 @@ def _bib_month(value: str) -> int | None:
     if value in MONTHS:
         return MONTHS[value]
     raise BadValue(f"month: not a month ({value[:20]!r})")
-
-
-def _latex_to_text(value: str) -> str:
-    if "\\" not in value and "{" not in value and "$" not in value and "~" not in value:
-        return value
-    try:
-        from pylatexenc.latex2text import LatexNodes2Text
-
-        return LatexNodes2Text(math_mode="verbatim", keep_comments=True).latex_to_text(value)
-    except Exception:  # pylatexenc is tolerant, but never let odd LaTeX lose a whole entry
-        return value.replace("{", "").replace("}", "")
