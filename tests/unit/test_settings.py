@@ -57,3 +57,40 @@ def test_a_settings_location_that_cannot_be_written_is_told_at_start(tmp_path):
     s = Settings(str(blocker / "settings.ini"))  # its folder cannot exist
     assert any("cannot be saved" in w for w in s.warnings)
     assert s.get(keys.ZOOM) == 100
+
+
+def test_a_fifo_or_a_huge_file_is_neither_read_nor_written(tmp_path):
+    """Qt reads a settings file whole: a FIFO would hang the start, /dev/zero fill memory."""
+    import os
+
+    fifo = tmp_path / "settings.ini"
+    os.mkfifo(fifo)
+    huge = tmp_path / "huge.ini"
+    huge.write_bytes(b"[reading]\nzoom_percent=150\n" + b";" * (5 << 20))
+    for path, why in ((huge, "is larger than the limit of 4 MiB"), (fifo, "is not a regular file (a FIFO)")):
+        s = Settings(str(path))
+        assert s.warnings == [f"The settings file '{path}' {why}: defaults are used, and changes last "
+                              f"until the program closes."]
+        assert s.get(keys.ZOOM) == 100
+        s.set(keys.ZOOM, 120)  # kept for this session
+        assert s.get(keys.ZOOM) == 120 and s.sync() == ""
+    assert fifo.exists() and huge.stat().st_size > 5 << 20  # untouched
+
+
+def test_the_default_file_is_where_qt_keeps_it(qapp, tmp_path, monkeypatch):
+    """The default path is checked before Qt reads it, so it must be Qt's own choice."""
+    from PySide6.QtCore import QSettings
+
+    from viewer.ui.settings import _default_path
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    names = qapp.organizationName(), qapp.applicationName()
+    qapp.setOrganizationName("NCJRS Reference Viewer")  # as main() sets them
+    qapp.setApplicationName("ncjrs-viewer")
+    try:
+        qt = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, qapp.organizationName(),
+                       qapp.applicationName())
+        assert _default_path() == qt.fileName() == str(tmp_path / "NCJRS Reference Viewer" / "ncjrs-viewer.ini")
+    finally:
+        qapp.setOrganizationName(names[0])
+        qapp.setApplicationName(names[1])

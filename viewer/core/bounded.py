@@ -91,6 +91,16 @@ def iter_input_chunks(path: str | os.PathLike[str], *, limit_bytes: int,
     return _chunks(handle, shown, limit_bytes, cancelled, chunk)
 
 
+def check_regular_file(path: str, limit_bytes: int) -> None:
+    """InputError unless ``path`` is a regular file of at most ``limit_bytes``; nothing is opened
+    (for a file another library reads, such as QSettings: a FIFO would hang it, /dev/zero fill memory)."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError) as exc:
+        raise _read_error(path, exc) from exc
+    _refuse_unless_regular(path, st, limit_bytes)
+
+
 def _open_regular(shown: str, limit_bytes: int) -> BinaryIO:
     if not shown:
         raise InputError("", "no file name given", errno.ENOENT)

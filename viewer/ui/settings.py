@@ -7,13 +7,16 @@ the default with a warning; it never stops the program.
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import tempfile
 from dataclasses import dataclass
 from typing import Callable
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QSettings
+from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, QStandardPaths
 
-from viewer.core.bounded import bounded_int
+from viewer.core.bounded import InputError, bounded_int, check_regular_file
 
 GEOMETRY = "window/geometry"
 WINDOW_STATE = "window/state"
@@ -33,6 +36,7 @@ RECENT_STYLES = "citation/recent_styles"  # style ids, the most recent first
 RECENT_STYLES_KEPT = 8
 
 _UNSET = object()
+MAX_BYTES = 4 << 20  # the program writes a few KB; Qt would read any file whole
 
 
 @dataclass(frozen=True)
@@ -94,13 +98,21 @@ def _coerce(value, kind: type):
 
 class Settings:
     def __init__(self, path: str | None = None) -> None:
+        self.warnings: list[str] = []
+        path = path or _default_path()
+        problem = _unusable(path) if path else ""
+        if problem:  # a FIFO, a device, a huge file: not read, not written; a private file instead
+            self._spare = tempfile.TemporaryDirectory(prefix="ncjrs-viewer-settings-")
+            self._qs = QSettings(os.path.join(self._spare.name, "settings.ini"), QSettings.Format.IniFormat)
+            self.warnings.append(f"The settings file {problem}: defaults are used, and changes last until the "
+                                 f"program closes.")
+            return
         if path:
             self._qs = QSettings(path, QSettings.Format.IniFormat)
         else:
             # Names come from QCoreApplication, set once in main().
             self._qs = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
                                  QCoreApplication.organizationName(), QCoreApplication.applicationName())
-        self.warnings: list[str] = []
         if self._qs.status() == QSettings.Status.FormatError:
             self.warnings.append(f"The settings file {self._qs.fileName()} is damaged; defaults are used.")
         elif self._qs.status() == QSettings.Status.AccessError:
@@ -151,3 +163,22 @@ class Settings:
         if self._qs.status() == QSettings.Status.AccessError:
             return f"Settings could not be saved to {self._qs.fileName()}."
         return ""
+
+
+def _default_path() -> str:
+    """Where Qt keeps the user's INI settings on Linux and macOS (``$XDG_CONFIG_HOME/<org>/<app>.ini``),
+    so that the file is checked before Qt reads it; "" on Windows, where Qt chooses the folder."""
+    if os.name == "nt":
+        return ""
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericConfigLocation)
+    return os.path.join(folder, QCoreApplication.organizationName(), QCoreApplication.applicationName() + ".ini")
+
+
+def _unusable(path: str) -> str:
+    """Why ``path`` cannot be the settings file ("" when it can, or does not exist yet)."""
+    try:
+        check_regular_file(path, MAX_BYTES)
+    except InputError as exc:
+        # Missing: made on the first save. A folder: Qt itself says it cannot be read or written.
+        return "" if exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.EISDIR) else str(exc)
+    return ""
