@@ -62,16 +62,19 @@ def run_gui(args: argparse.Namespace) -> int:
         window.statusBar().showMessage("  ·  ".join(settings.warnings), 15000)
     for warning in settings.warnings:
         print(f"{PROG}: warning: {warning}", file=sys.stderr)
+    from viewer.services.workers import exit_code
     from viewer.ui.plain import warn
     for problem in problems:  # plain text: they quote file names, arguments and library errors
-        warn(window, APP_NAME, problem)
+        if window.isVisible():
+            warn(window, APP_NAME, problem)
+    if not window.isVisible():  # closed (SIGTERM) while a warning was shown: no loop to wait in
+        return exit_code(0)
 
     if app.platformName() == "offscreen":
         # Offscreen Qt can crash at exit holding Python-made clipboard data; there is no
         # user clipboard to keep there, so empty it first. A real desktop keeps the copy.
         app.aboutToQuit.connect(clipboard.clear)
     sys.excepthook = report_unexpected
-    from viewer.services.workers import exit_code
     return exit_code(app.exec())
 
 
@@ -102,6 +105,7 @@ def _close_on_sigterm(window: QWidget) -> None:
     import signal
 
     from PySide6.QtCore import QSocketNotifier
+    from PySide6.QtWidgets import QApplication, QDialog
 
     if not hasattr(signal, "SIGTERM") or sys.platform == "win32":
         return
@@ -118,11 +122,16 @@ def _close_on_sigterm(window: QWidget) -> None:
         except OSError:
             return
         if signal.SIGTERM.value in signals:
+            for widget in QApplication.topLevelWidgets():  # an open dialog's own event loop ends too
+                if isinstance(widget, QDialog) and widget.isVisible():
+                    widget.reject()
             window.close()
 
     notifier.activated.connect(woken)
     def restore() -> None:
-        signal.set_wakeup_fd(-1)
+        previous = signal.set_wakeup_fd(-1)
+        if previous != writer:  # another window's since (tests make many): theirs stays
+            signal.set_wakeup_fd(previous)
         with suppress(RuntimeError):  # Qt may have deleted it first
             notifier.setEnabled(False)
         os.close(reader)

@@ -159,3 +159,66 @@ def test_sigterm_closes_the_window_as_ctrl_q_does(qtbot):
     finally:
         signal.signal(signal.SIGTERM, handler)
         signal.set_wakeup_fd(-1)
+
+
+def test_sigterm_while_a_warning_is_shown_ends_the_warning_and_closes_the_window(qtbot):
+    """A modal warning runs its own event loop: SIGTERM (a session ending) must not wait for a click."""
+    import signal
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+    from viewer.app import _close_on_sigterm
+    from viewer.ui.plain import warn
+
+    handler = signal.getsignal(signal.SIGTERM)
+    window = QWidget()
+    qtbot.addWidget(window)
+    shown = []
+
+    def terminate_once_shown() -> None:
+        boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+        if not boxes:
+            QTimer.singleShot(10, terminate_once_shown)
+            return
+        shown.append(boxes[0].text())
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    try:
+        _close_on_sigterm(window)
+        window.show()
+        QTimer.singleShot(0, terminate_once_shown)
+        warn(window, "Title", "The library could not be opened.")  # returns once the signal ended it
+        assert shown == ["The library could not be opened."]
+        qtbot.waitUntil(lambda: not window.isVisible())
+    finally:
+        signal.signal(signal.SIGTERM, handler)
+        signal.set_wakeup_fd(-1)
+
+
+TERMINATED_AT_A_WARNING = """
+import os, signal, sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+app = QApplication(["ncjrs-viewer"])
+def terminate_once_warned():
+    if any(isinstance(w, QMessageBox) and w.isVisible() for w in QApplication.topLevelWidgets()):
+        os.kill(os.getpid(), signal.SIGTERM)
+    else:
+        QTimer.singleShot(10, terminate_once_warned)
+QTimer.singleShot(0, terminate_once_warned)
+from viewer import cli
+sys.exit(cli.main(sys.argv[1:]))
+"""
+
+
+def test_a_start_ended_by_sigterm_at_its_warning_exits(tmp_path):
+    """The library cannot be used: a warning before the event loop; a SIGTERM then ends the program
+    (it used to wait in an event loop with no window left)."""
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("x")
+    done = subprocess.run([sys.executable, "-c", TERMINATED_AT_A_WARNING, "--settings", str(tmp_path / "s.ini"),
+                           "--library", str(not_a_folder)], capture_output=True, text=True, timeout=60,
+                          cwd=tmp_path, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert (tmp_path / "s.ini").is_file()  # closed as Ctrl+Q closes it: settings saved
