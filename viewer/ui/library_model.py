@@ -31,6 +31,10 @@ SEARCH_LIMIT = FIRST_HITS
 TITLE, CREATOR, YEAR, NCJ = range(len(COLUMNS))
 
 _Index = QModelIndex | QPersistentModelIndex
+_DISPLAY, _ALIGNMENT = int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.TextAlignmentRole)
+_TOP_LEFT = Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft
+# Made once: combining Qt flags in Python costs more than a view's call asking for them.
+_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 _ROLES = frozenset(int(r) for r in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, RecordIdRole, HtmlRole,
                                     Qt.ItemDataRole.TextAlignmentRole))
 
@@ -214,6 +218,10 @@ class LibraryModel(QAbstractTableModel):
         pairs = sorted(zip([r for r in self._rows if r is not None], self._hits), key=key, reverse=order.descending)
         self._rows, self._hits = [p[0] for p in pairs], [p[1] for p in pairs]
 
+    def hit(self, row: int) -> Hit | None:
+        """Searching: the hit shown in ``row`` (its snippet found when first painted)."""
+        return self._hits[row] if self.searching and 0 <= row < len(self._hits) else None
+
     def row_of(self, record_id: str) -> int:
         """The row of a record (in browse mode made present, see _reach); -1 when absent."""
         for row, listed in enumerate(self._rows):
@@ -327,22 +335,24 @@ class LibraryModel(QAbstractTableModel):
         self.endInsertRows()
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
-        # A view asks a dozen roles of every cell it paints, on every keystroke: the rest, at once.
-        if role not in _ROLES or not index.isValid() or not 0 <= index.row() < len(self._rows):
+        # A view asks eight roles of every cell it paints, on every keystroke (over 300 calls from
+        # C++): the roles not answered return at once, the others without building Qt values.
+        if role not in _ROLES or not index.isValid():
             return None
-        row, column = self._at(index.row()), index.column()
-        text = (row.title, row.creator, str(row.year) if row.year is not None else "", row.ncj_number)[column]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return text
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return tooltip(text)
+        at = index.row()
+        if not 0 <= at < len(self._rows):
+            return None
+        if role == _ALIGNMENT:  # searching: beside a title and its snippet
+            return _TOP_LEFT if self._result is not None else None
+        if role == HtmlRole:
+            return _html(self._hits[at]) if self._result is not None and index.column() == TITLE else None
+        row = self._at(at)
         if role == RecordIdRole:
             return row.id
-        if role == HtmlRole:
-            return _html(self._hits[index.row()]) if self.searching and column == TITLE else None
-        if role == Qt.ItemDataRole.TextAlignmentRole and self.searching:  # beside a title and its snippet
-            return Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft
-        return None
+        column = index.column()
+        text = row.title if column == TITLE else row.creator if column == CREATOR else row.ncj_number if column == NCJ \
+            else str(row.year) if row.year is not None else ""
+        return text if role == _DISPLAY else tooltip(text)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
@@ -354,6 +364,4 @@ class LibraryModel(QAbstractTableModel):
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+        return _FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QModelIndex, QObject, QPoint, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QPoint,
+    QRectF,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAbstractTextDocumentLayout, QFontMetrics, QPalette, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -66,6 +78,7 @@ class HtmlDelegate(QStyledItemDelegate):
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
         doc = self._document(opt, html, opt.rect.width())
         context = QAbstractTextDocumentLayout.PaintContext()
+        context.clip = QRectF(0, 0, opt.rect.width(), opt.rect.height())  # the lines past the row: not drawn
         selected = bool(opt.state & QStyle.StateFlag.State_Selected)
         role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
         context.palette.setColor(QPalette.ColorRole.Text, opt.palette.color(role))
@@ -100,7 +113,8 @@ class LibraryPanel(QWidget):
         self.list.setAccessibleDescription(self.tr("The records of your library, or the hits of a search; "
                                                    "click a column header to sort"))
         self.list.setModel(model)
-        self.list.setItemDelegate(HtmlDelegate(self.list))
+        # The title column only: the others are plain text, painted by Qt without a call into Python.
+        self.list.setItemDelegateForColumn(TITLE, HtmlDelegate(self.list))
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.list.setRootIsDecorated(False)
