@@ -12,7 +12,7 @@ from viewer.core.library import Library
 from viewer.core.record import Record
 from viewer.ui.help_dialogs import ShortcutsDialog
 from viewer.ui.library_model import FIRST_HITS, PAGE, HtmlRole, LibraryModel, RecordIdRole
-from viewer.ui.library_panel import HtmlDelegate
+from viewer.ui.hit_delegate import HtmlDelegate
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
