@@ -32,7 +32,7 @@ def found(hit) -> bool:
 
 
 def snippet_part(model, row: int) -> str:
-    html = model.index(row).data(HtmlRole)
+    html = model.index(row, 0).data(HtmlRole)
     assert "<small>" in html
     return html.split("<small>", 1)[1]
 
@@ -51,7 +51,7 @@ def wait_painted(qtbot, panel) -> range:
 
 
 def scroll_to_and_wait(qtbot, panel, row: int) -> None:
-    panel.list.scrollTo(panel.model.index(row))
+    panel.list.scrollTo(panel.model.index(row, 0))
     qtbot.waitUntil(lambda: found(panel.model.hit(row)))
 
 
@@ -113,14 +113,14 @@ def test_a_keystroke_repaints_the_rows_that_change_and_those_whose_selection_goe
     qtbot.keyClicks(panel.search_edit, "zebrafis")
     shown = wait_painted(qtbot, panel)
     assert len(shown) >= 5
-    before = [model.index(r).data(HtmlRole) for r in shown]
+    before = [model.index(r, 0).data(HtmlRole) for r in shown]
     panel.list.selectionModel().select(QItemSelection(model.index(1, 0), model.index(2, 3)),
                                        QItemSelectionModel.SelectionFlag.ClearAndSelect)
     painted = Painted(panel.list)
     qtbot.waitUntil(lambda: painted.rows(shown) == [1, 2])
     painted.region = QRegion()
     qtbot.keyClick(panel.search_edit, Qt.Key.Key_H)  # "zebrafish": the same hits, marked alike
-    assert [model.index(r).data(HtmlRole) for r in shown] == before
+    assert [model.index(r, 0).data(HtmlRole) for r in shown] == before
     assert panel.list.selectionModel().selectedRows() == []  # as after a reset
     qtbot.waitUntil(lambda: painted.rows(shown) == [1, 2])  # unselected; the others left as they were
     painted.region = QRegion()
@@ -136,4 +136,4 @@ def test_the_model_stays_consistent_from_one_keystroke_to_the_next(qtmodeltester
     for query in ("zebrafish", "zebrafish study 3", "zebrafish", "nothing-at-all", "zebrafish study"):
         model.set_query(query)
         qtmodeltester.check(model)
-        assert all(model.index(r).data(RecordIdRole) == model.hit(r).id for r in range(model.rowCount()))
+        assert all(model.index(r, 0).data(RecordIdRole) == model.hit(r).id for r in range(model.rowCount()))

@@ -178,9 +178,12 @@ class LibraryModel(QAbstractTableModel):
                    for r in range(len(self._rows))]
         kept = len(self._rows)
         self._rows[:kept], self._hits[:kept] = rows[:kept], hits[:kept]
-        for r, columns in changed:
-            if columns:
-                self.dataChanged.emit(self.index(r, TITLE), self.index(r, columns - 1))
+        first = 0
+        for r, columns in changed:  # one signal for each run of rows changed alike
+            if r + 1 == len(changed) or changed[r + 1][1] != columns:
+                if columns:
+                    self.dataChanged.emit(self.index(first, TITLE), self.index(r, columns - 1))
+                first = r + 1
         if len(rows) > kept:
             self.beginInsertRows(QModelIndex(), kept, len(rows) - 1)
             self._rows.extend(rows[kept:])
@@ -299,9 +302,6 @@ class LibraryModel(QAbstractTableModel):
         return listed if listed is not None else ListRow("", "", "", None, "")  # changed since: blank until reloaded
 
     # --- QAbstractItemModel ---
-
-    def index(self, row: int, column: int = 0, parent: _Index = QModelIndex()) -> QModelIndex:
-        return super().index(row, column, parent)
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)

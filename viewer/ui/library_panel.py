@@ -140,7 +140,7 @@ class LibraryPanel(QWidget):
         rows = self.model.rowCount()
         if rows == 0:
             return True
-        rect = self.list.visualRect(self.model.index(rows - 1))
+        rect = self.list.visualRect(self.model.index(rows - 1, 0))
         return rect.isValid() and self.list.viewport().rect().intersects(rect)
 
     def _scrolled(self, value: int) -> None:
@@ -210,9 +210,9 @@ class LibraryPanel(QWidget):
         self._select_again(current, selected)
         row = self.model.row_of(current) if current else -1
         if row >= 0:
-            self.list.scrollTo(self.model.index(row))
+            self.list.scrollTo(self.model.index(row, 0))
         elif top and (row := self.model.row_of(top)) >= 0:
-            self.list.scrollTo(self.model.index(row), QAbstractItemView.ScrollHint.PositionAtTop)
+            self.list.scrollTo(self.model.index(row, 0), QAbstractItemView.ScrollHint.PositionAtTop)
         self._update_count()
 
     def _select_again(self, current: str, selected: list[str]) -> None:
@@ -226,7 +226,7 @@ class LibraryPanel(QWidget):
         model = self.list.selectionModel()
         model.blockSignals(True)
         if row >= 0:
-            model.setCurrentIndex(self.model.index(row), QItemSelectionModel.SelectionFlag.NoUpdate)
+            model.setCurrentIndex(self.model.index(row, 0), QItemSelectionModel.SelectionFlag.NoUpdate)
         model.select(choice, QItemSelectionModel.SelectionFlag.ClearAndSelect)
         model.blockSignals(False)
         self.list.viewport().update()
@@ -258,10 +258,10 @@ class LibraryPanel(QWidget):
         row = self.model.row_of(record_id) if record_id else -1
         if row >= 0:
             self.list.selectionModel().blockSignals(True)
-            self.list.selectionModel().setCurrentIndex(self.model.index(row),
+            self.list.selectionModel().setCurrentIndex(self.model.index(row, 0),
                                                        QItemSelectionModel.SelectionFlag.ClearAndSelect | ROWS)
             self.list.selectionModel().blockSignals(False)
-            self.list.scrollTo(self.model.index(row))
+            self.list.scrollTo(self.model.index(row, 0))
 
     def _model_reset(self) -> None:
         # Every row as tall as the first (one line browsing, HIT_LINES searching): one size hint.
@@ -310,7 +310,7 @@ class LibraryPanel(QWidget):
     def selected_record_ids(self) -> list[str]:
         """Selected records in list order (the current one when nothing else is selected)."""
         rows = sorted(index.row() for index in self.list.selectionModel().selectedRows())
-        ids = [self.model.index(row).data(RecordIdRole) for row in rows]
+        ids = [self.model.index(row, 0).data(RecordIdRole) for row in rows]
         return ids or ([self.current_record_id()] if self.current_record_id() else [])
 
     def select_record(self, record_id: str) -> bool:
@@ -320,7 +320,7 @@ class LibraryPanel(QWidget):
             row = self.model.row_of(record_id)
         if row < 0:
             return False
-        index = self.model.index(row)
+        index = self.model.index(row, 0)
         self.list.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect | ROWS)
         self.list.scrollTo(index)
         return True
