@@ -15,8 +15,9 @@ them into a fresh library in a temporary folder (or uses the library in --librar
   typing pauses, never on a keystroke), best first and sorted by a column;
 * list paging (the tree model's fetchMore) and count;
 * the library panel driven in this process (offscreen Qt, scripts/bench_library_window.py): the
-  first screen after a header click per column; each keystroke into the search box with the
-  events it posts, p50 / p95; the time until the total arrives from the worker thread and the
+  first screen after a header click per column; each keystroke into the search box until the
+  events it leads to are handled and what changed is painted, p50 / p95 (wall and GUI-thread CPU
+  time); the time until the total arrives from the worker thread and the
   longest GUI-thread stall while a count runs; keystrokes typed while a count runs;
 * time from spawn to the first mapped window on a private Xvfb, and peak memory (os.wait4),
   full library against a library holding only the bundled record: ``python -m viewer --library

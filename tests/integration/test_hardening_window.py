@@ -30,8 +30,8 @@ def test_tooltips_show_record_markup_as_text(library, qapp):
     from PySide6.QtGui import QTextDocument
     model = LibraryModel(library)
     model.fetchMore()
-    row = next(r for r in range(model.rowCount()) if model.index(r).data() == TITLE)
-    tip = model.index(row).data(Qt.ItemDataRole.ToolTipRole)
+    row = next(r for r in range(model.rowCount()) if model.index(r, 0).data() == TITLE)
+    tip = model.index(row, 0).data(Qt.ItemDataRole.ToolTipRole)
     shown = QTextDocument()
     shown.setHtml(tip)
     assert shown.toPlainText() == TITLE and "<img" not in tip

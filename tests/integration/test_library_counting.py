@@ -109,12 +109,12 @@ def test_typing_while_a_count_runs_shows_the_first_hits_and_drops_the_stale_coun
     qtbot.waitUntil(ranks.started.is_set)  # the worker is counting "juvenile" (held)
     qtbot.keyClicks(panel.search_edit, " det")
     # At once, from the keystroke: the first hits of the new words, and no count yet.
-    assert model.index(0).data().endswith("juvenile detention")
+    assert model.index(0, 0).data().endswith("juvenile detention")
     assert model.total() is None and not panel.count_label.text().endswith("records match ")
     ranks.gate.set()  # the stale count ends now: it must never be shown
     qtbot.waitUntil(lambda: panel.count_label.text() == "225 records match")
     assert applied == ["juvenile det"]
-    assert all(model.index(r).data().endswith("detention") for r in range(model.rowCount()))
+    assert all(model.index(r, 0).data().endswith("detention") for r in range(model.rowCount()))
 
 
 def test_the_first_hits_page_before_the_count_and_the_selection_stays(make_window, qtbot, library, watch_ranks):
@@ -136,9 +136,9 @@ def test_the_first_hits_page_before_the_count_and_the_selection_stays(make_windo
     assert model.ranking is not None and panel.current_record_id() == chosen
     assert panel.selected_record_ids() == [chosen] and window.record.id == chosen
     row = model.row_of(chosen)
-    assert panel.list.viewport().rect().intersects(panel.list.visualRect(model.index(row)))
+    assert panel.list.viewport().rect().intersects(panel.list.visualRect(model.index(row, 0)))
     # Best first: the rows are the ranking's, in its order.
-    assert [model.index(r).data(RecordIdRole) for r in range(3)] == [
+    assert [model.index(r, 0).data(RecordIdRole) for r in range(3)] == [
         h.id for h in library.hits(model.ranking, 0, 3)]
 
 

@@ -12,7 +12,7 @@ from viewer.core.library import Library
 from viewer.core.record import Record
 from viewer.ui.help_dialogs import ShortcutsDialog
 from viewer.ui.library_model import FIRST_HITS, PAGE, HtmlRole, LibraryModel, RecordIdRole
-from viewer.ui.library_panel import HtmlDelegate
+from viewer.ui.hit_delegate import HtmlDelegate
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -96,11 +96,11 @@ def test_a_search_pages_through_every_match_with_its_total(make_window, qtbot, l
     panel.list.scrollToBottom()
     while model.has_more():
         model.fetchMore()
-    assert model.rowCount() == 450 and len({model.index(r).data(RecordIdRole) for r in range(450)}) == 450
+    assert model.rowCount() == 450 and len({model.index(r, 0).data(RecordIdRole) for r in range(450)}) == 450
     click_header(qtbot, window, 0)  # Title: the matches sorted, the search kept
     assert panel.search_edit.text() == "juvenile" and shown(window, 0, 2) == [
         "Report 0000 on juvenile courts", "Report 0001 on juvenile courts"]
-    assert "<b>juvenile</b>" in model.index(0).data(HtmlRole)
+    assert "<b>juvenile</b>" in model.index(0, 0).data(HtmlRole)
 
 
 def test_escape_clears_then_returns_to_the_list_and_down_enters_the_results(make_window, qtbot, library):
@@ -154,7 +154,7 @@ def test_about_names_versions_and_licences(make_window, monkeypatch):
 def test_the_delegate_paints_without_a_widget(library):
     model = LibraryModel(library)
     model.set_query("trafficking")
-    index = model.index(0)
+    index = model.index(0, 0)
     assert index.data(HtmlRole)
     pixmap = QPixmap(300, 40)
     painter = QPainter(pixmap)
@@ -207,9 +207,9 @@ def test_a_record_far_down_is_reached_by_reading_its_page_only(qtmodeltester, li
     real = library.list_rows
     monkeypatch.setattr(library, "list_rows", lambda offset, limit, order: read.append(offset) or real(offset, limit, order))
     row = model.row_of(target)
-    assert row == 3 * PAGE + 7 and model.index(row).data(RecordIdRole) == target
+    assert row == 3 * PAGE + 7 and model.index(row, 0).data(RecordIdRole) == target
     assert read == [3 * PAGE]  # the pages between were not read
     between = PAGE + 3
-    assert model.index(between).data(RecordIdRole) == real(between, 1, model.order)[0].id  # read when shown
+    assert model.index(between, 0).data(RecordIdRole) == real(between, 1, model.order)[0].id  # read when shown
     assert read == [3 * PAGE, PAGE]
     qtmodeltester.check(model)

@@ -38,11 +38,11 @@ def test_library_model_is_lazy_and_passes_qtmodeltester(qtmodeltester, library):
     assert model.rowCount() == 0 and model.canFetchMore()
     model.fetchMore()
     assert model.rowCount() == PAGE and model.canFetchMore()
-    assert model.index(0).data(RecordIdRole) == "ncj-203234"  # the bundled record comes first
+    assert model.index(0, 0).data(RecordIdRole) == "ncj-203234"  # the bundled record comes first
     qtmodeltester.check(model)
     model.set_query("juvenile 00042")
-    assert model.index(0).data(RecordIdRole) == "ref-00042"
-    assert "<b>" in model.index(0).data(HtmlRole)
+    assert model.index(0, 0).data(RecordIdRole) == "ref-00042"
+    assert "<b>" in model.index(0, 0).data(HtmlRole)
     assert not model.canFetchMore()
 
 
@@ -67,12 +67,12 @@ def test_search_as_you_type_highlights_words(make_window, qtbot, library):
     assert QApplication.focusWidget() is window.library_panel.search_edit
     qtbot.keyClicks(window.library_panel.search_edit, "traffick")
     model = window.library_model
-    assert model.rowCount() == 1 and model.index(0).data(RecordIdRole) == "ncj-203234"
-    assert "<b>Trafficking</b>" in model.index(0).data(HtmlRole)
+    assert model.rowCount() == 1 and model.index(0, 0).data(RecordIdRole) == "ncj-203234"
+    assert "<b>Trafficking</b>" in model.index(0, 0).data(HtmlRole)
     assert window.library_panel.count_label.text() == "1 record matches"
     qtbot.keyClick(window.library_panel.search_edit, Qt.Key.Key_A, CTRL)
     qtbot.keyClicks(window.library_panel.search_edit, "probation 00007")
-    assert model.index(0).data(RecordIdRole) == "ref-00007"
+    assert model.index(0, 0).data(RecordIdRole) == "ref-00007"
     window.library_panel.list.setFocus()
     qtbot.keyClick(window.library_panel.list, Qt.Key.Key_Home)
     window.select_section("abstract")

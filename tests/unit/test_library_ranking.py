@@ -7,8 +7,9 @@ import sqlite3
 import pytest
 
 from viewer.cli import main as cli_main
-from viewer.core.library import Library, Order, creator_text, library_file
+from viewer.core.library import Library, Order, creator_text, library_file, match_spans
 from viewer.core.library import schema
+from viewer.core.library.matching import Snippet
 from viewer.core.record import Agency, Record, record_to_data
 from viewer.core.resources import BUNDLED_RECORD_ID
 from viewer.core.section_text import section_html
@@ -129,3 +130,26 @@ def test_no_ncj_mark_without_a_number():
 def _details():
     from viewer.core.record import DETAILS_ID, Section
     return Section(DETAILS_ID, "Record details", kind="details")
+
+
+def test_a_hits_snippet_is_found_when_first_asked_and_then_kept(lib):
+    lib.add_records([rec(i, f"Report {i} on courts", abstract=f"Filler words. Then zebrafish number {i} here.",
+                         annotation="Nothing matched.") for i in range(30)])
+    found = lib.search("zebrafish", 25)
+    assert len(found) == 25
+    assert all(callable(hit.found) for hit in found)  # a keystroke reads no snippet
+    hit = found[3]
+    assert hit.snippet_field == "abstract" and [hit.snippet[s:e] for s, e in hit.snippet_spans] == ["zebrafish"]
+    assert isinstance(hit.found, Snippet) and hit.snippet_html().count("<b>zebrafish</b>") == 1
+    assert all(callable(h.found) for h in found if h is not hit)
+    ranked = lib.hits(lib.rank("zebrafish"), 0, 2)
+    assert [h.snippet_field for h in ranked] == ["abstract", "abstract"]
+
+
+def test_words_are_matched_whole_or_as_the_prefix_being_typed():
+    text = "Injustice, justice_system; JUSTICE\njustices (café) 2019 of-force of"
+    assert [text[s:e] for s, e in match_spans(text, "justice ")] == ["justice", "JUSTICE"]
+    assert [text[s:e] for s, e in match_spans(text, "justice")] == ["justice", "JUSTICE", "justices"]
+    assert [text[s:e] for s, e in match_spans(text, "cafe 2019 of ")] == ["café", "2019", "of", "of"]
+    assert [text[s:e] for s, e in match_spans(text, "system force")] == ["system", "force"]
+    assert match_spans(text, "ustice ") == () and match_spans(text, "njust") == ()

@@ -19,6 +19,8 @@ from typing import Callable
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 
 from viewer.core.library import COLUMNS, Hit, Library, LibraryError, ListRow, Order, Ranking, SearchResult
+from viewer.core.library.listing import sorted_hits
+from viewer.core.library.matching import Snippet
 from viewer.ui.plain import tooltip
 
 RecordIdRole = Qt.ItemDataRole.UserRole + 10
@@ -31,6 +33,10 @@ SEARCH_LIMIT = FIRST_HITS
 TITLE, CREATOR, YEAR, NCJ = range(len(COLUMNS))
 
 _Index = QModelIndex | QPersistentModelIndex
+_DISPLAY, _ALIGNMENT = int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.TextAlignmentRole)
+_TOP_LEFT = Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft
+# Made once: combining Qt flags in Python costs more than a view's call asking for them.
+_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 _ROLES = frozenset(int(r) for r in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, RecordIdRole, HtmlRole,
                                     Qt.ItemDataRole.TextAlignmentRole))
 
@@ -43,8 +49,20 @@ def _html(hit: Hit) -> str:
     return hit.title_html() + (f"<br><small>{hit.snippet_html()}</small>" if hit.snippet else "")
 
 
+def _changed_columns(old: ListRow | None, old_hit: Hit, new: ListRow, new_hit: Hit) -> int:
+    """How many columns of a row, from the first, show something else (0: none; 1: the title and its
+    snippet only; all of them for another record). A title painted before is compared as painted;
+    one never painted is not on screen (its snippet is found if and when it is shown)."""
+    if old != new:
+        return len(COLUMNS)
+    if isinstance(old_hit.found, Snippet) and _html(old_hit) == _html(new_hit):
+        return 0
+    return 1
+
+
 class LibraryModel(QAbstractTableModel):
     order_changed = Signal(str)  # the list order chosen by a header click, as Order's text
+    hits_replaced = Signal()  # a search's hits shown in place of the last search's (no reset: set_query)
 
     def __init__(self, library: Library, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -115,31 +133,62 @@ class LibraryModel(QAbstractTableModel):
             self._browse()
 
     def set_query(self, query: str, exact: bool | None = None) -> None:
-        """Shows the first hits of ``query`` (ranked), or the whole library when it is blank."""
+        """Shows the first hits of ``query`` (ranked), or the whole library when it is blank. From one
+        search to the next the rows are replaced in place (:meth:`_replace_hits`, then ``hits_replaced``)."""
         if not query.strip():
             self._search_order = None
             self._browse()
             return
-        self.beginResetModel()
-        try:  # a reset that always ends, even when the search raises (a damaged library)
-            self.error = ""
-            self._ranking = None
-            try:
-                self._result = self._library.search(query, limit=FIRST_HITS, exact=exact)
-            except LibraryError as exc:  # shown by the panel; the list stays usable
-                self.error, self._result, self._rows, self._hits = str(exc), None, [], []
-                self._exhausted, self._total = True, 0
-                return
-            self._rows = [_row(h) for h in self._result]
-            self._hits = list(self._result)
-            if self._search_order is not None:  # a column's order: these hits sorted, until every match is
-                self._sort_loaded(self._search_order)
-            # Fewer hits than asked, every match ranked: that is all of them, in relevance order.
-            known = self._result.exact and len(self._rows) < FIRST_HITS and self._search_order is None
-            self._total = len(self._rows) if known else None
-            self._more_hits = not known and len(self._rows) == FIRST_HITS and self._search_order is None
-        finally:
+        try:
+            result = self._library.search(query, limit=FIRST_HITS, exact=exact)
+        except LibraryError as exc:  # shown by the panel; the list stays usable
+            self.beginResetModel()
+            self.error, self._result, self._ranking, self._rows, self._hits = str(exc), None, None, [], []
+            self._exhausted, self._total = True, 0
             self.endResetModel()
+            return
+        in_place = self.searching
+        if not in_place:  # from the library's rows (one line tall) to hits: a reset
+            self.beginResetModel()
+        self.error, self._ranking, self._result = "", None, result
+        hits = list(result)
+        if self._search_order is not None:  # a column's order: these hits sorted, until every match is
+            hits = sorted_hits(hits, self._search_order)
+        # Fewer hits than asked, every match ranked: that is all of them, in relevance order.
+        known = result.exact and len(hits) < FIRST_HITS and self._search_order is None
+        self._total = len(hits) if known else None
+        self._more_hits = not known and len(hits) == FIRST_HITS and self._search_order is None
+        if in_place:
+            self._replace_hits(hits)
+            self.hits_replaced.emit()
+        else:
+            self._rows, self._hits = [_row(h) for h in hits], hits
+            self.endResetModel()
+
+    def _replace_hits(self, hits: list[Hit]) -> None:
+        """One search's rows replaced by another's: rows removed or added at the end, and only the cells
+        that show something else reported changed, so that the view repaints those alone (a reset lays
+        out and repaints every row and the header; a keystroke leaves half the rows on screen as they were)."""
+        rows = [_row(h) for h in hits]
+        if len(rows) < len(self._rows):
+            self.beginRemoveRows(QModelIndex(), len(rows), len(self._rows) - 1)
+            del self._rows[len(rows):], self._hits[len(rows):]
+            self.endRemoveRows()
+        changed = [(r, _changed_columns(self._rows[r], self._hits[r], rows[r], hits[r]))
+                   for r in range(len(self._rows))]
+        kept = len(self._rows)
+        self._rows[:kept], self._hits[:kept] = rows[:kept], hits[:kept]
+        first = 0
+        for r, columns in changed:  # one signal for each run of rows changed alike
+            if r + 1 == len(changed) or changed[r + 1][1] != columns:
+                if columns:
+                    self.dataChanged.emit(self.index(first, TITLE), self.index(r, columns - 1))
+                first = r + 1
+        if len(rows) > kept:
+            self.beginInsertRows(QModelIndex(), kept, len(rows) - 1)
+            self._rows.extend(rows[kept:])
+            self._hits.extend(hits[kept:])
+            self.endInsertRows()
 
     def complete(self) -> None:
         """Ranks (or sorts) every match of the search shown, here, and pages through them from the top
@@ -197,22 +246,16 @@ class LibraryModel(QAbstractTableModel):
             self._search_order = chosen
             self.beginResetModel()
             self._ranking, self._total, self._more_hits = None, None, False
-            self._sort_loaded(chosen)
+            self._hits = sorted_hits(self._hits, chosen)
+            self._rows = [_row(h) for h in self._hits]
             self.endResetModel()
         else:
             self._browse()
         self.order_changed.emit(str(chosen))
 
-    def _sort_loaded(self, order: Order) -> None:
-        """The rows at hand in a column's order, as listing.SORT_KEYS orders them in SQL."""
-        def key(pair: tuple[ListRow, Hit]) -> tuple:
-            row = pair[0]
-            return {"title": (row.title.casefold(),),
-                    "creator": (row.creator == "", row.creator.casefold()),
-                    "year": (row.year if row.year is not None else 100000,),
-                    "ncj": (row.ncj_number == "", len(row.ncj_number), row.ncj_number)}[order.column]
-        pairs = sorted(zip([r for r in self._rows if r is not None], self._hits), key=key, reverse=order.descending)
-        self._rows, self._hits = [p[0] for p in pairs], [p[1] for p in pairs]
+    def hit(self, row: int) -> Hit | None:
+        """Searching: the hit shown in ``row`` (its snippet found when first painted)."""
+        return self._hits[row] if self.searching and 0 <= row < len(self._hits) else None
 
     def row_of(self, record_id: str) -> int:
         """The row of a record (in browse mode made present, see _reach); -1 when absent."""
@@ -259,9 +302,6 @@ class LibraryModel(QAbstractTableModel):
         return listed if listed is not None else ListRow("", "", "", None, "")  # changed since: blank until reloaded
 
     # --- QAbstractItemModel ---
-
-    def index(self, row: int, column: int = 0, parent: _Index = QModelIndex()) -> QModelIndex:
-        return super().index(row, column, parent)
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
@@ -327,22 +367,24 @@ class LibraryModel(QAbstractTableModel):
         self.endInsertRows()
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
-        # A view asks a dozen roles of every cell it paints, on every keystroke: the rest, at once.
-        if role not in _ROLES or not index.isValid() or not 0 <= index.row() < len(self._rows):
+        # A view asks eight roles of every cell it paints, on every keystroke (over 300 calls from
+        # C++): the roles not answered return at once, the others without building Qt values.
+        if role not in _ROLES or not index.isValid():
             return None
-        row, column = self._at(index.row()), index.column()
-        text = (row.title, row.creator, str(row.year) if row.year is not None else "", row.ncj_number)[column]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return text
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return tooltip(text)
+        at = index.row()
+        if not 0 <= at < len(self._rows):
+            return None
+        if role == _ALIGNMENT:  # searching: beside a title and its snippet
+            return _TOP_LEFT if self._result is not None else None
+        if role == HtmlRole:
+            return _html(self._hits[at]) if self._result is not None and index.column() == TITLE else None
+        row = self._at(at)
         if role == RecordIdRole:
             return row.id
-        if role == HtmlRole:
-            return _html(self._hits[index.row()]) if self.searching and column == TITLE else None
-        if role == Qt.ItemDataRole.TextAlignmentRole and self.searching:  # beside a title and its snippet
-            return Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft
-        return None
+        column = index.column()
+        text = row.title if column == TITLE else row.creator if column == CREATOR else row.ncj_number if column == NCJ \
+            else str(row.year) if row.year is not None else ""
+        return text if role == _DISPLAY else tooltip(text)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
@@ -354,6 +396,4 @@ class LibraryModel(QAbstractTableModel):
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+        return _FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags

@@ -2,85 +2,21 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QModelIndex, QObject, QPoint, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAbstractTextDocumentLayout, QFontMetrics, QPalette, QTextDocument
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QApplication,
-    QHeaderView,
-    QLabel,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
-    QTreeView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import (QEvent, QItemSelection, QItemSelectionModel, QModelIndex, QObject, QPoint, QRect, Qt, QTimer,
+                            Signal)
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTreeView, QVBoxLayout, QWidget
 
 from viewer.core.library import COLUMNS, Order
 from viewer.services.search_worker import Ranked, SearchCounter
-from viewer.ui.library_model import CREATOR, NCJ, PAGE, TITLE, YEAR, HtmlRole, LibraryModel, RecordIdRole
+from viewer.ui.hit_delegate import HtmlDelegate
+from viewer.ui.library_model import CREATOR, NCJ, PAGE, TITLE, YEAR, LibraryModel, RecordIdRole
 from viewer.ui.widgets import search_field
 
 # Every match is counted and ranked (in a worker thread) once typing pauses this long (ms); each
 # keystroke in between shows the first hits only and makes a count still running stale.
 EXACT_AFTER_MS = 300
 ROWS = QItemSelectionModel.SelectionFlag.Rows
-
-
-HIT_LINES = 3  # a hit's row: its title and snippet, wrapped at the column, in this many lines
-DOCUMENTS_KEPT = 200
-
-
-class HtmlDelegate(QStyledItemDelegate):
-    """Draws a row's HtmlRole (escaped record text with matched words in bold) when it has one, in
-    HIT_LINES lines: every hit's row is as tall, so the view asks one size hint, not one a row
-    (a QTextDocument laid out per row per keystroke was most of a keystroke's cost)."""
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        # Laid-out documents of the rows painted last: the next keystroke mostly shows the same hits.
-        self._documents: dict[tuple[str, int, str], QTextDocument] = {}
-
-    def _document(self, option: QStyleOptionViewItem, html: str, width: int) -> QTextDocument:
-        key = (html, max(width, 50), option.font.key())
-        doc = self._documents.get(key)
-        if doc is None:
-            if len(self._documents) >= DOCUMENTS_KEPT:
-                self._documents.clear()
-            doc = self._documents[key] = QTextDocument()
-            doc.setDefaultFont(option.font)
-            doc.setHtml(html)
-            doc.setTextWidth(max(width, 50))
-        return doc
-
-    def paint(self, painter, option, index) -> None:
-        html = index.data(HtmlRole)
-        if not html:
-            super().paint(painter, option, index)
-            return
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        opt.text = ""
-        style = opt.widget.style() if opt.widget is not None else QApplication.style()
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
-        doc = self._document(opt, html, opt.rect.width())
-        context = QAbstractTextDocumentLayout.PaintContext()
-        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
-        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        context.palette.setColor(QPalette.ColorRole.Text, opt.palette.color(role))
-        painter.save()
-        painter.translate(opt.rect.topLeft())
-        painter.setClipRect(opt.rect.translated(-opt.rect.topLeft()))
-        doc.documentLayout().draw(painter, context)
-        painter.restore()
-
-    def sizeHint(self, option, index) -> QSize:
-        size = super().sizeHint(option, index)
-        if not index.data(HtmlRole):
-            return size
-        margin = QTextDocument().documentMargin()
-        return QSize(size.width(), int(QFontMetrics(option.font).lineSpacing() * HIT_LINES + 2 * margin))
 
 
 class LibraryPanel(QWidget):
@@ -100,7 +36,8 @@ class LibraryPanel(QWidget):
         self.list.setAccessibleDescription(self.tr("The records of your library, or the hits of a search; "
                                                    "click a column header to sort"))
         self.list.setModel(model)
-        self.list.setItemDelegate(HtmlDelegate(self.list))
+        # The title column only: the others are plain text, painted by Qt without a call into Python.
+        self.list.setItemDelegateForColumn(TITLE, HtmlDelegate(self.list))
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.list.setRootIsDecorated(False)
@@ -139,6 +76,7 @@ class LibraryPanel(QWidget):
         self.list.selectionModel().currentChanged.connect(self._current_changed)
         self.list.selectionModel().selectionChanged.connect(lambda *_: self.selection_changed.emit())
         self.model.modelReset.connect(self._model_reset)
+        self.model.hits_replaced.connect(self._model_reset)  # a keystroke's hits, shown without a reset
         self.model.rowsInserted.connect(self._update_count)  # "250+ records match" as hits page in
         self._model_reset()
 
@@ -166,12 +104,12 @@ class LibraryPanel(QWidget):
         """The header's arrow: the column the rows are in order of; none for relevance or the library order."""
         order = self.model.order
         header = self.list.header()
+        section = COLUMNS.index(order.column) if order.column else -1
+        arrow = Qt.SortOrder.DescendingOrder if order.descending else Qt.SortOrder.AscendingOrder
+        if (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (section, arrow):
+            return  # as shown: the header is not repainted on every keystroke
         header.blockSignals(True)
-        if order.column:
-            header.setSortIndicator(COLUMNS.index(order.column), Qt.SortOrder.DescendingOrder
-                                    if order.descending else Qt.SortOrder.AscendingOrder)
-        else:
-            header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        header.setSortIndicator(section, arrow)
         header.blockSignals(False)
         header.viewport().update()
 
@@ -181,15 +119,28 @@ class LibraryPanel(QWidget):
 
     def _search(self, text: str) -> None:
         keep = self.current_record_id()
+        if self.model.searching:  # the rows are replaced in place: the selection goes, as a reset takes it
+            self._drop_selection()
         self.model.set_query(text)
         self._reselect(keep)
+
+    def _drop_selection(self) -> None:
+        """The selection and current row cleared without signals (as a model reset clears them), and
+        their rows repainted: the model repaints only the rows that show another record."""
+        selection = self.list.selectionModel()
+        rows = {index.row() for index in selection.selectedIndexes()} | {selection.currentIndex().row()}
+        selection.reset()
+        width = self.list.viewport().width()
+        for row in rows - {-1}:
+            rect = self.list.visualRect(self.model.index(row, TITLE))
+            self.list.viewport().update(QRect(0, rect.top(), width, rect.height()))
 
     def _shows_last_row(self) -> bool:
         """The last row fetched is on screen (or none is): the view may page on."""
         rows = self.model.rowCount()
         if rows == 0:
             return True
-        rect = self.list.visualRect(self.model.index(rows - 1))
+        rect = self.list.visualRect(self.model.index(rows - 1, 0))
         return rect.isValid() and self.list.viewport().rect().intersects(rect)
 
     def _scrolled(self, value: int) -> None:
@@ -259,9 +210,9 @@ class LibraryPanel(QWidget):
         self._select_again(current, selected)
         row = self.model.row_of(current) if current else -1
         if row >= 0:
-            self.list.scrollTo(self.model.index(row))
+            self.list.scrollTo(self.model.index(row, 0))
         elif top and (row := self.model.row_of(top)) >= 0:
-            self.list.scrollTo(self.model.index(row), QAbstractItemView.ScrollHint.PositionAtTop)
+            self.list.scrollTo(self.model.index(row, 0), QAbstractItemView.ScrollHint.PositionAtTop)
         self._update_count()
 
     def _select_again(self, current: str, selected: list[str]) -> None:
@@ -275,7 +226,7 @@ class LibraryPanel(QWidget):
         model = self.list.selectionModel()
         model.blockSignals(True)
         if row >= 0:
-            model.setCurrentIndex(self.model.index(row), QItemSelectionModel.SelectionFlag.NoUpdate)
+            model.setCurrentIndex(self.model.index(row, 0), QItemSelectionModel.SelectionFlag.NoUpdate)
         model.select(choice, QItemSelectionModel.SelectionFlag.ClearAndSelect)
         model.blockSignals(False)
         self.list.viewport().update()
@@ -307,10 +258,10 @@ class LibraryPanel(QWidget):
         row = self.model.row_of(record_id) if record_id else -1
         if row >= 0:
             self.list.selectionModel().blockSignals(True)
-            self.list.selectionModel().setCurrentIndex(self.model.index(row),
+            self.list.selectionModel().setCurrentIndex(self.model.index(row, 0),
                                                        QItemSelectionModel.SelectionFlag.ClearAndSelect | ROWS)
             self.list.selectionModel().blockSignals(False)
-            self.list.scrollTo(self.model.index(row))
+            self.list.scrollTo(self.model.index(row, 0))
 
     def _model_reset(self) -> None:
         # Every row as tall as the first (one line browsing, HIT_LINES searching): one size hint.
@@ -359,7 +310,7 @@ class LibraryPanel(QWidget):
     def selected_record_ids(self) -> list[str]:
         """Selected records in list order (the current one when nothing else is selected)."""
         rows = sorted(index.row() for index in self.list.selectionModel().selectedRows())
-        ids = [self.model.index(row).data(RecordIdRole) for row in rows]
+        ids = [self.model.index(row, 0).data(RecordIdRole) for row in rows]
         return ids or ([self.current_record_id()] if self.current_record_id() else [])
 
     def select_record(self, record_id: str) -> bool:
@@ -369,7 +320,7 @@ class LibraryPanel(QWidget):
             row = self.model.row_of(record_id)
         if row < 0:
             return False
-        index = self.model.index(row)
+        index = self.model.index(row, 0)
         self.list.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect | ROWS)
         self.list.scrollTo(index)
         return True

@@ -8,6 +8,8 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Sequence
 
+from viewer.core.library.matching import Hit
+
 COLUMNS = ("title", "creator", "year", "ncj")
 
 # Each column's sort key, as SQL expressions over ``records``. The same expressions make the
@@ -77,6 +79,16 @@ def creator_sql(authors: str | None, corporate_json: str | None) -> str:
     except (ValueError, TypeError, AttributeError):
         corporate = []
     return creator_text(authors.split("; ") if authors else [], corporate)
+
+
+def sorted_hits(hits: Sequence[Hit], order: Order) -> list[Hit]:
+    """Hits at hand in a column's order, as SORT_KEYS orders them in SQL."""
+    def key(hit: Hit) -> tuple:
+        return {"title": (hit.title.casefold(),),
+                "creator": (hit.creator == "", hit.creator.casefold()),
+                "year": (hit.year if hit.year is not None else 100000,),
+                "ncj": (hit.ncj_number == "", len(hit.ncj_number), hit.ncj_number)}[order.column]
+    return sorted(hits, key=key, reverse=order.descending)
 
 
 def list_rows(conn: sqlite3.Connection, offset: int, limit: int, order: Order) -> list[ListRow]:

@@ -8,9 +8,10 @@ import json
 import math
 import sqlite3
 from dataclasses import dataclass
+from typing import Callable
 
 from viewer.core.library.listing import Order, sorted_matches
-from viewer.core.library.matching import WORD, Group, Hit, Matcher, SearchResult, excerpt, fold_text
+from viewer.core.library.matching import WORD, Group, Hit, Matcher, SearchResult, Snippet, fold_text
 from viewer.core.library.rows import STORED, record_texts, stored
 
 # Column weights of the ranking: title, authors, abstract, annotation, NCJ number, others
@@ -175,25 +176,8 @@ class Ranker:
             if row is None:
                 continue
             _, record_id, title, authors, ncj, kind, raw, creator, year, others = row
-            try:  # a damaged row's JSON reads as no text
-                abstract, annotation = record_texts(stored(kind, raw))
-            except ValueError:
-                abstract, annotation = "", ""
-            snippet, source = "", ""
-            spans: list[tuple[int, int]] = []
-            for name, text in (("abstract", abstract or ""), ("annotation", annotation or ""),
-                               ("authors", authors or ""), ("others", others or "")):
-                found = matcher.spans(text)
-                if found:
-                    snippet, spans = excerpt(text, found)
-                    source = name
-                    break
-            if not source:
-                lead = annotation or abstract or ""
-                snippet, spans = excerpt(lead, [])
-                source = "annotation" if annotation else ("abstract" if abstract else "")
-            hits.append(Hit(record_id, title, authors, ncj, score, tuple(matcher.spans(title)), snippet,
-                            tuple(spans), source, creator, year))
+            hits.append(Hit(record_id, title, authors, ncj, score, tuple(matcher.spans(title)), creator, year,
+                            _snippet_finder(matcher, kind, raw, authors or "", others or "")))
         return tuple(hits)
 
     def _complete(self, prefix: str) -> tuple[list[tuple[str, int]], bool]:
@@ -223,6 +207,18 @@ class Ranker:
         row = self._conn.execute("SELECT df FROM terms WHERE term = ?", (word,)).fetchone()
         return row[0] if row else 0
 
+
+
+def _snippet_finder(matcher: Matcher, kind: str, raw: bytes | None, authors: str, others: str
+                    ) -> Callable[[], Snippet]:
+    """The hit's snippet, found when it is first shown (the stored text read then)."""
+    def find() -> Snippet:
+        try:  # a damaged row's JSON reads as no text
+            abstract, annotation = record_texts(stored(kind, raw))
+        except ValueError:
+            abstract, annotation = "", ""
+        return matcher.snippet(abstract or "", annotation or "", authors, others)
+    return find
 
 
 def _whole_words(groups: list[Group]) -> str:
