@@ -45,6 +45,9 @@ var NcjrsCite = (function () {
     "use strict";
 
     var FORMATS = ["text", "html"];
+    // What citeproc-js itself prints for a cite that renders to nothing, also given (in text and
+    // html) for an item the style's bibliography leaves out, as it may (a type it does not list).
+    var NO_PRINTED_FORM = "[CSL STYLE ERROR: reference with no printed form.]";
     var ENTRY_WRAPPER = /^\s*<div class="csl-entry">([\s\S]*)<\/div>\s*$/;
 
     // A display <div> with the whitespace citeproc-js's html format puts around it, or its end.
@@ -138,6 +141,10 @@ var NcjrsCite = (function () {
                 out.citation[fmt] = citation;
                 if (hasBibliography) {
                     var bib = processor.makeBibliography();
+                    if (bib && bib[1].length === 0) {  // the style's bibliography prints nothing for it
+                        out.bibliography[fmt] = NO_PRINTED_FORM;
+                        continue;
+                    }
                     if (!bib || bib[1].length !== 1) {
                         throw new Error("expected one bibliography entry, got " + (bib ? bib[1].length : "none"));
                     }
@@ -167,6 +174,11 @@ var NcjrsCite = (function () {
                 var order = ids, texts = [];
                 if (hasBibliography) {
                     var bib = both[fmt];
+                    if (bib && bib[1].length < ids.length) {  // it leaves some out (citeproc-js does not say which)
+                        throw new Error("the style's bibliography leaves out " + (ids.length - bib[1].length) +
+                                        " of these " + ids.length + " records (a field it needs is missing, " +
+                                        "or it does not list their kind of work)");
+                    }
                     if (!bib || bib[1].length !== ids.length || bib[0].entry_ids.length !== ids.length) {
                         throw new Error("expected " + ids.length + " bibliography entries, got " + (bib ? bib[1].length : "none"));
                     }

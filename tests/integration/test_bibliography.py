@@ -255,6 +255,17 @@ def test_no_records_and_unknown_styles_are_errors():
         citation.bibliography(records(), "vancouver")
 
 
+def test_a_record_the_style_s_bibliography_leaves_out_is_said_not_an_engine_failure():
+    """Antipode's entries need an author: a record without one has no entry (citeproc-js leaves it
+    out). Its citation still renders; the entry is citeproc-js's own "no printed form" text; a
+    bibliography of several says how many it leaves out."""
+    base = bundled_record()
+    assert citation.render(base, "antipode", locator="4").text == "[CSL STYLE ERROR: reference with no printed form.]"
+    assert "2003" in citation.render(base, "antipode", in_text=True, locator="4").text
+    with pytest.raises(CitationError, match=r"leaves out 2 of these 7 records"):  # base and its copy
+        citation.bibliography(records() + [dataclasses.replace(base, id="ncj-9")], "antipode")
+
+
 @pytest.mark.parametrize("style_id", STYLE_IDS)
 def test_without_citation_sort_keeps_the_bibliography_sort(style_id):
     xml = resource_path("csl", "styles", f"{style_id}.csl").read_text(encoding="utf-8")
