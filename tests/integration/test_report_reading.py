@@ -38,6 +38,22 @@ def _drag_from_page_3_into_page_4(window, qtbot):
     return view
 
 
+def test_a_drag_held_below_the_view_keeps_scrolling_and_selecting(window_with_report, qtbot):
+    """As in any reader: the mouse held still below the pages scrolls them on, the selection with them."""
+    view = window_with_report.report_panel.view
+    window_with_report.select_section("report/1")
+    view.verticalScrollBar().setValue(int(view._tops[3] - view.viewport().height() / 2))
+    start = _point(view, 2, "Page 3 line 39")
+    assert 0 < start.y() < view.viewport().height()
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mouseMove(view.viewport(), QPoint(start.x(), view.viewport().height() + 20))  # once, then still
+    top = view.verticalScrollBar().value()
+    qtbot.waitUntil(lambda: view.verticalScrollBar().value() > top + 100)  # five ticks and more
+    assert view.selection_range()[1][0] >= 3  # the selection went on into page 4
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=start)
+    assert not view._autoscroll.isActive()  # nothing moves after the release
+
+
 def _copy(qtbot, view, modifiers) -> str:
     view.setFocus()
     with qtbot.waitSignal(QGuiApplication.clipboard().dataChanged, timeout=20000):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPalette
 from PySide6.QtWidgets import QAbstractScrollArea, QWidget
 
@@ -23,6 +23,7 @@ POINT = 96 / 72  # logical pixels a PDF point at 100 %
 CACHED_PAGES = 12
 MATCH = QColor(255, 214, 0, 110)
 SELECTED_TEXT_MAX = 200  # characters a selection may have to become the find bar's text
+AUTOSCROLL_MS = 30  # a drag held above or below the view scrolls it at this pace
 
 Position = tuple[int, int]  # (page, character index), 0-based
 
@@ -51,6 +52,10 @@ class PageView(QAbstractScrollArea):
         self._anchor: Position | None = None  # where the mouse went down on text
         self._selection: tuple[Position, Position] | None = None  # anchor and end, both characters included
         self._dark = False
+        self._drag_at: QPointF | None = None  # a selecting drag held outside the view: where
+        self._autoscroll = QTimer(self)
+        self._autoscroll.setInterval(AUTOSCROLL_MS)
+        self._autoscroll.timeout.connect(self._drag_on)
         self.verticalScrollBar().valueChanged.connect(self._scrolled)
 
     # --- document and geometry ---
@@ -241,19 +246,41 @@ class PageView(QAbstractScrollArea):
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
         if self._anchor is not None and event.buttons() & Qt.MouseButton.LeftButton:
-            self._scroll_towards(event.position().y())
-            page, index = self._char_at(event.position())
-            if index >= 0 and (self._anchor, (page, index)) != self._selection:  # off the text: as it was
-                self._selection = (self._anchor, (page, index))
-                self.selection_changed.emit()
-                self.viewport().update()
+            self._drag_to(event.position())
+            outside = not 0 <= event.position().y() <= self.viewport().height()
+            self._drag_at = QPointF(event.position()) if outside else None
+            if outside and not self._autoscroll.isActive():
+                self._autoscroll.start()  # as long as the mouse is held there, not only while it moves
+            elif not outside:
+                self._autoscroll.stop()
         super().mouseMoveEvent(event)
 
-    def _scroll_towards(self, y: float) -> None:
-        """Dragging above or below the view scrolls it, so a selection can run on to the next page."""
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        self._autoscroll.stop()
+        self._drag_at = None
+        super().mouseReleaseEvent(event)
+
+    def _drag_on(self) -> None:
+        if self._drag_at is None:
+            self._autoscroll.stop()
+            return
+        self._drag_to(self._drag_at)
+
+    def _drag_to(self, pos: QPointF) -> None:
+        """The selection runs to ``pos``; above or below the view, the view scrolls towards it first,
+        so a selection can run on to the next page."""
+        anchor = self._anchor
+        if anchor is None:
+            return
         bar, height = self.verticalScrollBar(), self.viewport().height()
+        y = pos.y()
         if y < 0 or y > height:
             bar.setValue(bar.value() + int(y if y < 0 else y - height))
+        page, index = self._char_at(QPointF(pos.x(), min(max(y, 0.0), float(height))))
+        if index >= 0 and (anchor, (page, index)) != self._selection:  # off the text: as it was
+            self._selection = (anchor, (page, index))
+            self.selection_changed.emit()
+            self.viewport().update()
 
     def select(self, page: int, start: int, end: int) -> None:
         """Selects characters start..end (inclusive) of a page, as a drag would."""
