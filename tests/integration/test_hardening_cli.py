@@ -40,6 +40,13 @@ def test_limit_overflow_is_a_usage_error(capsys, library):
     assert code == 2 and err.count("\n") == 1 and "--limit" in err
 
 
+@pytest.mark.parametrize("locator", ["-1", "\u20133"])
+def test_a_locator_beginning_with_a_dash_is_refused_not_cited_as_another_page(capsys, locator):
+    """citeproc-js drops a leading dash: "-1" was cited as "p. 1"."""
+    code, out, err = run(capsys, "cite", "--in-text", f"--locator={locator}")
+    assert code == 1 and out == "" and err.count("\n") == 1 and "begins with a dash" in err
+
+
 def test_an_empty_library_name_is_an_error_not_the_real_library(capsys):
     code, out, err = run(capsys, "--library", "", "search", "trafficking")
     assert code == 2 and out == "" and "--library needs a folder name" in err

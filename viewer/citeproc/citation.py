@@ -78,6 +78,7 @@ _BY_ID = {style.id: style for style in STYLES}
 CITATIONS_SCHEMA = "ncjrs-viewer.citations"
 CITATIONS_SCHEMA_VERSION = 1
 _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"  # hyphen-minus, hyphens, dashes, minus sign
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,8 @@ def render(record: Record, style_id: str, in_text: bool = False, locale: str | N
     so a citation with a locator is always rendered by the engine.
     """
     name = style(style_id, user_styles).name
+    if locator and locator[0] in _DASHES:  # citeproc-js drops it: "-1" would print as "p. 1"
+        raise CitationError(f"the locator {locator!r} begins with a dash: give the page as printed, e.g. 4 or 12-14")
     entry = None if locator else _prerendered_entry(record, style_id, locale)
     if entry is None:
         from viewer.citeproc import engine as csl_engine  # only records without pre-rendered citations need it
