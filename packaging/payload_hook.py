@@ -2,12 +2,13 @@
 other code of the program runs. PyInstaller runs the spec's own runtime hooks first.
 
 The payload is an entry of the executable's archive that the bootloader leaves packed. Its files
-are inflated by libzstd (bundled, unpacked by the bootloader) on several threads. The files of a
+are inflated on several threads: zstd frames by libzstd (bundled, unpacked by the bootloader), the
+solid xz streams of machine code by Python's lzma. The files of a
 lazy module (PDFium, the citation engine, printing) are unpacked when it is first imported. Only
-the standard library and ctypes: nothing else is importable yet.
+the standard library, ctypes and payload_cache: nothing else is importable yet.
 
 Where to: the first start of a build unpacks the payload once into a per-user cache,
-``$XDG_CACHE_HOME/ncjrs-viewer/<payload key>/`` (``~/.cache/...``; see :class:`Cache`), and every
+``$XDG_CACHE_HOME/ncjrs-viewer/<payload key>/`` (``~/.cache/...``; packaging/payload_cache.py), and every
 start only links that folder's top-level entries into the bootloader's temporary folder with
 symbolic links. The bootloader's removal of that folder at exit unlinks them and never follows
 them (PyInstaller 6.22.3, ``pyi_recursive_rmdir``: ``lstat``, then ``unlink`` anything that is not
@@ -20,14 +21,15 @@ import os
 import struct
 import sys
 
+from payload_cache import CACHE_OFF, Cache, cache_folder, held  # noqa: F401  (packaging/payload_cache.py)
+
 _COOKIE = b"MEI\014\013\012\013\016"
 _COOKIE_FORMAT = "!8sIIII64s"
 _ENTRY_FORMAT = "!IIIIBc"
 _ENTRY_NAME = b"ncjrs-payload"
-_MAGIC = b"NCJRSPK2"
+_MAGIC = b"NCJRSPK3"
+CONTINUED = "+"
 _KEY_SIZE = 16
-CACHE_OFF = "NCJRS_VIEWER_NO_CACHE"  # set (not "0") to unpack into the temporary folder at every start
-CACHE_NAME = "ncjrs-viewer"
 
 
 def payload_span(fd):
@@ -53,7 +55,8 @@ def payload_span(fd):
 
 
 def read_members(fd, offset):
-    """(key, [(name, mode, size, frame offset, frame length, lazy module or "")]) of the payload at ``offset``."""
+    """(key, [(name, mode, size, frame offset, frame length, lazy module or "", codec)]) of the payload
+    at ``offset``. A file of codec CONTINUED follows the one before in its (xz) frame; its length is 0."""
     head = os.pread(fd, 12 + _KEY_SIZE, offset)
     try:
         if head[:8] != _MAGIC:
@@ -61,9 +64,11 @@ def read_members(fd, offset):
         (length,) = struct.unpack("<I", head[8 + _KEY_SIZE:])
         position = offset + len(head) + length
         members = []
+        frame = position
         for line in os.pread(fd, length, offset + len(head)).decode().splitlines():
-            dest, mode, size, packed, lazy = line.split("\t")
-            members.append((dest, int(mode, 8), int(size), position, int(packed), lazy))
+            dest, mode, size, packed, lazy, codec = line.split("\t")
+            frame = frame if codec == CONTINUED else position  # where this file's frame starts
+            members.append((dest, int(mode, 8), int(size), frame, int(packed), lazy, codec))
             position += int(packed)
     except (ValueError, struct.error):  # UnicodeDecodeError is a ValueError
         raise RuntimeError("the executable's payload is damaged") from None
@@ -98,20 +103,24 @@ class Inflater:
         self.is_error.restype = ctypes.c_uint
         self.is_error.argtypes = [ctypes.c_size_t]
 
-    def write(self, members):
+    def write(self, frames):
         ctypes = self.ctypes
         source, target = bytearray(CHUNK), bytearray(CHUNK)
-        source_at = ctypes.addressof((ctypes.c_char * CHUNK).from_buffer(source))
-        target_at = ctypes.addressof((ctypes.c_char * CHUNK).from_buffer(target))
+        buffers = (source, ctypes.addressof((ctypes.c_char * CHUNK).from_buffer(source)),
+                   target, ctypes.addressof((ctypes.c_char * CHUNK).from_buffer(target)))
         context = self.create()
         try:
-            for member in members:
-                self._inflate(context, member, source, source_at, target, target_at)
+            for frame in frames:
+                if frame[0][6] == "xz":
+                    self._solid(frame)
+                    continue
+                for member in frame:
+                    self._file(member, lambda out, member=member: self._stream(context, member, out, *buffers))
         finally:
             self.free(context)
 
-    def _inflate(self, context, member, source, source_at, target, target_at):
-        """One frame into its file (a fresh frame resets the context's state)."""
+    def _file(self, member, fill):
+        """Creates ``member``'s file, and ``fill(descriptor)`` writes its content."""
         import threading
 
         path = os.path.join(self.root, member[0])
@@ -119,7 +128,7 @@ class Inflater:
         out = os.open(into, os.O_WRONLY | os.O_CREAT | os.O_EXCL, member[1])
         try:
             try:
-                self._stream(context, member, out, source, source_at, target, target_at)
+                fill(out)
                 if self.durable:
                     os.fsync(out)
             finally:
@@ -132,7 +141,8 @@ class Inflater:
             raise
 
     def _stream(self, context, member, out, source, source_at, target, target_at):
-        dest, _, size, offset, packed, _ = member
+        """A zstd frame into ``out`` (a fresh frame resets the context's state)."""
+        dest, _, size, offset, packed = member[:5]
         read = written = 0
         inp, outp = self.Buffer(source_at, 0, 0), self.Buffer(target_at, CHUNK, 0)
         while True:
@@ -155,18 +165,64 @@ class Inflater:
         if hint or written != size:  # an error code, a frame cut short, or not the size recorded
             raise RuntimeError(f"the executable's payload is damaged ({dest})")
 
+    def _solid(self, frame):
+        """An xz stream into the files of ``frame``, one after the other, in pieces of CHUNK bytes."""
+        chunks = self._xz_chunks(frame[0])
+        pending = memoryview(b"")
+
+        def fill(out, member):
+            nonlocal pending
+            left = member[2]
+            while left:
+                if not len(pending):
+                    pending = memoryview(next(chunks, b""))
+                    if not len(pending):
+                        raise RuntimeError(f"the executable's payload is damaged ({member[0]})")
+                done = os.write(out, pending[:left])
+                pending, left = pending[done:], left - done
+
+        for member in frame:
+            self._file(member, lambda out, member=member: fill(out, member))
+        if len(pending) or next(chunks, None) is not None:
+            raise RuntimeError(f"the executable's payload is damaged ({frame[-1][0]})")
+
+    def _xz_chunks(self, first):
+        import lzma
+
+        offset, packed = first[3], first[4]
+        decompressor, read = lzma.LZMADecompressor(lzma.FORMAT_XZ), 0
+        try:
+            while not decompressor.eof:
+                data = b""
+                if decompressor.needs_input:
+                    data = os.pread(self.fd, min(CHUNK, packed - read), offset + read)
+                    if not data:
+                        raise RuntimeError(f"the executable's payload is damaged ({first[0]})")
+                    read += len(data)
+                out = decompressor.decompress(data, CHUNK)  # releases the GIL
+                if out:
+                    yield out
+        except lzma.LZMAError:
+            raise RuntimeError(f"the executable's payload is damaged ({first[0]})") from None
+
     def write_all(self, members, threads):
-        """The members split over ``threads`` threads, largest first, each to the least loaded."""
+        """The members, whole frames, split over ``threads`` threads, largest first, each to the least loaded."""
         import threading
 
         for folder in sorted({os.path.dirname(m[0]) for m in members} - {""}):
             os.makedirs(os.path.join(self.root, folder), exist_ok=True)
+        frames = []
+        for member in members:  # a frame: a file, or an xz stream and the files that follow it in it
+            if member[6] == CONTINUED and frames:
+                frames[-1].append(member)
+            else:
+                frames.append([member])
         shares = [[] for _ in range(max(1, threads))]
         loads = [0] * len(shares)
-        for member in sorted(members, key=lambda m: -m[2]):
-            least = loads.index(min(loads))
-            shares[least].append(member)
-            loads[least] += member[2]
+        for frame in sorted(frames, key=lambda f: -sum(m[2] for m in f) * (4 if f[0][6] == "xz" else 1)):
+            least = loads.index(min(loads))  # xz inflates about four times slower than zstd
+            shares[least].append(frame)
+            loads[least] += sum(m[2] for m in frame) * (4 if frame[0][6] == "xz" else 1)
         failures = []
 
         def run(share):
@@ -208,202 +264,6 @@ class LazyModules:
         return None
 
 
-def _held(path, exclusive):
-    """An open lock file of a cache folder, locked (shared or exclusive) without waiting, or None:
-    missing, or held the other way by another process. The descriptor is never closed while the
-    lock is wanted: a process holds the entry it uses until it ends."""
-    import fcntl
-
-    try:
-        lock = os.open(os.path.join(path, "lock"), os.O_RDONLY)
-    except OSError:
-        return None
-    try:
-        fcntl.flock(lock, (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB)
-    except OSError:
-        os.close(lock)
-        return None
-    return lock
-
-
-def _private(path):
-    """``path`` (lstat) is a directory of this user that nobody else may enter."""
-    import stat
-
-    status = os.lstat(path)
-    return stat.S_ISDIR(status.st_mode) and status.st_uid == os.getuid() and not status.st_mode & 0o077
-
-
-def cache_folder(environ):
-    """``$XDG_CACHE_HOME/ncjrs-viewer`` (``~/.cache`` when unset or relative), or None: the cache is
-    turned off, or there is no absolute home to put it in."""
-    if environ.get(CACHE_OFF, "") not in ("", "0"):
-        return None
-    base = environ.get("XDG_CACHE_HOME", "")
-    if not os.path.isabs(base):
-        home = environ.get("HOME", "")
-        if not os.path.isabs(home):
-            return None
-        base = os.path.join(home, ".cache")
-    return os.path.join(base, CACHE_NAME)
-
-
-class Cache:
-    """The payload unpacked once per user and build, in ``<folder>/<key>/files``.
-
-    An entry is made in a private sibling (``.<key>.<pid>.part``) and renamed into place only when
-    complete, with a marker (the key, how many files, their total size), so a killed first start
-    leaves no half entry; it is then checked at every start by that marker and the type and size of
-    every file (stat only: hashing 80 MB would cost more than unpacking saves). Each process holds
-    a shared lock on the entry it uses (``lock``); a first start of another build removes every
-    entry nobody holds, so the folder holds one build's files, and a damaged entry nobody holds is
-    made again. Lazy members are added to the entry, each under a temporary name renamed into place,
-    on their first import."""
-
-    def __init__(self, folder, key, members):
-        self.folder, self.key, self.members = folder, key, members
-        self.entry = os.path.join(folder, key)
-        self.files = os.path.join(self.entry, "files")
-        self.eager = [m for m in members if not m[5]]
-        self.marker = f"{key} {len(self.eager)} {sum(m[2] for m in self.eager)}\n".encode()
-        self.lock = None
-
-    def open(self, fd, zstd, threads):
-        """Holds a complete entry for this process, making it first if needed; raises if it cannot."""
-        if not os.path.isdir(self.folder):
-            os.makedirs(os.path.dirname(self.folder), mode=0o700, exist_ok=True)
-            os.makedirs(self.folder, mode=0o700, exist_ok=True)
-        if not _private(self.folder):
-            raise RuntimeError(f"{self.folder} is not a private folder of this user")
-        self.lock = self._hold()  # held while this process runs (the descriptor is never closed)
-        if self.lock is None:
-            self.discard(self.entry)  # damaged or incomplete: made again unless another process holds it
-            self._make(fd, zstd, threads)
-            self.lock = self._hold()
-            if self.lock is None:
-                raise RuntimeError("the cache entry is in use or damaged")
-            for name in os.listdir(self.folder):
-                if name != self.key:
-                    self.discard(os.path.join(self.folder, name))
-
-    def _hold(self):
-        lock = _held(self.entry, exclusive=False)
-        if lock is not None and not self._complete():
-            os.close(lock)
-            lock = None
-        return lock
-
-    def _complete(self):
-        import stat
-
-        try:
-            if not _private(self.entry):
-                return False
-            with open(os.path.join(self.entry, "complete"), "rb") as marker:
-                if marker.read() != self.marker:
-                    return False
-            for member in self.eager:
-                status = os.lstat(os.path.join(self.files, member[0]))
-                if not stat.S_ISREG(status.st_mode) or status.st_size != member[2]:
-                    return False
-        except OSError:
-            return False
-        return True
-
-    def _make(self, fd, zstd, threads):
-        import fcntl
-
-        part = os.path.join(self.folder, f".{self.key}.{os.getpid()}.part")
-        self.discard(part)  # left by a killed process that had this process's number
-        os.mkdir(part, 0o700)
-        lock = os.open(os.path.join(part, "lock"), os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
-                files = os.path.join(part, "files")
-                for folder in sorted({os.path.dirname(m[0]) for m in self.members}):  # lazy ones too
-                    os.makedirs(os.path.join(files, folder), exist_ok=True)
-                Inflater(fd, files, zstd, durable=True).write_all(self.eager, threads)
-                marker = os.open(os.path.join(part, "complete"), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-                try:
-                    os.write(marker, self.marker)
-                    os.fsync(marker)
-                finally:
-                    os.close(marker)
-            except BaseException:
-                self.discard(part, lock)
-                raise
-            try:
-                os.rename(part, self.entry)
-            except OSError:  # another first start was quicker: its entry serves (checked next)
-                self.discard(part, lock)
-        finally:
-            os.close(lock)
-
-    def discard(self, path, lock=None):
-        """Removes ``path`` (an entry, or a partial one) unless another process holds it."""
-        import shutil
-
-        if not os.path.lexists(path):
-            return
-        held = lock if lock is not None else _held(path, exclusive=True)
-        if held is None and os.path.exists(os.path.join(path, "lock")):
-            return  # in use
-        trash = os.path.join(self.folder, f".trash.{os.getpid()}.{os.path.basename(path)}")
-        try:
-            os.rename(path, trash)
-            if os.path.isdir(trash) and not os.path.islink(trash):
-                shutil.rmtree(trash, ignore_errors=True)
-            else:
-                os.unlink(trash)
-        except OSError:
-            pass
-        finally:
-            if held is not None and held != lock:
-                os.close(held)
-
-    def link(self, root):
-        """Symbolic links in ``root`` to the entry's files: one per top-level name, deeper only where
-        the bootloader made a folder of the same name. Undone if it fails."""
-        made = []
-        try:
-            _link_tree(self.files, root, made)
-        except OSError:
-            for path in reversed(made):
-                os.unlink(path)
-            raise
-
-    def unpack_lazy(self, inflater, group, root):
-        """A lazy module's files into the entry (unless there already), then visible in ``root``."""
-        missing = [m for m in group if not _has(os.path.join(self.files, m[0]), m[2])]
-        inflater.write_all(missing, threads=1)
-        for member in group:
-            path = os.path.join(root, member[0])
-            if not os.path.lexists(path):
-                os.makedirs(os.path.dirname(path), exist_ok=True)
-                os.symlink(os.path.join(self.files, member[0]), path)
-
-
-def _has(path, size):
-    try:
-        return os.stat(path).st_size == size
-    except OSError:
-        return False
-
-
-def _link_tree(source, target, made):
-    with os.scandir(source) as entries:
-        for entry in entries:
-            path = os.path.join(target, entry.name)
-            try:
-                os.symlink(entry.path, path)
-                made.append(path)
-            except FileExistsError:
-                if not (entry.is_dir(follow_symlinks=False) and os.path.isdir(path) and not os.path.islink(path)):
-                    raise
-                _link_tree(entry.path, path, made)
-
-
 def open_cache(key, members, fd, zstd, threads, root):
     """The cache entry of this payload, held and linked into ``root``; None where it cannot be used."""
     folder = cache_folder(os.environ)
@@ -411,7 +271,7 @@ def open_cache(key, members, fd, zstd, threads, root):
         return None
     cache = Cache(folder, key, members)
     try:
-        cache.open(fd, zstd, threads)
+        cache.open(lambda files, eager: Inflater(fd, files, zstd, durable=True).write_all(eager, threads))
         cache.link(root)
     except (OSError, RuntimeError):
         return None

@@ -45,7 +45,8 @@ def _inputs_digest() -> str:
     digest = hashlib.sha256()
     digest.update(f"{sys.version} {sys.prefix} {PySide6.__version__}\n".encode())
     packaging = [ROOT / "packaging" / name
-                 for name in ("ncjrs-viewer.spec", "payload_hook.py", "build.sh", "requirements-build.txt")]
+                 for name in ("ncjrs-viewer.spec", "payload_hook.py", "payload_cache.py", "build.sh",
+                              "requirements-build.txt")]
     folders = (ROOT / "packaging" / "trim", ROOT / "viewer", ROOT / "resources")
     files = packaging + sorted(p for folder in folders for p in folder.rglob("*")
                                if p.is_file() and "__pycache__" not in p.parts)
@@ -174,16 +175,13 @@ class _Bundle:
         from trim import payload
 
         self.archive = CArchiveReader(str(exe))
-        self.frames: dict[str, bytes] = {}
+        self.files: dict[str, bytes] = {}
         if payload.ENTRY_NAME in self.archive.toc:
-            self.frames = {m.name: frame for m, frame in payload.members_of(self.archive.extract(payload.ENTRY_NAME))}
-        self.names = set(self.archive.toc) | set(self.frames)
+            self.files = {m.name: data for m, data in payload.members_of(self.archive.extract(payload.ENTRY_NAME))}
+        self.names = set(self.archive.toc) | set(self.files)
 
     def extract(self, name: str) -> bytes:
-        if name in self.frames:
-            return subprocess.run(["zstd", "-d", "-c"], input=self.frames[name], capture_output=True,
-                                  check=True).stdout
-        return self.archive.extract(name)
+        return self.files[name] if name in self.files else self.archive.extract(name)
 
 
 def _archive(exe: Path) -> _Bundle:

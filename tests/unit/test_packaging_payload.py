@@ -28,9 +28,11 @@ def _hook():
     return module
 
 
-def _file(folder: Path, name: str, size: int, mode: int = 0o644) -> str:
+def _file(folder: Path, name: str, size: int, mode: int = 0o644, elf: bool = False) -> str:
+    """A file of ``size`` bytes; ``elf``: it starts as machine code does (packed into a solid xz frame)."""
     path = folder / name
-    path.write_bytes(bytes(range(256)) * (size // 256) + b"x" * (size % 256))
+    data = bytes(range(256)) * (size // 256) + b"x" * (size % 256)
+    path.write_bytes(b"\x7fELF" + data[4:] if elf else data)
     path.chmod(mode)
     return str(path)
 
@@ -40,6 +42,7 @@ def test_the_bootloader_keeps_what_python_and_the_hook_load_first(tmp_path):
         ("libpython3.11.so.1.0", _file(tmp_path, "libpython3.11.so.1.0", 10), "BINARY"),
         ("python3.11/lib-dynload/_ctypes.so", _file(tmp_path, "_ctypes.so", 1_100_000), "EXTENSION"),
         ("python3.11/lib-dynload/_struct.so", _file(tmp_path, "_struct.so", 1000), "EXTENSION"),
+        ("python3.11/lib-dynload/_sqlite3.so", _file(tmp_path, "_sqlite3.so", 1000), "EXTENSION"),
         ("python3.11/lib-dynload/unicodedata.so", _file(tmp_path, "unicodedata.so", 1_300_000), "EXTENSION"),
         ("libffi.so.8", _file(tmp_path, "libffi.so.8", 10), "BINARY"),
         ("libzstd.so.1", _file(tmp_path, "libzstd.so.1", 10), "BINARY"),
@@ -55,7 +58,8 @@ def test_the_bootloader_keeps_what_python_and_the_hook_load_first(tmp_path):
                                     "python3.11/lib-dynload/_struct.so", "libffi.so.8",
                                     "libzstd.so.1", "libicuuc.so.73"]
     assert [e[0] for e in kept_datas] == ["base_library.zip"]
-    assert [e[0] for e in packed] == ["python3.11/lib-dynload/unicodedata.so", "PySide6/Qt/lib/libQt6Core.so.6",
+    assert [e[0] for e in packed] == ["python3.11/lib-dynload/_sqlite3.so", "python3.11/lib-dynload/unicodedata.so",
+                                      "PySide6/Qt/lib/libQt6Core.so.6",
                                       "PySide6/Qt/lib/libicuuc.so.73", "PySide6/QtCore.abi3.so",
                                       "viewer/_resources/a.json"]
 
@@ -65,15 +69,20 @@ def test_the_bootloader_keeps_what_python_and_the_hook_load_first(tmp_path):
 def test_a_payload_unpacks_to_the_same_files_and_a_lazy_package_on_its_first_import(tmp_path, monkeypatch):
     sources = tmp_path / "src"
     sources.mkdir()
-    entries = [("PySide6/Qt/lib/libQt6Core.so.6", _file(sources, "core", 900_000, 0o755), "BINARY"),
+    entries = [("PySide6/Qt/lib/libQt6Core.so.6", _file(sources, "core", 900_000, 0o755, elf=True), "BINARY"),
+               ("PySide6/QtCore.abi3.so", _file(sources, "qtcore", 300_001, 0o755, elf=True), "EXTENSION"),
                ("viewer/_resources/empty.txt", _file(sources, "empty", 0), "DATA"),
                ("viewer/_resources/csl/a.csl", _file(sources, "a.csl", 5000), "DATA"),
                ("lazypkg/__init__.py", str(sources / "init.py"), "DATA")]
     (sources / "init.py").write_text("LOADED = True\n")
     out = tmp_path / "build" / "payload"
     members = payload.write(entries, out, lazy={"lazypkg": ("lazypkg/",)})
-    assert [m.lazy for m in members] == ["", "", "", "lazypkg"]
-    assert [m.name for m, _ in payload.members_of(out.read_bytes())] == [e[0] for e in entries]
+    assert [(m.name, m.lazy, m.codec) for m in members] == [
+        ("PySide6/Qt/lib/libQt6Core.so.6", "", "xz"), ("PySide6/QtCore.abi3.so", "", "+"),  # one solid frame
+        ("viewer/_resources/empty.txt", "", "zstd"), ("viewer/_resources/csl/a.csl", "", "zstd"),
+        ("lazypkg/__init__.py", "lazypkg", "zstd")]
+    unpacked = {m.name: data for m, data in payload.members_of(out.read_bytes())}
+    assert unpacked == {dest: Path(src).read_bytes() for dest, src, _ in entries}
 
     hook = _hook()
     root = tmp_path / "meipass"
@@ -83,7 +92,7 @@ def test_a_payload_unpacks_to_the_same_files_and_a_lazy_package_on_its_first_imp
         _, listed = hook.read_members(fd, 0)
         inflater = hook.Inflater(fd, str(root), ctypes.CDLL(ctypes.util.find_library("zstd")))
         inflater.write_all([m for m in listed if not m[5]], threads=2)
-        for dest, src, _ in entries[:3]:
+        for dest, src, _ in entries[:4]:
             assert (root / dest).read_bytes() == Path(src).read_bytes()
             assert (root / dest).stat().st_mode & 0o777 == Path(src).stat().st_mode & 0o777
         assert not (root / "lazypkg").exists()
@@ -109,8 +118,10 @@ def test_what_the_first_paint_never_loads_is_unpacked_on_its_first_import():
 @pytest.mark.skipif(not shutil.which("zstd") or not ctypes.util.find_library("zstd"),
                     reason="needs the zstd tool and libzstd (packaging/build.sh installs them)")
 @pytest.mark.parametrize("damage", ["flip", "cut"])
-def test_a_damaged_frame_stops_the_unpacking(tmp_path, damage):
-    entries = [("big.bin", _file(tmp_path, "big", 900_000), "DATA")]
+@pytest.mark.parametrize("elf", [False, True], ids=["zstd", "xz"])
+def test_a_damaged_frame_stops_the_unpacking(tmp_path, damage, elf):
+    entries = [("big.bin", _file(tmp_path, "big", 900_000, elf=elf), "DATA"),
+               ("small.bin", _file(tmp_path, "small", 9_000, elf=elf), "DATA")]
     out = tmp_path / "payload"
     payload.write(entries, out, lazy={})
     data = bytearray(out.read_bytes())
@@ -185,10 +196,10 @@ class _Start:
     def __init__(self, tmp_path: Path, monkeypatch) -> None:
         sources = tmp_path / "src"
         sources.mkdir()
-        self.entries = [("PySide6/Qt/lib/libQt6Core.so.6", _file(sources, "core", 300_000, 0o755), "BINARY"),
+        self.entries = [("PySide6/Qt/lib/libQt6Core.so.6", _file(sources, "core", 300_000, 0o755, elf=True), "BINARY"),
                         ("PySide6/Qt/plugins/platforms/libqxcb.so", _file(sources, "xcb", 5000, 0o755), "BINARY"),
                         ("viewer/_resources/a.csl", _file(sources, "a.csl", 5000), "DATA"),
-                        ("python3.11/lib-dynload/unicodedata.so", _file(sources, "ud", 7000, 0o755), "EXTENSION"),
+                        ("python3.11/lib-dynload/unicodedata.so", _file(sources, "ud", 7000, 0o755, elf=True), "EXTENSION"),
                         ("lazypkg/__init__.py", str(sources / "init.py"), "DATA"),
                         ("lazymod.py", str(sources / "lazymod.py"), "DATA")]
         (sources / "init.py").write_text("LOADED = True\n")
@@ -292,7 +303,7 @@ def test_a_damaged_entry_in_use_is_left_alone_and_the_start_falls_back(starts):
     starts.start()
     entry = starts.folder / starts.key
     (entry / "complete").write_bytes(b"something else\n")
-    other = starts.hook._held(str(entry), exclusive=False)  # another running process holds it
+    other = starts.hook.held(str(entry), exclusive=False)  # another running process holds it
     try:
         root, cache = starts.start()
     finally:
@@ -307,7 +318,7 @@ def test_entries_of_other_builds_and_killed_first_starts_are_removed_unless_in_u
     for name in ("0" * 32, "1" * 32, f".{starts.key}.999999.part"):
         (starts.folder / name / "files").mkdir(parents=True)
         (starts.folder / name / "lock").write_bytes(b"")
-    running = starts.hook._held(str(starts.folder / ("1" * 32)), exclusive=False)
+    running = starts.hook.held(str(starts.folder / ("1" * 32)), exclusive=False)
     try:
         _, cache = starts.start()
     finally:
