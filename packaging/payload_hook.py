@@ -272,7 +272,7 @@ def open_cache(key, members, fd, zstd, threads, root):
     cache = Cache(folder, key, members)
     try:
         cache.open(lambda files, eager: Inflater(fd, files, zstd, durable=True).write_all(eager, threads))
-        cache.link(root)
+        cache.link(root, sys.path)
     except (OSError, RuntimeError):
         return None
     return cache

@@ -108,9 +108,11 @@ def measure(exes: dict[str, Path], runs: int, tmp: Path) -> dict[str, dict[str, 
         def version(exe: Path) -> Callable[[dict[str, str]], Launch]:
             return lambda env: version_run(exe, env, tmp)
 
+        # each executable its own cache folder: a build's first start removes other builds' caches
+        warm = {name: {**env, "XDG_CACHE_HOME": str(tmp / f"cache-{at}")} for at, name in enumerate(exes)}
         subjects: dict[str, Callable[[], Launch]] = {}
         for case, make in (("", window), (" --version", version)):
-            subjects.update({f"{name}{case}": functools.partial(make(exe), env) for name, exe in exes.items()})
+            subjects.update({f"{name}{case}": functools.partial(make(exe), warm[name]) for name, exe in exes.items()})
             subjects.update({f"{name}{FIRST_START}{case}": first_start(make(exes[name]), env, tmp) for name in ours})
         results = interleave(subjects, runs)
     names = [*(n for name in ours for n in (name, name + FIRST_START)), *exes.keys() - set(ours)]

@@ -234,7 +234,7 @@ class _Start:
         self.cache = None
 
     def check(self, root: Path) -> None:
-        for dest, src, _ in self.entries[:4]:
+        for dest, src, _ in self.entries[:3]:
             assert (root / dest).read_bytes() == Path(src).read_bytes(), dest
 
 
@@ -262,8 +262,14 @@ def test_the_first_start_fills_the_cache_and_later_ones_only_link_it(starts, mon
         raise AssertionError("a later start unpacked")
 
     monkeypatch.setattr(starts.hook.Inflater, "write_all", no_unpacking)
+    # the bootloader's lib-dynload is on the module search path: the entry's goes after it, no links
+    search = [str(starts.tmp_path / f"meipass{starts.runs + 1}" / "python3.11" / "lib-dynload"), "elsewhere"]
+    monkeypatch.setattr(sys, "path", search)
     second, cache = starts.start()
     assert cache is not None
+    assert search[1] == os.path.join(cache.files, "python3.11", "lib-dynload") and len(search) == 3
+    assert not (second / "python3.11" / "lib-dynload" / "unicodedata.so").exists()
+    assert (Path(search[1]) / "unicodedata.so").read_bytes() == Path(starts.entries[3][1]).read_bytes()
     starts.check(second)
 
 
