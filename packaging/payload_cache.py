@@ -76,6 +76,8 @@ class Cache:
             os.makedirs(self.folder, mode=0o700, exist_ok=True)
         if not _private(self.folder):
             raise RuntimeError(f"{self.folder} is not a private folder of this user")
+        if os.statvfs(self.folder).f_flag & os.ST_NOEXEC:  # its libraries could not be loaded from there
+            raise RuntimeError(f"{self.folder} is on a file system mounted noexec")
         self.lock = self._hold()  # held while this process runs (the descriptor is never closed)
         if self.lock is None:
             self.discard(self.entry)  # damaged or incomplete: made again unless another process holds it

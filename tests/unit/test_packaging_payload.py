@@ -344,9 +344,13 @@ def test_a_first_start_that_fails_midway_leaves_no_entry(starts, monkeypatch):
 
 
 @needs_zstd
-@pytest.mark.parametrize("where", ["shared", "a file", "no home", "turned off"])
+@pytest.mark.parametrize("where", ["shared", "a file", "no home", "turned off", "noexec"])
 def test_the_cache_is_not_used_where_it_cannot_be(starts, monkeypatch, where):
-    if where == "shared":
+    if where == "noexec":  # as a home mounted noexec: mounting one needs privileges, so statvfs says it
+        real = os.statvfs
+        monkeypatch.setattr(os, "statvfs", lambda path: os.statvfs_result(
+            (*real(path)[:8], real(path).f_flag | os.ST_NOEXEC, real(path)[9])))
+    elif where == "shared":
         starts.folder.mkdir(parents=True, mode=0o755)
         starts.folder.chmod(0o755)
     elif where == "a file":
