@@ -69,5 +69,6 @@ export PYINSTALLER_CONFIG_DIR=${PYINSTALLER_CONFIG_DIR:-$ROOT/build/pyinstaller-
     "$ROOT/packaging/ncjrs-viewer.spec" -- "$@"
 
 exe=$ROOT/dist/ncjrs-viewer
-"$exe" --version
+# A smoke run that leaves no unpack cache (~/.cache/ncjrs-viewer) in the builder's home.
+NCJRS_VIEWER_NO_CACHE=1 "$exe" --version
 echo "built $exe: $(du -m --apparent-size "$exe" | cut -f1) MB"

@@ -15,6 +15,11 @@ alternate between the two executables), in a minimal environment (no virtual env
   bootloader deletes what it unpacked before it exits);
 - --version: spawn until exit, offscreen (no window).
 
+Our executable keeps its unpacked payload in a per-user cache (packaging/payload_hook.py), so it is
+measured twice: as every start but the first of a build (the cache made by the warm-up round,
+``ncjrs-viewer``), and as a build's first start (``... first start``: a new, empty cache folder for
+each launch, removed after it). The default build has no cache: each of its starts is the same.
+
 It also prints each executable's size, the peak RSS of the window launches (``os.wait4``: the
 larger of the bootloader and the program) and the ratios ours / default build.
 
@@ -28,6 +33,7 @@ change); the goals are judged on the first.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import shutil
 import statistics
@@ -77,20 +83,40 @@ def version_run(exe: Path, env: dict[str, str], cwd: Path) -> Launch:
     return Launch(elapsed, elapsed, 0, done.stdout.decode().strip())
 
 
+FIRST_START = " first start"  # the name of a subject measured with an empty unpack cache at each launch
+
+
+def first_start(run: Callable[[dict[str, str]], Launch], env: dict[str, str], tmp: Path) -> Callable[[], Launch]:
+    """``run`` with a new, empty cache folder (XDG_CACHE_HOME), removed after the launch (not timed)."""
+    def launch() -> Launch:
+        cache = Path(tempfile.mkdtemp(prefix="cache-", dir=tmp))
+        try:
+            return run({**env, "XDG_CACHE_HOME": str(cache)})
+        finally:
+            shutil.rmtree(cache, ignore_errors=True)
+    return launch
+
+
 def measure(exes: dict[str, Path], runs: int, tmp: Path) -> dict[str, dict[str, list[Launch]]]:
-    """Window and --version launches by executable, all interleaved."""
+    """Window and --version launches by executable (ours also at a first start), all interleaved."""
     env = clean_env(tmp)
+    *ours, _ = exes
     with Xvfb() as xvfb:
-        def window(exe: Path) -> Callable[[], Launch]:
-            return lambda: launch_mapped([str(exe)], env, xvfb, cwd=tmp)
+        def window(exe: Path) -> Callable[[dict[str, str]], Launch]:
+            return lambda env: launch_mapped([str(exe)], env, xvfb, cwd=tmp)
 
-        def version(exe: Path) -> Callable[[], Launch]:
-            return lambda: version_run(exe, env, tmp)
+        def version(exe: Path) -> Callable[[dict[str, str]], Launch]:
+            return lambda env: version_run(exe, env, tmp)
 
-        subjects = {name: window(exe) for name, exe in exes.items()}
-        subjects.update({f"{name} --version": version(exe) for name, exe in exes.items()})
+        # each executable its own cache folder: a build's first start removes other builds' caches
+        warm = {name: {**env, "XDG_CACHE_HOME": str(tmp / f"cache-{at}")} for at, name in enumerate(exes)}
+        subjects: dict[str, Callable[[], Launch]] = {}
+        for case, make in (("", window), (" --version", version)):
+            subjects.update({f"{name}{case}": functools.partial(make(exe), warm[name]) for name, exe in exes.items()})
+            subjects.update({f"{name}{FIRST_START}{case}": first_start(make(exes[name]), env, tmp) for name in ours})
         results = interleave(subjects, runs)
-    return {name: {"window": results[name], "--version": results[f"{name} --version"]} for name in exes}
+    names = [*(n for name in ours for n in (name, name + FIRST_START)), *exes.keys() - set(ours)]
+    return {name: {"window": results[name], "--version": results[f"{name} --version"]} for name in names}
 
 
 def print_table(size: dict[str, float], launches: dict[str, dict[str, list[Launch]]], runs: int) -> float:
@@ -109,12 +135,12 @@ def print_table(size: dict[str, float], launches: dict[str, dict[str, list[Launc
               f"{med(name, 'window', 'peak_kib') / 1024:14.1f}")
     *ours_all, base = launches
     first: dict[tuple[str, str], float] = {}
-    for ours in ours_all:
+    for ours in ours_all:  # the goals are judged on the first: a start with the cache made
         ratio = {(case, field): med(ours, case, field) / med(base, case, field)
                  for case, field in (("window", "window"), ("window", "gone"), ("--version", "window"),
                                      ("window", "peak_kib"))}
         first = first or ratio
-        label = "ratio" if len(ours_all) == 1 else f"{ours} / default"
+        label = f"{ours} / default"
         print(f"{label:{width}}{size[ours] / size[base]:9.2f}{ratio[('window', 'window')]:14.2f}{'':12}"
               f"{ratio[('window', 'gone')]:11.2f}{ratio[('--version', 'window')]:11.2f}"
               f"{ratio[('window', 'peak_kib')]:14.2f}")
@@ -148,7 +174,8 @@ def main() -> int:
         run_dir = work / "run"
         run_dir.mkdir()
         launches = measure(exes, args.runs, run_dir)
-        size = {name: exe.stat().st_size / 1e6 for name, exe in exes.items()}  # before the clean-up below
+        size = {name: exes[name.removesuffix(FIRST_START)].stat().st_size / 1e6
+                for name in launches}  # before the clean-up below
     finally:
         if args.keep and not args.baseline:
             shutil.rmtree(work / "run", ignore_errors=True)

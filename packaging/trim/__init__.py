@@ -11,8 +11,10 @@ without PyInstaller (tests/unit/test_packaging_trim.py). ``--keep STEP`` skips a
 - ``system`` (Linux): libraries the user's system provides (libraries.without);
 - ``prune`` (Linux): libraries nothing kept links to any more (libraries.closure);
 - ``strip`` (Linux): symbols, stripped by PyInstaller itself (``EXE(strip=trim.strips)``);
-- ``payload`` (Linux): every file Python's start does not need, packed with zstd into one entry
-  that the program unpacks itself, faster than the bootloader would (payload).
+- ``payload`` (Linux): every file Python's start does not need, packed into one entry that the
+  program unpacks itself, faster than the bootloader would, and keeps in a per-user cache (payload);
+- ``xz`` (Linux): the payload's machine code in solid xz streams, not a zstd frame per file
+  (smaller, slower to inflate at a build's first start; payload.plan).
 
 PyInstaller only warns when strip fails, and a missing readelf or icupkg would fail late,
 so the tools the steps need are checked first. Only the standard library is imported here:
@@ -31,7 +33,7 @@ from .toc import Entry, Toc
 
 __all__ = ["Entry", "Toc", "Trim", "MissingTools", "LINUX_STEPS", "TOOLS"]
 
-LINUX_STEPS = frozenset({"icu", "system", "prune", "strip", "payload"})
+LINUX_STEPS = frozenset({"icu", "system", "prune", "strip", "payload", "xz"})
 # The tools each step runs; "linked" is the final check (every kept library's libraries are inside).
 TOOLS: Mapping[str, tuple[str, ...]] = {
     "icu": ("icupkg", "nm", "readelf", "as", "ld"),
@@ -135,7 +137,7 @@ class Trim:
         if not self.runs("payload"):
             return binaries, datas, []
         binaries, datas, packed = payload_files.split(binaries, datas, self.needed)
-        payload_files.write(packed, out, prepare)  # not in the report: moved, not removed
+        payload_files.write(packed, out, prepare, solid=self.runs("xz"))  # not in the report: moved, not removed
         return binaries, datas, [(payload_files.ENTRY_NAME, str(out), "PKG")]
 
     def check_linked(self, binaries: Toc, system_libs: Set[str], bundles: Callable[[str], bool]) -> None:
