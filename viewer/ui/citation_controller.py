@@ -300,3 +300,10 @@ class CitationController(QObject):
         """After the window is shown, or a style chosen: build the style's engine if this record needs it."""
         if self.citations.lookup(self.window.record, self.style(), self.locale()) is None:
             self.citations.warm(self.style(), self.locale())
+        self.selection_changed()
+
+    def selection_changed(self) -> None:
+        """Several records selected: their bibliography's processor is built now, in the worker (seconds
+        for a sorting style), rather than once they are copied; any request stops it (see the service)."""
+        if len(self.window.library_panel.selected_record_ids()) > 1:
+            self.citations.warm_bibliography(self.style(), self.locale())
