@@ -160,11 +160,26 @@ build = engine.build_bibliography(STYLE)
 engine._js.add_callable("benchCpu", lambda: time.thread_time())
 engine._evaluate(PHASES_JS, "<bench>")
 wall, cpu = time.perf_counter(), time.thread_time()
-result = engine.render_bibliography(items, STYLE, progress=lambda done, total: True)
+asks = [(wall, cpu)]  # when progress was asked: the longest stretch between two is what a cancel may wait
+result = engine.render_bibliography(items, STYLE, progress=lambda done, total: asks.append(
+    (time.perf_counter(), time.thread_time())) or True)
 wall, cpu = time.perf_counter() - wall, time.thread_time() - cpu
+asks.append((asks[0][0] + wall, asks[0][1] + cpu))
+
+
+def longest(asks):
+    return [max(b[i] - a[i] for a, b in zip(asks, asks[1:])) * 1000 for i in (0, 1)]
+
+
 out = {"build_s": build, "render_s": wall, "render_cpu_s": cpu, "ticks": engine._ticker._done,
        "items_json": len(json.dumps(items)), "result_json": len(json.dumps(result))}
 out.update(json.loads(engine._evaluate("JSON.stringify(benchPhases)", "<bench>")))
+out["render_gap_ms"] = longest(asks)
+asks = [(time.perf_counter(), time.thread_time())]  # the same while another engine builds (and lays out 2 items)
+CslEngine().render_bibliography(items[:2], STYLE, progress=lambda done, total: asks.append(
+    (time.perf_counter(), time.thread_time())) or True)
+asks.append((time.perf_counter(), time.thread_time()))
+out["build_gap_ms"] = longest(asks)
 # What one localeCompare costs (a crossing into Python and QCollator): 2,000 of them.
 engine._evaluate("var benchWords = []; for (var i = 0; i < 2000; i++) benchWords.push('M\\u00fcller ' + i);", "<bench>")
 t = time.perf_counter()
@@ -378,6 +393,10 @@ def print_bibliography(title: str, rows: list[dict]) -> None:
           f" µs each (~{_median(rows, 'compares') * _median(rows, 'compare_us') / 1e6:.2f} s), "
           f"{_median(rows, 'ticks'):,.0f} progress ticks; "
           f"JSON {_median(rows, 'items_json') / 1024:,.0f} KiB in, {_median(rows, 'result_json') / 1024:,.0f} KiB out")
+    gaps = {key: [max(r[key][i] for r in rows) for i in (0, 1)] for key in ("build_gap_ms", "render_gap_ms")}
+    print(f"  longest stretch without asking whether to go on (max over runs, wall/CPU): while building "
+          f"{gaps['build_gap_ms'][0]:.0f}/{gaps['build_gap_ms'][1]:.0f} ms, while rendering "
+          f"{gaps['render_gap_ms'][0]:.0f}/{gaps['render_gap_ms'][1]:.0f} ms")
     print(f"  cancel to stop: median {statistics.median(cancels):.0f} ms, max {cancels[-1]:.0f} ms "
           f"({len(cancels)} cancels, asked at a third and two thirds of the render)"
           + (f"; a warm build stopped: max {warm_cancels[-1]:.0f} ms ({len(warm_cancels)})" if warm_cancels else ""))
