@@ -79,6 +79,7 @@ LOCALE = "en-US"  # when neither the caller nor the style names one
 # QuickJS's stack limit: enough for every offered style (Chicago notes needs over 128 KiB to build), well inside
 # a worker thread's stack (8 MiB, viewer.services.workers) and a main thread's (1 MiB on Windows).
 JS_STACK_BYTES = 768 * 1024
+BIBLIOGRAPHY_PROCESSORS_KEPT = 2  # sorted processors: APA's holds 100 MB, each Chicago style's about 300 MB
 
 # <sort> holds only <key> elements and never nests.
 _SORT_ELEMENT = re.compile(r"<sort\b[^>]*/>|<sort\b[^>]*>.*?</sort\s*>", re.DOTALL)
@@ -194,38 +195,37 @@ class CslEngine:
         return seconds
 
     def build_bibliography(self, style_id: str, style_xml: str | None = None, locale: str | None = None) -> float:
-        """Build what a bibliography of several items in ``style_id`` needs; seconds taken.
-
-        For a style with a bibliography ``<sort>`` (and an engine without ``keep_sort``) that is a
-        second processor, from the style with only its citation ``<sort>`` removed; otherwise the
-        single-item processor serves (see :meth:`build`).
-        """
+        """Build what a bibliography of several items in ``style_id`` needs; seconds taken. For a style with
+        a bibliography ``<sort>`` (and no ``keep_sort``) that is a second processor, from the style with
+        only its citation ``<sort>`` removed, kept for the last BIBLIOGRAPHY_PROCESSORS_KEPT styles used."""
         self._check_thread()
         if not self._needs_sorted_processor(style_id, style_xml):
             return self.build(style_id, style_xml, locale)
         key = _key(style_id, locale)
-        if key in self.bibliography_build_seconds:
+        if key in self.bibliography_build_seconds:  # used again: the last to be dropped
+            self.bibliography_build_seconds[key] = self.bibliography_build_seconds.pop(key)
             return 0.0
         if style_xml is None:
             style_xml = self._read_style(style_id)
         lang = self._lang(style_id, locale, style_xml)
         seconds = self._create("bibliography", key, without_citation_sort(style_xml), lang)
         self.bibliography_build_seconds[key] = seconds
+        for old in list(self.bibliography_build_seconds)[:-BIBLIOGRAPHY_PROCESSORS_KEPT]:
+            del self.bibliography_build_seconds[old]
+            self._evaluate(f"delete ncjrsProcessors.bibliography[{json.dumps(old)}];", "<drop>")
         return seconds
 
     def render_bibliography(self, items: list[dict[str, Any]], style_id: str, locale: str | None = None,
                             progress: ticks.Progress | None = None) -> dict[str, Any]:
         """One bibliography of several CSL-JSON items, ordered as the full style orders it.
 
-        ``{"entries": [{"index", "id", "text", "html"}, ...], "text": str, "html": str,
-        "bibliography_is_citation": bool}``, exactly as ``scripts/citeproc/render.js
-        --bibliography`` gives it (see ``NcjrsCite``'s ``bibliography`` in the driver): entries in
-        the bibliography's order, ``index`` their position in ``items``; the items in the order
-        they are cited (a numeric style numbers them so); text the entries a line each, html
-        each entry in a ``<div class="csl-entry">``. A style without a bibliography (Bluebook):
-        each item's full citation, in the order given. ``progress(done, total)`` is called as it
-        goes (see :mod:`viewer.citeproc.ticks`); when it answers False the call ends in
-        :class:`RenderCancelled`.
+        ``{"entries": [{"index", "id", "text", "html"}, ...], "text", "html", "bibliography_is_citation"}``
+        as ``scripts/citeproc/render.js --bibliography`` gives it (the driver's ``bibliography``):
+        entries in the bibliography's order, ``index`` their position in ``items`` (the order they
+        are cited: a numeric style numbers them so); text a line per entry, html each in a ``<div
+        class="csl-entry">``; Bluebook (no bibliography): each item's full citation, in order.
+        ``progress(done, total)`` is asked as it goes (:mod:`viewer.citeproc.ticks`): False ends it
+        in :class:`RenderCancelled`.
         """
         items = list(items)
         key = _key(style_id, locale)

@@ -7,9 +7,11 @@ launch serves them at once too.
 
 Bibliographies of several records (:meth:`CitationService.request_bibliography`) go the same
 way: rendered in the same worker (the first one in a sorting style builds that style's sorted
-processor: seconds, see :mod:`viewer.citeproc.engine`; :meth:`CitationService.warm_bibliography`
-starts that early), kept in memory per set of records and style (the last few of them) and on disk, and answered by ``bibliography_ready(token,
-Citation)``, always after the request has returned, with the token the request returned.
+processor: seconds, see :mod:`viewer.citeproc.engine`; :meth:`CitationService.warm_bibliography`,
+which the window calls once several records are selected, starts that early and gives way to any
+request), kept in memory per set of records and style (the last few of them) and on disk, and
+answered by ``bibliography_ready(token, Citation)``, always after the request has returned, with
+the token the request returned.
 """
 
 from __future__ import annotations
