@@ -47,6 +47,6 @@ def test_linking_a_built_style_s_token_lists_asks_too():
     js.eval("var configured = 0; var CSL = {Engine: {prototype: {}}, Output: {Queue: {prototype: {}}},"
             " XmlToToken: function () {}, getCite: function () {}, Node: {text: {},"
             " 'if': {configure: function (state, pos) { configured += pos; }}}};")
-    js.eval(ticks.INSTALL)
+    js.eval(ticks.install())
     js.eval("CSL.Node['if'].configure.call({}, null, 2);")
     assert asked == [1] and js.eval("configured") == 2

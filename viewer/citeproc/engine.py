@@ -155,7 +155,7 @@ class CslEngine:
             self._evaluate("NcjrsCite.indexMacroLookups(CSL, null);", "<index macros>")
         if formats_together:
             self._evaluate("NcjrsCite.renderFormatsTogether(CSL, null);", "<formats together>")
-        self._evaluate(ticks.INSTALL, "<ticks>")
+        self._evaluate(ticks.install(), "<ticks>")
         # Processors by kind ("single", "bibliography"), then style id; and the three calls into
         # them (see _call: arguments arrive as one JSON array, answers leave as JSON).
         self._evaluate("var ncjrsProcessors = {single: {}, bibliography: {}};", "<setup>")

@@ -35,28 +35,32 @@ ASK_EVERY_SECONDS = 0.1
 BETWEEN_ASKS_MS = 50
 CANCELLED = "ncjrs: cancelled"
 
-INSTALL = (
-    "(function (tick, ask) {"
-    " function stop() { throw new Error('" + CANCELLED + "'); }"
-    " function check() { if (tick()) { stop(); } }"
-    " var asked = 0;"
-    " function checkNow() { var now = Date.now(); if (now - asked >= " + str(BETWEEN_ASKS_MS) + ") {"
-    "  asked = now; if (ask()) { stop(); } } }"
-    " var retrieve = CSL.Engine.prototype.retrieveItem;"
-    " CSL.Engine.prototype.retrieveItem = function (id) { check(); return retrieve.call(this, id); };"
-    " var startTag = CSL.Output.Queue.prototype.startTag;"
-    " CSL.Output.Queue.prototype.startTag = function (name, token) {"
-    "  if (name === 'bib_entry') { check(); } return startTag.call(this, name, token); };"
-    " var toToken = CSL.XmlToToken;"
-    " CSL.XmlToToken = function () { checkNow(); return toToken.apply(this, arguments); };"
-    " var getCite = CSL.getCite;"
-    " CSL.getCite = function () { checkNow(); return getCite.apply(this, arguments); };"
-    # After the tokens, a build configures each list in one call (Chicago notes' sort: 0.3-0.5 s)
-    " ['if', 'else-if', 'else', 'choose', 'institution'].forEach(function (name) {"
-    "  var node = CSL.Node[name], configure = node && node.configure; if (!configure) { return; }"
-    "  node.configure = function () { checkNow(); return configure.apply(this, arguments); }; });"
-    "})(ncjrsTick, ncjrsAsk); delete globalThis.ncjrsTick; delete globalThis.ncjrsAsk;"
-)
+
+def install() -> str:
+    """The JavaScript that wraps citeproc-js's calls (above), asking every BETWEEN_ASKS_MS as it is now."""
+    return (
+        "(function (tick, ask) {"
+        " function stop() { throw new Error('" + CANCELLED + "'); }"
+        " function check() { if (tick()) { stop(); } }"
+        " var asked = 0;"
+        " function checkNow() { var now = Date.now(); if (now - asked >= " + str(BETWEEN_ASKS_MS) + ") {"
+        "  asked = now; if (ask()) { stop(); } } }"
+        " var retrieve = CSL.Engine.prototype.retrieveItem;"
+        " CSL.Engine.prototype.retrieveItem = function (id) { check(); return retrieve.call(this, id); };"
+        " var startTag = CSL.Output.Queue.prototype.startTag;"
+        " CSL.Output.Queue.prototype.startTag = function (name, token) {"
+        "  if (name === 'bib_entry') { check(); } return startTag.call(this, name, token); };"
+        " var toToken = CSL.XmlToToken;"
+        " CSL.XmlToToken = function () { checkNow(); return toToken.apply(this, arguments); };"
+        " var getCite = CSL.getCite;"
+        " CSL.getCite = function () { checkNow(); return getCite.apply(this, arguments); };"
+        # After the tokens, a build configures each list in one call (Chicago notes' sort: 0.3-0.5 s)
+        " ['if', 'else-if', 'else', 'choose', 'institution'].forEach(function (name) {"
+        "  var node = CSL.Node[name], configure = node && node.configure; if (!configure) { return; }"
+        "  node.configure = function () { checkNow(); return configure.apply(this, arguments); }; });"
+        "})(ncjrsTick, ncjrsAsk); delete globalThis.ncjrsTick; delete globalThis.ncjrsAsk;"
+    )
+
 
 Progress = Callable[[int, int], bool]  # (done, total) -> go on?
 
