@@ -1,7 +1,8 @@
 """Benchmark what a copy of the bundled record's citation costs, and what importing viewer.citeproc.citation costs.
 
     python scripts/bench_copy.py [-n 200] [--engine [--full]] [--bibliography 500 [--baseline TREE]
-                                 [--bibliography-runs 3] [--bibliography-only]]
+                                 [--bibliography-runs 3] [--bibliography-only]
+                                 [--bibliography-data generated|realistic] [--node]]
 
 Prints, each measured in fresh interpreters so nothing is cached by an earlier step:
 - import of viewer.citeproc.citation (median of several runs);
@@ -9,14 +10,18 @@ Prints, each measured in fresh interpreters so nothing is cached by an earlier s
 - Ctrl+Shift+C in the real window, from the key event to both formats on the clipboard;
 - with --engine, the run-time engine (citeproc-js in QuickJS): loading citeproc-js, building each
   style, rendering; a record without stored citations in the window's worker, first and later;
-- with --bibliography N, bibliographies of N generated records (eight families, nine years: many
-  year suffixes) in APA and Chicago notes, each in --bibliography-runs fresh interpreters
-  (median): the sorted processor's build, the render (wall and CPU), where the render goes
-  (updateItems: registering, sort keys, disambiguation; makeBibliography: the entries), the
-  crossings into Python (localeCompare, progress ticks) and the JSON sizes; then how long a
-  cancel takes to stop a render, asked for at a third and at two thirds of it. With --baseline
-  TREE the same runs of another source tree (a worktree of main, say) are interleaved with
-  these, and --bibliography-only skips everything else.
+- with --bibliography N, bibliographies of N records in APA and Chicago notes, each in
+  --bibliography-runs fresh interpreters (median): the sorted processor's build, the render (wall
+  and CPU), from Copy to the clipboard with and without the processor built ahead (the window
+  builds it once several records are selected), where the render goes (updateItems: each item's
+  citation form, sort keys, disambiguation; makeBibliography: the entries), the crossings into
+  Python (localeCompare, progress ticks) and the JSON sizes; then how long a cancel takes to stop
+  a render, asked for at a third and at two thirds of it, and a warm build at a third of it.
+  --bibliography-data: "generated" (the default: eight families, nine years, so every entry
+  needs a year suffix, a worst case for disambiguation) or "realistic" (scripts/gen_records.py's
+  records through the CSL-JSON importer). --node times the same items under Node too (what part
+  is QuickJS's). With --baseline TREE the same runs of another source tree (a worktree of main,
+  say) are interleaved with these, and --bibliography-only skips everything else.
 A benchmark, not a test: figures depend on the machine and its load.
 """
 
@@ -27,6 +32,7 @@ import json
 import statistics
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -133,22 +139,47 @@ import dataclasses, threading, time
 from viewer.citeproc.citation import bibliography_items
 from viewer.citeproc.engine import CslEngine, RenderCancelled
 from viewer.core.resources import bundled_record
-families = ["Smith", "\u00d8ster", "Brown", "Ng", "Adams", "M\u00fcller", "Li", "Zed"]
-records = [dataclasses.replace(bundled_record(), id=f"r{i}", ncj_number=str(i), title=f"Report {i} on courts",
-                               title_sentence_case=f"Report {i} on courts", authors=(f"{families[i % 8]}, Ann",),
-                               issued_year=2000 + i % 9) for i in range(N)]
+if DATA == "realistic":  # scripts/gen_records.py's records, through the CSL-JSON importer
+    import sys
+    sys.path.insert(0, "scripts")
+    import gen_records
+    from viewer.core.importers.csljson import parse_csl_json
+    records = parse_csl_json(json.dumps(gen_records.generate(N, seed=6))).records
+else:  # every record shares its author and year with six others: every entry has a year suffix
+    families = ["Smith", "\u00d8ster", "Brown", "Ng", "Adams", "M\u00fcller", "Li", "Zed"]
+    records = [dataclasses.replace(bundled_record(), id=f"r{i}", ncj_number=str(i), title=f"Report {i} on courts",
+                                   title_sentence_case=f"Report {i} on courts", authors=(f"{families[i % 8]}, Ann",),
+                                   issued_year=2000 + i % 9) for i in range(N)]
 items = bibliography_items(records, STYLE)
+if ITEMS_FILE:
+    with open(ITEMS_FILE, "w", encoding="utf-8") as f:
+        json.dump(items, f)
 engine = CslEngine()
 build = engine.build_bibliography(STYLE)
 # Phases (CPU of this thread, through one Python call at each end) and localeCompare's crossings.
 engine._js.add_callable("benchCpu", lambda: time.thread_time())
 engine._evaluate(PHASES_JS, "<bench>")
 wall, cpu = time.perf_counter(), time.thread_time()
-result = engine.render_bibliography(items, STYLE, progress=lambda done, total: True)
+asks = [(wall, cpu)]  # when progress was asked: the longest stretch between two is what a cancel may wait
+result = engine.render_bibliography(items, STYLE, progress=lambda done, total: asks.append(
+    (time.perf_counter(), time.thread_time())) or True)
 wall, cpu = time.perf_counter() - wall, time.thread_time() - cpu
+asks.append((asks[0][0] + wall, asks[0][1] + cpu))
+
+
+def longest(asks):
+    return [max(b[i] - a[i] for a, b in zip(asks, asks[1:])) * 1000 for i in (0, 1)]
+
+
 out = {"build_s": build, "render_s": wall, "render_cpu_s": cpu, "ticks": engine._ticker._done,
        "items_json": len(json.dumps(items)), "result_json": len(json.dumps(result))}
 out.update(json.loads(engine._evaluate("JSON.stringify(benchPhases)", "<bench>")))
+out["render_gap_ms"] = longest(asks)
+asks = [(time.perf_counter(), time.thread_time())]  # the same while another engine builds (and lays out 2 items)
+CslEngine().render_bibliography(items[:2], STYLE, progress=lambda done, total: asks.append(
+    (time.perf_counter(), time.thread_time())) or True)
+asks.append((time.perf_counter(), time.thread_time()))
+out["build_gap_ms"] = longest(asks)
 # What one localeCompare costs (a crossing into Python and QCollator): 2,000 of them.
 engine._evaluate("var benchWords = []; for (var i = 0; i < 2000; i++) benchWords.push('M\\u00fcller ' + i);", "<bench>")
 t = time.perf_counter()
@@ -166,20 +197,34 @@ for share in (1 / 3, 2 / 3):
     except RenderCancelled:
         out["cancel_ms"].append((time.perf_counter() - asked[0]) * 1000)
     timer.cancel()
+# A warm build (the window's, once several records are selected) stopped a third of the way in.
+out["warm_cancel_ms"] = []
+if hasattr(engine, "prepare_bibliography"):
+    asked = []
+    timer = threading.Timer(build / 3, lambda: asked.append(time.perf_counter()))
+    timer.start()
+    try:
+        CslEngine().prepare_bibliography(STYLE, progress=lambda done, total: not asked)
+    except RenderCancelled:
+        out["warm_cancel_ms"].append((time.perf_counter() - asked[0]) * 1000)
+    timer.cancel()
 print(json.dumps(out))
 """
 
 PHASES_JS = """
 var benchPhases = {compares: 0};
 (function () {
-    ["updateItems", "makeBibliography"].forEach(function (name) {
-        var f = CSL.Engine.prototype[name];
-        CSL.Engine.prototype[name] = function () {
+    function timed(owner, name) {
+        var f = owner[name];
+        owner[name] = function () {
             var t = benchCpu();
             try { return f.apply(this, arguments); }
             finally { benchPhases[name + "_cpu_s"] = (benchPhases[name + "_cpu_s"] || 0) + benchCpu() - t; }
         };
-    });
+    }
+    ["updateItems", "makeBibliography"].forEach(function (name) { timed(CSL.Engine.prototype, name); });
+    // updateItems' steps: each item's citation form (for disambiguation), sort keys, disambiguation
+    ["doinserts", "setsortkeys", "setdisambigs"].forEach(function (name) { timed(CSL.Registry.prototype, name); });
     var compare = String.prototype.localeCompare;
     String.prototype.localeCompare = function () { benchPhases.compares++; return compare.apply(this, arguments); };
 })();
@@ -209,13 +254,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline", type=Path, metavar="TREE",
                         help="another source tree whose bibliographies are timed interleaved with these")
     parser.add_argument("--bibliography-only", action="store_true", help="time only the bibliographies")
+    parser.add_argument("--bibliography-data", choices=sorted(DATA_SETS), default="generated",
+                        help="the records: " + "; ".join(f"{k}: {v}" for k, v in DATA_SETS.items()))
+    parser.add_argument("--node", action="store_true", help="also time the same bibliographies under Node")
     args = parser.parse_args(argv)
 
     if not args.bibliography_only:
         copy_figures(args)
     if args.bibliography:
         trees = {"this tree": ROOT} if args.baseline is None else {"baseline": args.baseline.resolve(), "this tree": ROOT}
-        bibliography_figures(args.bibliography, args.bibliography_runs, trees)
+        bibliography_figures(args.bibliography, args.bibliography_runs, trees, args.bibliography_data, args.node)
     return 0
 
 
@@ -249,36 +297,109 @@ def copy_figures(args: argparse.Namespace) -> None:
         print(f"  {style_id:36} first {w['first_ms']:6.0f} ms, later records median {w['later_ms']:5.0f} ms")
 
 
-def bibliography_figures(n: int, runs: int, trees: dict[str, Path]) -> None:
+DATA_SETS = {
+    "generated": "8 authors x 9 years: every entry shares author and year with six others, all get a year suffix",
+    "realistic": "scripts/gen_records.py through the importer: 482 author-year groups, 36 records share one",
+}
+
+# The same bibliography under Node (V8, a JIT), for what part is QuickJS's: the same driver, the same
+# style (citation <sort> removed), both formats at once, the macro index; no progress ticks.
+NODE_JS = """
+const fs = require("fs"), path = require("path");
+const CSL = require(path.resolve("scripts/citeproc/node_modules/citeproc"));
+const NcjrsCite = require(path.resolve("resources/js/citeproc_driver.js"));
+const request = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+const clock = () => Number(process.hrtime.bigint()) / 1e9, phases = {};
+function timed(owner, name) {
+    const f = owner[name];
+    owner[name] = function () { const t = clock(); try { return f.apply(this, arguments); }
+                                finally { phases[name + "_s"] = (phases[name + "_s"] || 0) + clock() - t; } };
+}
+["updateItems", "makeBibliography"].forEach((n) => timed(CSL.Engine.prototype, n));
+["doinserts", "setsortkeys", "setdisambigs"].forEach((n) => timed(CSL.Registry.prototype, n));
+NcjrsCite.indexMacroLookups(CSL, null); NcjrsCite.renderFormatsTogether(CSL, null);
+let t = clock(); const engine = NcjrsCite.createEngine(CSL, request.style_xml, request.locale_xml, "en-US");
+const build = clock() - t; t = clock(); engine.bibliography(request.items);
+console.log(JSON.stringify(Object.assign({build_s: build, render_s: clock() - t}, phases)));
+"""
+
+NODE_REQUEST = """
+from viewer.citeproc import style_repo
+from viewer.citeproc.engine import without_citation_sort
+with open(ITEMS_FILE, encoding="utf-8") as f:
+    items = json.load(f)
+with open(ITEMS_FILE, "w", encoding="utf-8") as f:
+    json.dump({"items": items, "style_xml": without_citation_sort(style_repo.style_xml(STYLE)),
+               "locale_xml": style_repo.locale_xml("en-US")}, f)
+print("{}")
+"""
+
+
+def node_probe(tree: Path, items_file: str, style_id: str) -> dict:
+    run_probe(NODE_REQUEST, tree, ITEMS_FILE=items_file, STYLE=style_id)
+    proc = subprocess.run(["node", "-e", NODE_JS, items_file], cwd=tree, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise SystemExit(f"node failed (is scripts/citeproc/node_modules installed?):\n{proc.stderr}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def bibliography_figures(n: int, runs: int, trees: dict[str, Path], data: str = "generated",
+                         node: bool = False) -> None:
     """Each style's runs, the trees interleaved run by run (the machine's load falls on both alike)."""
+    print(f"data: {data} ({DATA_SETS[data]})")
     for style_id, name in (("apa", "APA"), ("chicago-notes-bibliography", "Chicago notes")):
         rows: dict[str, list[dict]] = {label: [] for label in trees}
+        nodes = []
         for _ in range(runs):
             for label, tree in trees.items():
-                rows[label].append(run_probe(BIBLIOGRAPHY_PROBE, tree, N=n, STYLE=style_id, PHASES_JS=PHASES_JS))
+                with tempfile.TemporaryDirectory() as tmp:
+                    items_file = str(Path(tmp) / "items.json") if node and label == "this tree" else ""
+                    rows[label].append(run_probe(BIBLIOGRAPHY_PROBE, tree, N=n, STYLE=style_id, PHASES_JS=PHASES_JS,
+                                                 DATA=data, ITEMS_FILE=items_file))
+                    if items_file:
+                        nodes.append(node_probe(tree, items_file, style_id))
         for label, found in rows.items():
             print_bibliography(f"{name}, {n} records ({label}, {runs} fresh interpreters)", found)
+        if nodes:
+            print(f"  the same under Node ({runs} runs, medians): build {_median(nodes, 'build_s'):.1f} s, render "
+                  f"{_median(nodes, 'render_s'):.1f} s: {_phases(nodes, '_s')}")
+
+
+def _median(rows: list[dict], key: str) -> float:
+    return statistics.median(r.get(key, 0.0) for r in rows)
+
+
+def _phases(rows: list[dict], suffix: str) -> str:
+    return (f"updateItems {_median(rows, 'updateItems' + suffix):.1f} s (citation forms "
+            f"{_median(rows, 'doinserts' + suffix):.1f}, sort keys {_median(rows, 'setsortkeys' + suffix):.1f}, "
+            f"disambiguation {_median(rows, 'setdisambigs' + suffix):.1f}), makeBibliography "
+            f"{_median(rows, 'makeBibliography' + suffix):.1f} s")
 
 
 def print_bibliography(title: str, rows: list[dict]) -> None:
-    def median(key: str) -> float:
-        return statistics.median(r.get(key, 0.0) for r in rows)
-
     def spread(key: str, unit: float = 1.0, digits: int = 1) -> str:
         values = sorted(r[key] * unit for r in rows)
-        return f"median {median(key) * unit:.{digits}f} (range {values[0]:.{digits}f}-{values[-1]:.{digits}f})"
+        return f"median {_median(rows, key) * unit:.{digits}f} (range {values[0]:.{digits}f}-{values[-1]:.{digits}f})"
 
     cancels = sorted(ms for r in rows for ms in r["cancel_ms"])
+    warm_cancels = sorted(ms for r in rows for ms in r.get("warm_cancel_ms", []))
     print(f"{title}:")
     print(f"  render {spread('render_s')} s wall, {spread('render_cpu_s')} s CPU; "
           f"sorted processor built in {spread('build_s')} s")
-    print(f"  where the render's CPU goes (medians): updateItems {median('updateItems_cpu_s'):.1f} s (registering, "
-          f"sort keys, disambiguation), makeBibliography {median('makeBibliography_cpu_s'):.1f} s (the entries)")
-    print(f"  crossings into Python: {median('compares'):,.0f} localeCompare at {median('compare_us'):.0f} µs each "
-          f"(~{median('compares') * median('compare_us') / 1e6:.2f} s), {median('ticks'):,.0f} progress ticks; "
-          f"JSON {median('items_json') / 1024:,.0f} KiB in, {median('result_json') / 1024:,.0f} KiB out")
+    print(f"  from Copy to the clipboard: {_median(rows, 'build_s') + _median(rows, 'render_s'):.1f} s; with the "
+          f"processor built while the records were selected: {_median(rows, 'render_s'):.1f} s")
+    print(f"  where the render's CPU goes (medians): {_phases(rows, '_cpu_s')}")
+    print(f"  crossings into Python: {_median(rows, 'compares'):,.0f} localeCompare at {_median(rows, 'compare_us'):.0f}"
+          f" µs each (~{_median(rows, 'compares') * _median(rows, 'compare_us') / 1e6:.2f} s), "
+          f"{_median(rows, 'ticks'):,.0f} progress ticks; "
+          f"JSON {_median(rows, 'items_json') / 1024:,.0f} KiB in, {_median(rows, 'result_json') / 1024:,.0f} KiB out")
+    gaps = {key: [max(r[key][i] for r in rows) for i in (0, 1)] for key in ("build_gap_ms", "render_gap_ms")}
+    print(f"  longest stretch without asking whether to go on (max over runs, wall/CPU): while building "
+          f"{gaps['build_gap_ms'][0]:.0f}/{gaps['build_gap_ms'][1]:.0f} ms, while rendering "
+          f"{gaps['render_gap_ms'][0]:.0f}/{gaps['render_gap_ms'][1]:.0f} ms")
     print(f"  cancel to stop: median {statistics.median(cancels):.0f} ms, max {cancels[-1]:.0f} ms "
-          f"({len(cancels)} cancels, asked at a third and two thirds of the render)")
+          f"({len(cancels)} cancels, asked at a third and two thirds of the render)"
+          + (f"; a warm build stopped: max {warm_cancels[-1]:.0f} ms ({len(warm_cancels)})" if warm_cancels else ""))
 
 
 if __name__ == "__main__":

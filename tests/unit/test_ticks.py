@@ -33,3 +33,20 @@ def test_progress_is_asked_when_a_tick_comes_long_after_the_last_question(monkey
     assert ticker.tick() is True  # the third answer says stop
     ticker.stop()
     assert ticker.tick() is False  # no call running: nothing to ask
+
+
+def test_linking_a_built_style_s_token_lists_asks_too():
+    """citeproc-js links each token list in one call that makes no token: the conditions' configure
+    (called for each of thousands of them) asks, so a cancel need not wait for the whole list."""
+    from _quickjs import Context
+
+    js = Context()
+    asked = []
+    js.add_callable("ncjrsTick", lambda: False)
+    js.add_callable("ncjrsAsk", lambda: asked.append(1) or False)
+    js.eval("var configured = 0; var CSL = {Engine: {prototype: {}}, Output: {Queue: {prototype: {}}},"
+            " XmlToToken: function () {}, getCite: function () {}, Node: {text: {},"
+            " 'if': {configure: function (state, pos) { configured += pos; }}}};")
+    js.eval(ticks.install())
+    js.eval("CSL.Node['if'].configure.call({}, null, 2);")
+    assert asked == [1] and js.eval("configured") == 2

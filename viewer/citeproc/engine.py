@@ -6,40 +6,32 @@ and the same glue (``resources/js/citeproc_driver.js``) as the reference rendere
 over the bundled record and a varied generated set, in every offered style.
 
 Why QuickJS (the ``quickjs`` package: Fabrice Bellard's ES2020 interpreter, one 1 MB extension
-module). It replaced Qt's QJSEngine, which ran the same files with the same results but took
-QtQml, QtNetwork and Kerberos into the executable: 12 MB more to unpack at every start of the
-one-file build, about 0.1 s of each launch there. QuickJS also runs citeproc-js about twice as
-fast as QJSEngine did (see the figures below), and needs no QCoreApplication.
+module): Qt's QJSEngine gave the same results but took QtQml, QtNetwork and Kerberos into the
+executable (12 MB more to unpack at each start of the one-file build), and ran half as fast.
 
-Build cost, and the one liberty taken. Building a citeproc-js processor for a full style is slow
-(seconds for APA and Chicago), and profiling shows nearly all of it is spent compiling the
-style's ``<sort>`` keys (each key re-expands every macro it names, and citeproc-js looks each
-macro up by walking the whole style tree). Every render here holds exactly one item (see the
-driver), and sorting one item, or one citation with one cite, is a no-op, so by default the
-engine builds each style from its ``.csl`` text with the ``<sort>`` elements removed. Nothing
-else of the style, and nothing of citeproc-js, is changed; the comparison with Node (full,
-untouched style) is what shows the outputs stay equal. ``CslEngine(keep_sort=True)`` builds the
-full style.
+Build cost, and the one liberty taken. Building a processor for a full style takes seconds (APA,
+Chicago), nearly all of it compiling the style's ``<sort>`` keys. Every render here holds exactly
+one item (see the driver), and sorting one item, or one citation with one cite, is a no-op, so by
+default the engine builds each style from its ``.csl`` text with the ``<sort>`` elements removed.
+Nothing else of the style, and nothing of citeproc-js, is changed; the comparison with Node (full,
+untouched style) shows the outputs stay equal. ``CslEngine(keep_sort=True)`` builds the full style.
 
-Bibliographies of several items (:meth:`CslEngine.render_bibliography`) do need the sort: the
-order of the entries, and the year suffixes ("2003a") that follow it, come from the style's
-bibliography ``<sort>``. For a style that has one (APA, MLA, both Chicago styles, Harvard, ASA)
-the engine builds, lazily and once, a second processor from the ``.csl`` text with only the
-``<citation>``'s ``<sort>`` removed: a bibliography never shows a citation of several cites,
-which is all that sort orders (year suffixes follow the bibliography sort in citeproc-js), and
-dropping it halves APA's build. A style without a bibliography sort (IEEE numbers its entries in
-the order the items are given; Bluebook has no bibliography) and any one-item bibliography use
-the single-item processor, and so does the bibliography processor, once built, for one item.
+Bibliographies of several items (:meth:`CslEngine.render_bibliography`) need the sort: the order
+of the entries, and the year suffixes ("2003a") that follow it. For a style with a bibliography
+``<sort>`` (APA, MLA, both Chicago styles, Harvard, ASA) the engine builds, once, a second
+processor from the ``.csl`` text with only the ``<citation>``'s ``<sort>`` removed (a
+bibliography never shows a citation of several cites, which is all that sort orders; dropping it
+halves APA's build). A style without one (IEEE numbers its entries in the order given; Bluebook
+has no bibliography) and any one-item bibliography use the single-item processor.
 
-Figures (``scripts/bench_copy.py --engine --bibliography 500``; 2 shared cores, so +-30 %):
-loading citeproc-js 0.04 s (QJSEngine: 0.10 s); building a style without ``<sort>`` 0.03-0.27 s
-(Chicago notes the slowest); rendering one item (entry and citation, text and HTML) 4-38 ms; an
-APA bibliography of 500 records: its sorted processor built in 1.2 s and rendered in 11.7 s
-(QJSEngine: 3.2 s and 20.9 s). Nearly all of it is citeproc-js's own work, interpreted (QuickJS
-has no JIT): registering the items with their sort keys and disambiguation (``updateItems``) and
-laying out the entries (``makeBibliography``), about half each once the entries are laid out once
-for both formats (below); localeCompare's 5,112 crossings into Python cost about 0.4 s, the
-progress ticks and the JSON in and out less (``scripts/bench_copy.py --bibliography 500``).
+Figures (``scripts/bench_copy.py --bibliography 500 --bibliography-only [--node]``, 2 shared
+cores, loaded): loading citeproc-js 0.04-0.1 s; a style without ``<sort>`` builds in 0.03-0.27 s;
+one item 4-38 ms; 500 records in APA: the sorted processor built in 1.2-3 s (ahead, once several
+records are selected: :meth:`CslEngine.prepare_bibliography`), the render 17-21 s of CPU, all
+citeproc-js's own work, interpreted (no JIT; Node takes 3-4.5 s): ``updateItems`` (citation forms
+1.7-2 s, sort keys 1.8-2.8 s, disambiguation 2.7-6 s) and the entries (8-9 s, both formats at once).
+QuickJS's cycle collector waits while a processor is built or a bibliography laid out (see
+:mod:`viewer.citeproc.quickjs_gc`). Ours is under 1 % (JSON in and out, 5,000 localeCompare).
 
 Three additions to this engine's JavaScript (``citeproc.js`` itself is loaded unchanged, and Node,
 the reference, runs without any):
@@ -61,11 +53,10 @@ the reference, runs without any):
   format; a Node test checks it against the two calls in every offered style.
   ``CslEngine(formats_together=False)`` leaves it out.
 
-Threads: QuickJS is thread-hostile, so a :class:`CslEngine` and everything it built belong to
-the thread that created it (other threads get a :class:`CslEngineError`); :func:`render_item`
-keeps one engine for the main thread, and a worker passes its own. The interpreter releases Python's lock while it runs, so a build in
-the worker thread never stalls the window. Its stack limit (``JS_STACK_BYTES``) turns runaway
-recursion into a JavaScript error.
+Threads: QuickJS is thread-hostile: a :class:`CslEngine` and all it built belong to the thread
+that made it (others get a :class:`CslEngineError`); :func:`render_item` keeps one engine for the
+main thread, and a worker passes its own. The interpreter releases Python's lock while it runs (a
+build in the worker never stalls the window); ``JS_STACK_BYTES`` makes runaway recursion an error.
 """
 
 from __future__ import annotations
@@ -75,23 +66,23 @@ import re
 import threading
 import time
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from viewer.citeproc import collation, style_repo, ticks
+from viewer.citeproc import collation, quickjs_gc, style_repo, ticks
 from viewer.core.record import unpaired_surrogate
 from viewer.core.resources import resource_path
 
 LOCALE = "en-US"  # when neither the caller nor the style names one
-# QuickJS's own stack limit: deep enough for every offered style (Chicago notes needs more than
-# 128 KiB to build), and well inside a worker thread's stack (viewer.services.workers asks for 8 MiB) and
-# a main thread's (1 MiB on Windows), so a runaway recursion is a JavaScript error, never a crash.
+# QuickJS's stack limit: enough for every offered style (Chicago notes needs over 128 KiB to build), well inside
+# a worker thread's stack (8 MiB, viewer.services.workers) and a main thread's (1 MiB on Windows).
 JS_STACK_BYTES = 768 * 1024
+BIBLIOGRAPHY_PROCESSORS_KEPT = 2  # sorted processors: APA's holds 100 MB, each Chicago style's about 300 MB
 
 # <sort> holds only <key> elements and never nests.
 _SORT_ELEMENT = re.compile(r"<sort\b[^>]*/>|<sort\b[^>]*>.*?</sort\s*>", re.DOTALL)
-
-
 _CITATION_ELEMENT = re.compile(r"<citation(?=[\s>]).*?</citation\s*>", re.DOTALL)
 _CSL_NS = "{http://purl.org/net/xbiblio/csl}"
 
@@ -137,6 +128,7 @@ class CslEngine:
         self._js = Context()
         self._quickjs_error = JSException
         self._js.set_max_stack_size(JS_STACK_BYTES)
+        self._gc = quickjs_gc.GcThreshold.of(self._js)  # held back during a bibliography (see there)
         self._messages: list[str] = []
         self.build_seconds: dict[str, float] = {}  # style id -> time its processor took to build
         # style id -> time its bibliography processor (bibliography <sort> kept) took to build
@@ -163,7 +155,7 @@ class CslEngine:
             self._evaluate("NcjrsCite.indexMacroLookups(CSL, null);", "<index macros>")
         if formats_together:
             self._evaluate("NcjrsCite.renderFormatsTogether(CSL, null);", "<formats together>")
-        self._evaluate(ticks.INSTALL, "<ticks>")
+        self._evaluate(ticks.install(), "<ticks>")
         # Processors by kind ("single", "bibliography"), then style id; and the three calls into
         # them (see _call: arguments arrive as one JSON array, answers leave as JSON).
         self._evaluate("var ncjrsProcessors = {single: {}, bibliography: {}};", "<setup>")
@@ -203,54 +195,69 @@ class CslEngine:
         return seconds
 
     def build_bibliography(self, style_id: str, style_xml: str | None = None, locale: str | None = None) -> float:
-        """Build what a bibliography of several items in ``style_id`` needs; seconds taken.
-
-        For a style with a bibliography ``<sort>`` (and an engine without ``keep_sort``) that is a
-        second processor, from the style with only its citation ``<sort>`` removed; otherwise the
-        single-item processor serves (see :meth:`build`).
-        """
+        """Build what a bibliography of several items in ``style_id`` needs; seconds taken. For a style with
+        a bibliography ``<sort>`` (and no ``keep_sort``) that is a second processor, from the style with
+        only its citation ``<sort>`` removed, kept for the last BIBLIOGRAPHY_PROCESSORS_KEPT styles used."""
         self._check_thread()
         if not self._needs_sorted_processor(style_id, style_xml):
             return self.build(style_id, style_xml, locale)
         key = _key(style_id, locale)
-        if key in self.bibliography_build_seconds:
+        if key in self.bibliography_build_seconds:  # used again: the last to be dropped
+            self.bibliography_build_seconds[key] = self.bibliography_build_seconds.pop(key)
             return 0.0
         if style_xml is None:
             style_xml = self._read_style(style_id)
         lang = self._lang(style_id, locale, style_xml)
         seconds = self._create("bibliography", key, without_citation_sort(style_xml), lang)
         self.bibliography_build_seconds[key] = seconds
+        for old in list(self.bibliography_build_seconds)[:-BIBLIOGRAPHY_PROCESSORS_KEPT]:
+            del self.bibliography_build_seconds[old]
+            self._evaluate(f"delete ncjrsProcessors.bibliography[{json.dumps(old)}];", "<drop>")
         return seconds
 
     def render_bibliography(self, items: list[dict[str, Any]], style_id: str, locale: str | None = None,
                             progress: ticks.Progress | None = None) -> dict[str, Any]:
         """One bibliography of several CSL-JSON items, ordered as the full style orders it.
 
-        ``{"entries": [{"index", "id", "text", "html"}, ...], "text": str, "html": str,
-        "bibliography_is_citation": bool}``, exactly as ``scripts/citeproc/render.js
-        --bibliography`` gives it (see ``NcjrsCite``'s ``bibliography`` in the driver): entries in
-        the bibliography's order, ``index`` their position in ``items``; the items in the order
-        they are cited (a numeric style numbers them so); text the entries a line each, html
-        each entry in a ``<div class="csl-entry">``. A style without a bibliography (Bluebook):
-        each item's full citation, in the order given. ``progress(done, total)`` is called as it
-        goes (see :mod:`viewer.citeproc.ticks`); when it answers False the call ends in
-        :class:`RenderCancelled`.
+        ``{"entries": [{"index", "id", "text", "html"}, ...], "text", "html", "bibliography_is_citation"}``
+        as ``scripts/citeproc/render.js --bibliography`` gives it (the driver's ``bibliography``):
+        entries in the bibliography's order, ``index`` their position in ``items`` (the order they
+        are cited: a numeric style numbers them so); text a line per entry, html each in a ``<div
+        class="csl-entry">``; Bluebook (no bibliography): each item's full citation, in order.
+        ``progress(done, total)`` is asked as it goes (:mod:`viewer.citeproc.ticks`): False ends it
+        in :class:`RenderCancelled`.
         """
         items = list(items)
         key = _key(style_id, locale)
         # One item (or no bibliography sort): nothing to order, the single-item processor serves.
         kind = "bibliography" if self._needs_sorted_processor(style_id) and (
             len(items) > 1 or key in self.bibliography_build_seconds) else "single"
-        self._ticker.start(progress, len(items))  # the build, seconds for a sorted one, can be cancelled too
-        try:
+        # The build can be cancelled too; a cancelled render may leave the registry half updated: dropped.
+        with self._stoppable(progress, len(items), style_id, drop=(kind, key)):
             (self.build_bibliography if kind == "bibliography" else self.build)(style_id, locale=locale)
-            return json.loads(self._call(self._bibliography, f"<bibliography {key}>", kind, key, items))
+            with quickjs_gc.held_back(self._gc):  # no pause of 0.3-0.9 s that a Cancel would wait for
+                return json.loads(self._call(self._bibliography, f"<bibliography {key}>", kind, key, items))
+
+    def prepare_bibliography(self, style_id: str, locale: str | None = None,
+                             progress: ticks.Progress | None = None) -> float:
+        """:meth:`build_bibliography` ahead of a bibliography (once several records are selected); seconds
+        taken. ``progress`` answering False stops it: RenderCancelled, nothing of the build kept."""
+        with self._stoppable(progress, 1, style_id):
+            return self.build_bibliography(style_id, locale=locale)
+
+    @contextmanager
+    def _stoppable(self, progress: ticks.Progress | None, items: int, style_id: str,
+                   drop: tuple[str, str] | None = None) -> Iterator[None]:
+        """The block, asking ``progress``; a cancel is RenderCancelled, the processor ``drop`` (kind, key) forgotten."""
+        self._ticker.start(progress, items)
+        try:
+            yield
         except CslEngineError as exc:
             if ticks.CANCELLED not in str(exc):
                 raise
-            # Its registry may be half updated: the next bibliography builds the processor again.
-            # (A build cancelled stored nothing.)
-            (self.bibliography_build_seconds if kind == "bibliography" else self.build_seconds).pop(key, None)
+            if drop is not None:  # (a build cancelled stored nothing)
+                kept = self.bibliography_build_seconds if drop[0] == "bibliography" else self.build_seconds
+                kept.pop(drop[1], None)
             raise RenderCancelled(f"the bibliography in {style_id} was cancelled") from None
         finally:
             self._ticker.stop()
@@ -273,7 +280,8 @@ class CslEngine:
 
     def _create(self, kind: str, key: str, style_xml: str, lang: str) -> float:
         started = time.perf_counter()
-        self._call(self._create_processor, f"<build {key}>", kind, key, style_xml, lang)
+        with quickjs_gc.held_back(self._gc):  # Chicago notes' sorted processor: 8 s -> 6.7 s of CPU
+            self._call(self._create_processor, f"<build {key}>", kind, key, style_xml, lang)
         return time.perf_counter() - started
 
     def _read_style(self, style_id: str) -> str:
@@ -366,11 +374,9 @@ def _key(style_id: str, locale: str | None) -> str:
 
 _DEFAULT_LOCALE = re.compile(r"<style\b[^>]*\bdefault-locale=[\"']([^\"']+)[\"']")
 
-
-# One engine per thread: the main thread (the command line, tests) keeps its own QuickJS context
-# here. Not for a QThread's worker: Python forgets a thread-local once each call from Qt into
-# Python returns, so the engine (and every style built in it) would be made again for every
-# render. A worker keeps its engine itself and passes it (viewer.services.citation_service).
+# One engine per thread: the main thread (the command line, tests) keeps its own here. Not for a
+# QThread's worker: Python forgets a thread-local once each call from Qt into Python returns (the
+# engine would be made again for every render); a worker keeps and passes its own.
 _local = threading.local()
 
 

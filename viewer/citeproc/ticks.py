@@ -5,8 +5,9 @@ Counted ticks (progress): each time it fetches an item (``CSL.Engine.prototype.r
 while the items are registered) and each time it starts a bibliography entry
 (``CSL.Output.Queue.prototype.startTag`` for ``bib_entry``: once per entry, or once per entry and
 output format when the engine does not render them together). Uncounted checks, between those:
-while a processor is built (``CSL.XmlToToken``, every style node) and before every cite it lays
-out (``CSL.getCite``: sort keys, disambiguation, entries), timed in JavaScript so that they ask
+while a processor is built (``CSL.XmlToToken``, every style node, and the ``configure`` of the
+conditional nodes, as their token lists are linked) and before every cite it lays out
+(``CSL.getCite``: sort keys, disambiguation, entries), timed in JavaScript so that they ask
 only every ``BETWEEN_ASKS_MS``: seconds of building, sorting and disambiguating pass without a
 counted tick. All are wrapped, in this engine only, to call back and then do exactly what they
 did: the output is unchanged (the Node comparison runs without them). A call back that answers
@@ -34,24 +35,32 @@ ASK_EVERY_SECONDS = 0.1
 BETWEEN_ASKS_MS = 50
 CANCELLED = "ncjrs: cancelled"
 
-INSTALL = (
-    "(function (tick, ask) {"
-    " function stop() { throw new Error('" + CANCELLED + "'); }"
-    " function check() { if (tick()) { stop(); } }"
-    " var asked = 0;"
-    " function checkNow() { var now = Date.now(); if (now - asked >= " + str(BETWEEN_ASKS_MS) + ") {"
-    "  asked = now; if (ask()) { stop(); } } }"
-    " var retrieve = CSL.Engine.prototype.retrieveItem;"
-    " CSL.Engine.prototype.retrieveItem = function (id) { check(); return retrieve.call(this, id); };"
-    " var startTag = CSL.Output.Queue.prototype.startTag;"
-    " CSL.Output.Queue.prototype.startTag = function (name, token) {"
-    "  if (name === 'bib_entry') { check(); } return startTag.call(this, name, token); };"
-    " var toToken = CSL.XmlToToken;"
-    " CSL.XmlToToken = function () { checkNow(); return toToken.apply(this, arguments); };"
-    " var getCite = CSL.getCite;"
-    " CSL.getCite = function () { checkNow(); return getCite.apply(this, arguments); };"
-    "})(ncjrsTick, ncjrsAsk); delete globalThis.ncjrsTick; delete globalThis.ncjrsAsk;"
-)
+
+def install() -> str:
+    """The JavaScript that wraps citeproc-js's calls (above), asking every BETWEEN_ASKS_MS as it is now."""
+    return (
+        "(function (tick, ask) {"
+        " function stop() { throw new Error('" + CANCELLED + "'); }"
+        " function check() { if (tick()) { stop(); } }"
+        " var asked = 0;"
+        " function checkNow() { var now = Date.now(); if (now - asked >= " + str(BETWEEN_ASKS_MS) + ") {"
+        "  asked = now; if (ask()) { stop(); } } }"
+        " var retrieve = CSL.Engine.prototype.retrieveItem;"
+        " CSL.Engine.prototype.retrieveItem = function (id) { check(); return retrieve.call(this, id); };"
+        " var startTag = CSL.Output.Queue.prototype.startTag;"
+        " CSL.Output.Queue.prototype.startTag = function (name, token) {"
+        "  if (name === 'bib_entry') { check(); } return startTag.call(this, name, token); };"
+        " var toToken = CSL.XmlToToken;"
+        " CSL.XmlToToken = function () { checkNow(); return toToken.apply(this, arguments); };"
+        " var getCite = CSL.getCite;"
+        " CSL.getCite = function () { checkNow(); return getCite.apply(this, arguments); };"
+        # After the tokens, a build configures each list in one call (Chicago notes' sort: 0.3-0.5 s)
+        " ['if', 'else-if', 'else', 'choose', 'institution'].forEach(function (name) {"
+        "  var node = CSL.Node[name], configure = node && node.configure; if (!configure) { return; }"
+        "  node.configure = function () { checkNow(); return configure.apply(this, arguments); }; });"
+        "})(ncjrsTick, ncjrsAsk); delete globalThis.ncjrsTick; delete globalThis.ncjrsAsk;"
+    )
+
 
 Progress = Callable[[int, int], bool]  # (done, total) -> go on?
 

@@ -7,9 +7,11 @@ launch serves them at once too.
 
 Bibliographies of several records (:meth:`CitationService.request_bibliography`) go the same
 way: rendered in the same worker (the first one in a sorting style builds that style's sorted
-processor: seconds, see :mod:`viewer.citeproc.engine`; :meth:`CitationService.warm_bibliography`
-starts that early), kept in memory per set of records and style (the last few of them) and on disk, and answered by ``bibliography_ready(token,
-Citation)``, always after the request has returned, with the token the request returned.
+processor: seconds, see :mod:`viewer.citeproc.engine`; :meth:`CitationService.warm_bibliography`,
+which the window calls once several records are selected, starts that early and gives way to any
+request), kept in memory per set of records and style (the last few of them) and on disk, and
+answered by ``bibliography_ready(token, Citation)``, always after the request has returned, with
+the token the request returned.
 """
 
 from __future__ import annotations
@@ -74,11 +76,13 @@ class _Worker(QObject):
     bibliography_done = Signal(str, object)  # token, csl_engine.render_bibliography's answer
     bibliography_failed = Signal(str, str)  # token, message
     bibliography_progress = Signal(str, int, int)  # token, done, total
+    warmed = Signal(object, bool)  # target, whether its bibliography processor is built (False: stopped or failed)
 
-    def __init__(self, cancelled: set[str]) -> None:
+    def __init__(self, cancelled: set[str], warming: list[int]) -> None:
         super().__init__()
         self._engine: CslEngine | None = None
         self._cancelled = cancelled  # tokens the service cancelled (a set: one atomic look-up under the GIL)
+        self._warming = warming  # [generation]: a warm asked for in an older one stops at its next ask
         self._user_hashes: dict[str, str] = {}  # user style id -> hash of the XML its processors were built from
 
     def engine(self, target: _Target | None = None) -> CslEngine:
@@ -125,13 +129,21 @@ class _Worker(QObject):
         finally:
             self._cancelled.discard(token)
 
-    @Slot(object, bool)
-    def warm(self, target: _Target, bibliography: bool) -> None:
+    @Slot(object, bool, int)
+    def warm(self, target: _Target, bibliography: bool, generation: int) -> None:
+        built = False
         try:
             engine = self.engine(target)
-            (engine.build_bibliography if bibliography else engine.build)(target.style_id, locale=target.locale)
+            if bibliography:  # seconds: stopped by any request of the user (see CitationService.warm_bibliography)
+                engine.prepare_bibliography(target.style_id, target.locale,
+                                            progress=lambda done, total: self._warming[0] == generation)
+            else:
+                engine.build(target.style_id, locale=target.locale)
+            built = True
         except Exception:  # noqa: BLE001 - warming is best effort; a real render reports errors
             pass
+        if bibliography:
+            self.warmed.emit(target, built)
 
 
 @dataclass(frozen=True)
@@ -156,7 +168,8 @@ class CitationService(QObject):
     bibliography_progress = Signal(str, int, int)  # token, done, total (units of work, not records)
     _render = Signal(str, object, object)
     _render_bibliography = Signal(str, object, object)
-    _warm = Signal(object, bool)  # target, for bibliographies of several records
+    bibliography_warmed = Signal(str, bool)  # style id, built (False: stopped or failed), after warm_bibliography()
+    _warm = Signal(object, bool, int)  # target, for bibliographies of several records, warm generation
     _deliver = Signal(str, object)  # queued to self: a bibliography at hand, answered after the request
 
     def __init__(self, cache_dir: Path | None = None, parent: QObject | None = None,
@@ -167,6 +180,8 @@ class CitationService(QObject):
         self._pending: dict[str, tuple[str, str]] = {}  # key -> (record id, style id)
         self._pending_bibliographies: set[str] = set()
         self._cancelled: set[str] = set()  # shared with the worker, which checks it as it renders
+        self._warm_generation = [0]  # shared with the worker: bumped, it stops the warm being built
+        self._warming: set[_Target] = set()  # bibliography warms asked for and not answered yet
         self._thread: QThread | None = None
         self._worker: _Worker | None = None
         self._deliver.connect(self.bibliography_ready, Qt.ConnectionType.QueuedConnection)
@@ -179,7 +194,7 @@ class CitationService(QObject):
     def _start(self) -> None:
         if self._thread is not None:
             return
-        self._worker = _Worker(self._cancelled)
+        self._worker = _Worker(self._cancelled, self._warm_generation)
         self._render.connect(self._worker.render)
         self._render_bibliography.connect(self._worker.render_bibliography)
         self._warm.connect(self._worker.warm)
@@ -188,10 +203,12 @@ class CitationService(QObject):
         self._worker.bibliography_done.connect(self._bibliography_done)
         self._worker.bibliography_failed.connect(self._bibliography_failed)
         self._worker.bibliography_progress.connect(self.bibliography_progress)
+        self._worker.warmed.connect(self._warmed)
         self._thread = start_worker(self, self._worker, "citeproc", self.shutdown)
 
     def shutdown(self) -> None:
         self._cancelled.update(self._pending_bibliographies)  # a long bibliography stops at its next tick
+        self._stop_warming()
         stop_worker(self._thread)
         self._thread = None
 
@@ -233,12 +250,13 @@ class CitationService(QObject):
             return
         self._pending[key] = (record.id, style_id)
         self._start()
+        self._stop_warming()  # the user waits for this one: a warm must not make it wait seconds
         self._render.emit(key, target, item)
 
     def warm(self, style_id: str, locale: str | None = None) -> None:
         """Builds the style's engine in the background, so a later request is quick."""
         self._start()
-        self._warm.emit(self._target(style_id, locale), False)
+        self._warm.emit(self._target(style_id, locale), False, self._warm_generation[0])
 
     # --- bibliographies of several records ---
 
@@ -291,6 +309,8 @@ class CitationService(QObject):
         if token not in self._pending_bibliographies:
             self._pending_bibliographies.add(token)
             self._start()
+            if target not in self._warming:  # a warm of this style goes on: this bibliography needs its build
+                self._stop_warming()
             self._render_bibliography.emit(token, target, items)
         return token
 
@@ -301,9 +321,25 @@ class CitationService(QObject):
             self._cancelled.add(token)
 
     def warm_bibliography(self, style_id: str, locale: str | None = None) -> None:
-        """Builds what a bibliography of several records in the style needs, in the background."""
+        """Builds what a bibliography of several records in the style needs, in the background (the
+        window asks once several records are selected): seconds for a sorting style (APA 1-3 s,
+        Chicago notes 8 s) that a bibliography then does not wait for. Any other request stops it
+        at its next ask (within ``ticks.BETWEEN_ASKS_MS``), and so does quitting;
+        ``bibliography_warmed(style id, built)`` follows."""
+        target = self._target(style_id, locale)
+        if target in self._warming:
+            return
+        self._warming.add(target)
         self._start()
-        self._warm.emit(self._target(style_id, locale), True)
+        self._warm.emit(target, True, self._warm_generation[0])
+
+    def _stop_warming(self) -> None:
+        self._warm_generation[0] += 1
+        self._warming.clear()
+
+    def _warmed(self, target: _Target, built: bool) -> None:
+        self._warming.discard(target)
+        self.bibliography_warmed.emit(target.style_id, built)
 
     def _bibliography_done(self, token: str, result: dict[str, Any]) -> None:
         found = citation.from_bibliography(result)

@@ -145,6 +145,7 @@ class MainWindow(QMainWindow):
         self.library_panel.selection_changed.connect(self.update_actions)
         self.library_model.order_changed.connect(lambda order: self.settings.set(keys.LIBRARY_ORDER, order))
         self.library_panel.selection_changed.connect(self.citation_panel.refresh)
+        self.library_panel.selection_changed.connect(self.citing.selection_changed)
         self.pane.copyAvailable.connect(self.update_actions)
         self.pane.zoom_changed.connect(self._zoom_changed)
         self.citation_panel.visibilityChanged.connect(a.show_citation_panel.setChecked)
