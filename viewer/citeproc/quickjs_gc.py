@@ -13,8 +13,9 @@ collected.
 
 The ``quickjs`` package offers no call for it, so this uses ``JS_SetGCThreshold``, exported by
 its extension module, on the ``JSRuntime`` its Context holds. That is done only where it is
-known to be safe: CPython on Linux or macOS (the module's symbols are not exported on Windows),
-the Context's size that of quickjs 1.19.4 (the runtime and context pointers first, after the
+known to be safe: quickjs 1.19.4 (pinned in pyproject.toml: another layout could make the calls
+below read a wrong pointer), CPython on Linux or macOS (the module's symbols are not exported on
+Windows), the Context's size that of 1.19.4 (the runtime and context pointers first, after the
 object header), and ``JS_GetRuntime`` of that context answering that runtime. Anywhere else,
 :func:`held_back` does nothing and QuickJS collects as it always has.
 """
