@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+import sys
 import tempfile
 from dataclasses import dataclass
 from typing import Callable
@@ -166,9 +167,10 @@ class Settings:
 
 
 def _default_path() -> str:
-    """Where Qt keeps the user's INI settings on Linux and macOS (``$XDG_CONFIG_HOME/<org>/<app>.ini``),
-    so that the file is checked before Qt reads it; "" on Windows, where Qt chooses the folder."""
-    if os.name == "nt":
+    """Where Qt keeps the user's INI settings on Linux and other XDG systems
+    (``$XDG_CONFIG_HOME/<org>/<app>.ini``), so that the file is checked before Qt reads it; "" on
+    Windows and macOS, where Qt's INI folder is not QStandardPaths' config folder: Qt chooses it."""
+    if os.name == "nt" or sys.platform == "darwin":
         return ""
     folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericConfigLocation)
     return os.path.join(folder, QCoreApplication.organizationName(), QCoreApplication.applicationName() + ".ini")
